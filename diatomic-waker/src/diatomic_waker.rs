@@ -1,0 +1,399 @@
+//! The primitive: two waker slots and one state word.
+
+use core::fmt;
+use core::task::Waker;
+
+use crate::sync::{Ordering, StateWord, UnsafeCell};
+use crate::{WaitUntil, WakeSinkRef};
+
+// # State word
+//
+// | bit | name         | meaning                                                  |
+// |-----|--------------|----------------------------------------------------------|
+// | I   | INDEX        | slot notifiers read (the *current* slot)                 |
+// | U   | UPDATE       | the sink stored a newer waker in slot `!I`; the next     |
+// |     |              | notifier to take the lock flips `I` and clears `U`       |
+// | R   | REGISTERED   | a waker awaits a notification                            |
+// | L   | LOCKED       | a notifier holds the notification lock and may read the |
+// |     |              | current slot                                             |
+// | N   | NOTIFICATION | a notifier found the lock taken (or no waker) and asked  |
+// |     |              | the lock holder to notify once more                      |
+//
+// # Slot ownership
+//
+// Only the lock holder reads a slot from the notifier side, and only the
+// current one (`I` as of its last successful RMW). The sink owns slot `!I`
+// whenever `U` is clear: no notifier reads it, and `I` cannot flip because only
+// the sink sets `U`. The sink may always *read* either slot (`will_wake`), as
+// notifiers only ever read them too.
+//
+// # Transitions
+//
+// Sink side (one thread at a time, guaranteed by the caller):
+//
+// | operation                          | condition              | RMW                                | slot access                |
+// |------------------------------------|------------------------|------------------------------------|----------------------------|
+// | register, waker cached in slot `I` | `U == 0`               | `fetch_or(R)`                      | read `I`                   |
+// | register, waker cached in `!I`     | `U == 0`               | `fetch_or(U \| R)`                 | read `!I`                  |
+// | register, new waker                | `U == 0`               | `fetch_or(U \| R)`                 | write `!I`                 |
+// | register, waker pending in `!I`    | `U == 1`               | `fetch_or(R)`                      | read `!I`                  |
+// | register, other waker              | `U == 1`               | `fetch_and(!U)` then `fetch_or(U \| R)` | write `!I` of the `fetch_and` result |
+// | unregister                         | `R == 1`               | `fetch_and(!R)`                    | none                       |
+// | unregister                         | `R == 0`               | none (only the sink sets `R`)      | none                       |
+//
+// Notifier side (any number of threads):
+//
+// | from                      | to                                     | RMW             |
+// |---------------------------|----------------------------------------|-----------------|
+// | `R == 0` or `L == 1`      | `N = 1`; return                        | `fetch_or(N)`   |
+// | `R == 1`, `L == 0`        | `L = 1, R = 0, N = 0`; if `U`: flip `I`, `U = 0`; wake slot `I` | CAS |
+// | holder, `N == 1 && R == 1`| same as above, lock kept; wake again   | CAS             |
+// | holder, otherwise         | `L = 0, N = 0`; return                 | CAS             |
+// | holder, waker panicked    | `L = 0` (`N` kept for the next holder) | `fetch_and(!L)` |
+//
+// # Why no notification is lost
+//
+// Every operation that decides anything is an RMW on the state word, so all of
+// them are totally ordered (modification order). A notifier's first RMW is a
+// Release; the sink's registering RMW is an Acquire. If the notifier's RMW
+// comes first, the sink reads from its release sequence and sees the progress
+// the notifier reported before notifying, so the predicate checked after
+// registration succeeds. If the sink's RMW comes first, the notifier sees
+// `R == 1`: it either takes the lock and wakes the slot `I` after applying
+// `U` (which is the waker just registered), or it finds `L == 1` and sets `N`,
+// which the lock holder sees in its unlocking CAS (Acquire) and honours while
+// `R == 1`.
+
+const INDEX: usize = 0b0_0001;
+const UPDATE: usize = 0b0_0010;
+const REGISTERED: usize = 0b0_0100;
+const LOCKED: usize = 0b0_1000;
+const NOTIFICATION: usize = 0b1_0000;
+
+/// A primitive that can send or await notifications.
+///
+/// One *sink* registers wakers (at most one thread at a time: the unsafe
+/// methods' contract), any number of *sources* call [`notify`](Self::notify).
+/// Most users want the safe handles: [`WakeSink`](crate::WakeSink) and
+/// [`WakeSource`](crate::WakeSource) share it through an `Arc`;
+/// [`sink_ref`](Self::sink_ref) borrows it without allocation, e.g. from a
+/// `static`.
+///
+/// # Cost
+///
+/// Counted in the crate's tests, in atomic read-modify-write operations (RMW)
+/// on its own state word:
+///
+/// | operation                                  | own RMWs | waker calls                   |
+/// |--------------------------------------------|----------|-------------------------------|
+/// | `notify` with no waker registered          | 1        | none                          |
+/// | `register` of the last waker + `notify`    | 3        | `wake_by_ref`                 |
+/// | `register` of a new waker + `notify`       | 3        | `clone`, `drop`, `wake_by_ref` |
+///
+/// # Examples
+///
+/// ```
+/// use diatomic_waker::DiatomicWaker;
+///
+/// static WAKER: DiatomicWaker = DiatomicWaker::new();
+/// WAKER.notify(); // nobody is registered: one atomic RMW, nothing else
+/// ```
+pub struct DiatomicWaker {
+    state: StateWord,
+    slots: [UnsafeCell<Option<Waker>>; 2],
+}
+
+impl DiatomicWaker {
+    /// Creates a new `DiatomicWaker` with no waker registered.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let w = diatomic_waker::DiatomicWaker::new();
+    /// w.notify();
+    /// ```
+    #[cfg(not(diatomic_waker_loom))]
+    pub const fn new() -> Self {
+        Self {
+            state: StateWord::new(0),
+            slots: [UnsafeCell::new(None), UnsafeCell::new(None)],
+        }
+    }
+
+    /// Creates a new `DiatomicWaker` with no waker registered.
+    #[cfg(diatomic_waker_loom)]
+    pub fn new() -> Self {
+        Self {
+            state: StateWord::new(0),
+            slots: [UnsafeCell::new(None), UnsafeCell::new(None)],
+        }
+    }
+
+    /// Returns a sink whose lifetime is bound to this `DiatomicWaker`.
+    ///
+    /// The mutable borrow guarantees that at most one sink is active.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let mut w = diatomic_waker::DiatomicWaker::new();
+    /// let sink = w.sink_ref();
+    /// let source = sink.source_ref();
+    /// source.notify();
+    /// ```
+    pub fn sink_ref(&mut self) -> WakeSinkRef<'_> {
+        WakeSinkRef::new(self)
+    }
+
+    /// Sends a notification if a waker is registered, and unregisters it.
+    ///
+    /// Never blocks: if another notifier is busy waking the waker, this one
+    /// only asks it to notify once more (one `fetch_or`) and returns.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let w = diatomic_waker::DiatomicWaker::new();
+    /// w.notify(); // no waker registered: a no-op
+    /// ```
+    pub fn notify(&self) {
+        // Ordering: Relaxed, a hint only; every decision below is taken on the
+        // value an RMW returns.
+        let mut state = self.state.load(Ordering::Relaxed);
+        loop {
+            if state & (LOCKED | REGISTERED) != REGISTERED {
+                // Ordering: Release, so that what the caller did before
+                // notifying happens-before whoever consumes this RMW's value:
+                // the sink's next registering RMW (Acquire) or the lock
+                // holder's unlocking CAS (Acquire).
+                let prev = self.state.fetch_or(NOTIFICATION, Ordering::Release);
+                if prev & (LOCKED | REGISTERED) != REGISTERED {
+                    return;
+                }
+                // The lock was released and a waker registered in between: the
+                // request would go unanswered, so take the lock ourselves.
+                state = prev | NOTIFICATION;
+                continue;
+            }
+            let locked = lock_transition(state);
+            // Ordering: Acquire on success to see the waker the sink wrote
+            // before its Release RMW that set `R`/`U`, and the previous holder's
+            // slot reads; Release so that the caller's progress is published to
+            // the sink's next registering RMW (Acquire) and so that an `I` flip
+            // is ordered after this thread's earlier slot reads.
+            match self.state.compare_exchange_weak(
+                state,
+                locked,
+                Ordering::AcqRel,
+                Ordering::Relaxed,
+            ) {
+                Ok(_) => {
+                    state = locked;
+                    break;
+                }
+                Err(current) => state = current,
+            }
+        }
+
+        // The lock is held; `state` is the value last written by this thread.
+        let guard = UnlockOnUnwind(&self.state);
+        loop {
+            // Safety: the lock is held and slot `state & INDEX` is the current
+            // slot, which the sink only reads while `U` is clear or writes after
+            // retracting `U`, and never writes while it is current.
+            self.slots[state & INDEX].with(|slot| {
+                if let Some(waker) = unsafe { &*slot } {
+                    waker.wake_by_ref();
+                }
+            });
+
+            // Either release the lock or take over a pending request.
+            loop {
+                let honour_request =
+                    state & (NOTIFICATION | REGISTERED) == NOTIFICATION | REGISTERED;
+                let next = if honour_request {
+                    lock_transition(state)
+                } else {
+                    state & !(LOCKED | NOTIFICATION)
+                };
+                // Ordering: Release so that this thread's slot reads happen
+                // before the sink reuses the slot; Acquire (also on failure) to
+                // see the progress of the notifiers whose requests are honoured
+                // and any waker written by the sink.
+                match self.state.compare_exchange_weak(
+                    state,
+                    next,
+                    Ordering::AcqRel,
+                    Ordering::Acquire,
+                ) {
+                    Ok(_) if honour_request => {
+                        state = next;
+                        break;
+                    }
+                    Ok(_) => {
+                        core::mem::forget(guard);
+                        return;
+                    }
+                    Err(current) => state = current,
+                }
+            }
+        }
+    }
+
+    /// Registers a waker, to be woken by the next notification.
+    ///
+    /// Registration is lazy: the waker is cloned only if it wakes a different
+    /// task than the wakers cached in both slots (the last registered waker
+    /// stays cached after it is unregistered or notified).
+    ///
+    /// # Safety
+    ///
+    /// `register`, `unregister` and `wait_until` must not run concurrently
+    /// with one another (on several threads at once).
+    pub unsafe fn register(&self, waker: &Waker) {
+        // Ordering: Acquire so that, when `U` is clear, the notifier reads of
+        // slot `!I` (which happened before the RMW that made it non-current)
+        // happen before this thread writes it.
+        let state = self.state.load(Ordering::Acquire);
+        let current = state & INDEX;
+        let other = current ^ 1;
+
+        if state & UPDATE == 0 {
+            if self.slot_will_wake(current, waker) {
+                // Ordering: Acquire, so that the predicate checked after
+                // registration sees what notifiers published before their
+                // (Release) RMWs ordered before this one. Nothing to publish:
+                // the slot did not change.
+                self.state.fetch_or(REGISTERED, Ordering::Acquire);
+                return;
+            }
+            let old = if self.slot_will_wake(other, waker) {
+                None
+            } else {
+                // Safety: `U` is clear, so the sink owns slot `!I` (see the
+                // module notes) and no other sink call runs concurrently.
+                Some(self.replace_slot(other, waker.clone()))
+            };
+            // Ordering: Release to publish the waker just written to the notifier
+            // whose lock CAS (Acquire) will flip `I`; Acquire to see what
+            // notifiers published before earlier RMWs.
+            self.state.fetch_or(UPDATE | REGISTERED, Ordering::AcqRel);
+            drop(old);
+            return;
+        }
+
+        // A waker is pending in slot `!I` (or was, if a notifier has flipped).
+        if self.slot_will_wake(other, waker) {
+            // Ordering: Acquire, see above. If a notifier flipped `I`
+            // meanwhile, the pending waker became current: still the right one.
+            self.state.fetch_or(REGISTERED, Ordering::Acquire);
+            return;
+        }
+        // Retract the update to get exclusive ownership of a slot back.
+        // Ordering: Acquire so that the reads of a notifier that flipped `I` in
+        // between happen before this thread writes the now non-current slot.
+        let state = self.state.fetch_and(!UPDATE, Ordering::Acquire);
+        let free = (state & INDEX) ^ 1;
+        // Safety: `U` is now clear and slot `free` is not current, so the sink
+        // owns it.
+        let old = self.replace_slot(free, waker.clone());
+        // Ordering: as for the `U == 0` case above.
+        self.state.fetch_or(UPDATE | REGISTERED, Ordering::AcqRel);
+        drop(old);
+    }
+
+    /// Unregisters the waker, if any.
+    ///
+    /// Notifications sent afterwards are ignored until a waker is registered
+    /// again. The waker stays cached, so registering it again is cheap.
+    ///
+    /// # Safety
+    ///
+    /// `register`, `unregister` and `wait_until` must not run concurrently
+    /// with one another (on several threads at once).
+    pub unsafe fn unregister(&self) {
+        // Ordering: Relaxed; only the sink sets `R`, and this thread sees its
+        // own last write, so `R == 0` here means it is still clear.
+        if self.state.load(Ordering::Relaxed) & REGISTERED == 0 {
+            return;
+        }
+        // Ordering: Relaxed; unregistering publishes nothing.
+        self.state.fetch_and(!REGISTERED, Ordering::Relaxed);
+    }
+
+    /// Returns a future that resolves to the first `Some` returned by
+    /// `predicate`, checked before and after each waker registration.
+    ///
+    /// # Safety
+    ///
+    /// `register`, `unregister` and `wait_until` must not run concurrently
+    /// with one another, including the polls of the returned future.
+    pub unsafe fn wait_until<P, T>(&self, predicate: P) -> WaitUntil<'_, P, T>
+    where
+        P: FnMut() -> Option<T>,
+    {
+        WaitUntil::new(self, predicate)
+    }
+
+    /// Whether the waker in `slot` wakes the same task as `waker`.
+    fn slot_will_wake(&self, slot: usize, waker: &Waker) -> bool {
+        // Safety: only the sink writes slots, and the caller is the sink;
+        // concurrent notifiers only read them.
+        self.slots[slot].with(|w| matches!(unsafe { &*w }, Some(w) if w.will_wake(waker)))
+    }
+
+    /// Stores `waker` in `slot` and returns the previous content, so that the
+    /// caller drops it after the state is consistent (its drop may panic).
+    ///
+    /// The caller must own `slot` (see the module notes).
+    fn replace_slot(&self, slot: usize, waker: Waker) -> Option<Waker> {
+        // Safety: the caller is the sink and owns the slot: no notifier reads
+        // it until a later RMW publishes it.
+        self.slots[slot].with_mut(|w| unsafe { core::mem::replace(&mut *w, Some(waker)) })
+    }
+}
+
+/// The state written when a notifier takes (or keeps) the lock.
+#[inline(always)]
+fn lock_transition(state: usize) -> usize {
+    let state = (state | LOCKED) & !(REGISTERED | NOTIFICATION);
+    if state & UPDATE != 0 {
+        (state ^ INDEX) & !UPDATE
+    } else {
+        state
+    }
+}
+
+/// Releases the notification lock if a waker panics while it is held.
+struct UnlockOnUnwind<'a>(&'a StateWord);
+
+impl Drop for UnlockOnUnwind<'_> {
+    fn drop(&mut self) {
+        // Ordering: Release so that the slot reads of this thread happen before
+        // the sink reuses the slot. `N` is kept, for the next lock holder.
+        self.0.fetch_and(!LOCKED, Ordering::Release);
+    }
+}
+
+impl Default for DiatomicWaker {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+// Safety: the wakers are `Send + Sync`, and access to the slots is arbitrated by
+// the state word as described in the module notes.
+unsafe impl Send for DiatomicWaker {}
+// Safety: as above.
+unsafe impl Sync for DiatomicWaker {}
+
+impl fmt::Debug for DiatomicWaker {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Ordering: Relaxed, a snapshot for display only.
+        let state = self.state.load(Ordering::Relaxed);
+        f.debug_struct("DiatomicWaker")
+            .field("registered", &(state & REGISTERED != 0))
+            .field("notifying", &(state & LOCKED != 0))
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,1 @@
+//! Cross-crate tests of the diatomic workspace; see `tests/` and `examples/`.

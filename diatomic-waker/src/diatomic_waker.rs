@@ -198,10 +198,10 @@ impl DiatomicWaker {
         // The lock is held; `state` is the value last written by this thread.
         let guard = UnlockOnUnwind(&self.state);
         loop {
-            // Safety: the lock is held and slot `state & INDEX` is the current
-            // slot, which the sink only reads while `U` is clear or writes after
-            // retracting `U`, and never writes while it is current.
             self.slots[state & INDEX].with(|slot| {
+                // Safety: the lock is held and slot `state & INDEX` is the
+                // current slot, which the sink never writes while it is current
+                // (it retracts `U` first when it needs it back).
                 if let Some(waker) = unsafe { &*slot } {
                     waker.wake_by_ref();
                 }
@@ -349,7 +349,7 @@ impl DiatomicWaker {
     fn replace_slot(&self, slot: usize, waker: Waker) -> Option<Waker> {
         // Safety: the caller is the sink and owns the slot: no notifier reads
         // it until a later RMW publishes it.
-        self.slots[slot].with_mut(|w| unsafe { core::mem::replace(&mut *w, Some(waker)) })
+        self.slots[slot].with_mut(|w| unsafe { (*w).replace(waker) })
     }
 }
 

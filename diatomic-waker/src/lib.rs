@@ -119,7 +119,7 @@
 #![deny(unsafe_op_in_unsafe_fn)]
 #![warn(missing_docs)]
 
-#[cfg(feature = "alloc")]
+#[cfg(all(feature = "alloc", not(diatomic_waker_loom)))]
 extern crate alloc;
 #[cfg(any(test, diatomic_waker_loom))]
 extern crate std;

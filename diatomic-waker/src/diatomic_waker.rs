@@ -33,13 +33,20 @@ use crate::{WaitUntil, WakeSinkRef};
 //
 // | operation                          | condition              | RMW                                | slot access                |
 // |------------------------------------|------------------------|------------------------------------|----------------------------|
-// | register, waker cached in slot `I` | `U == 0`               | `fetch_or(R)`                      | read `I`                   |
+// | register, waker cached in slot `I` | `U == 0`, `R == 1`     | none (see below)                   | read `I`                   |
+// | register, waker cached in slot `I` | `U == 0`, `R == 0`     | `fetch_or(R)`                      | read `I`                   |
 // | register, waker cached in `!I`     | `U == 0`               | `fetch_or(U \| R)`                 | read `!I`                  |
 // | register, new waker                | `U == 0`               | `fetch_or(U \| R)`                 | write `!I`                 |
-// | register, waker pending in `!I`    | `U == 1`               | `fetch_or(R)`                      | read `!I`                  |
+// | register, waker pending in `!I`    | `U == 1`, `R == 1`     | none (see below)                   | read `!I`                  |
+// | register, waker pending in `!I`    | `U == 1`, `R == 0`     | `fetch_or(R)`                      | read `!I`                  |
 // | register, other waker              | `U == 1`               | `fetch_and(!U)` then `fetch_or(U \| R)` | write `!I` of the `fetch_and` result |
 // | unregister                         | `R == 1`               | `fetch_and(!R)`                    | none                       |
 // | unregister                         | `R == 0`               | none (only the sink sets `R`)      | none                       |
+//
+// Registering the waker that is already registered needs no RMW even if the
+// value read is stale: only the sink sets `R` and `U`, so whichever notifier
+// clears `R` wakes that waker (after applying `U`), and the task is polled
+// again whether or not it saw the notifier's progress.
 //
 // Notifier side (any number of threads):
 //
@@ -156,22 +163,39 @@ impl DiatomicWaker {
     /// let w = diatomic_waker::DiatomicWaker::new();
     /// w.notify(); // no waker registered: a no-op
     /// ```
+    #[inline]
     pub fn notify(&self) {
-        // Ordering: Relaxed, a hint only; every decision below is taken on the
-        // value an RMW returns.
-        let mut state = self.state.load(Ordering::Relaxed);
+        // Ordering: Relaxed, a hint only; every decision is taken on the value
+        // an RMW returns.
+        let state = self.state.load(Ordering::Relaxed);
+        if state & (LOCKED | REGISTERED) == REGISTERED {
+            return self.lock_and_notify(state);
+        }
+        // Ordering: Release, so that what the caller did before notifying
+        // happens-before whoever consumes this RMW's value: the sink's next
+        // registering RMW (Acquire) or the lock holder's unlocking CAS
+        // (Acquire).
+        let prev = self.state.fetch_or(NOTIFICATION, Ordering::Release);
+        if prev & (LOCKED | REGISTERED) == REGISTERED {
+            // The lock was released and a waker registered in between: the
+            // request would go unanswered, so take the lock ourselves.
+            self.lock_and_notify(prev | NOTIFICATION);
+        }
+    }
+
+    /// Takes the notification lock (or hands the notification to its holder),
+    /// wakes the waker, and honours the requests made meanwhile.
+    ///
+    /// `state` is a recent value of the state word.
+    #[inline(never)]
+    fn lock_and_notify(&self, mut state: usize) {
         loop {
             if state & (LOCKED | REGISTERED) != REGISTERED {
-                // Ordering: Release, so that what the caller did before
-                // notifying happens-before whoever consumes this RMW's value:
-                // the sink's next registering RMW (Acquire) or the lock
-                // holder's unlocking CAS (Acquire).
+                // Ordering: Release, as in `notify`.
                 let prev = self.state.fetch_or(NOTIFICATION, Ordering::Release);
                 if prev & (LOCKED | REGISTERED) != REGISTERED {
                     return;
                 }
-                // The lock was released and a waker registered in between: the
-                // request would go unanswered, so take the lock ourselves.
                 state = prev | NOTIFICATION;
                 continue;
             }
@@ -181,12 +205,10 @@ impl DiatomicWaker {
             // slot reads; Release so that the caller's progress is published to
             // the sink's next registering RMW (Acquire) and so that an `I` flip
             // is ordered after this thread's earlier slot reads.
-            match self.state.compare_exchange_weak(
-                state,
-                locked,
-                Ordering::AcqRel,
-                Ordering::Relaxed,
-            ) {
+            match self
+                .state
+                .compare_exchange(state, locked, Ordering::AcqRel, Ordering::Relaxed)
+            {
                 Ok(_) => {
                     state = locked;
                     break;
@@ -220,12 +242,10 @@ impl DiatomicWaker {
                 // before the sink reuses the slot; Acquire (also on failure) to
                 // see the progress of the notifiers whose requests are honoured
                 // and any waker written by the sink.
-                match self.state.compare_exchange_weak(
-                    state,
-                    next,
-                    Ordering::AcqRel,
-                    Ordering::Acquire,
-                ) {
+                match self
+                    .state
+                    .compare_exchange(state, next, Ordering::AcqRel, Ordering::Acquire)
+                {
                     Ok(_) if honour_request => {
                         state = next;
                         break;
@@ -250,6 +270,7 @@ impl DiatomicWaker {
     ///
     /// `register`, `unregister` and `wait_until` must not run concurrently
     /// with one another (on several threads at once).
+    #[inline]
     pub unsafe fn register(&self, waker: &Waker) {
         // Ordering: Acquire so that, when `U` is clear, the notifier reads of
         // slot `!I` (which happened before the RMW that made it non-current)
@@ -260,6 +281,14 @@ impl DiatomicWaker {
 
         if state & UPDATE == 0 {
             if self.slot_will_wake(current, waker) {
+                if state & REGISTERED != 0 {
+                    // Already registered: whichever notifier clears `R` wakes
+                    // slot `I`, this very task (only the sink sets `U`), so a
+                    // notification is delivered whether or not this thread
+                    // sees the notifier's progress. No RMW: under contention,
+                    // this keeps the sink off the notifiers' cache line.
+                    return;
+                }
                 // Ordering: Acquire, so that the predicate checked after
                 // registration sees what notifiers published before their
                 // (Release) RMWs ordered before this one. Nothing to publish:
@@ -284,6 +313,11 @@ impl DiatomicWaker {
 
         // A waker is pending in slot `!I` (or was, if a notifier has flipped).
         if self.slot_will_wake(other, waker) {
+            if state & REGISTERED != 0 {
+                // Already registered: whichever notifier clears `R` applies `U`
+                // first and wakes this very task (see above).
+                return;
+            }
             // Ordering: Acquire, see above. If a notifier flipped `I`
             // meanwhile, the pending waker became current: still the right one.
             self.state.fetch_or(REGISTERED, Ordering::Acquire);
@@ -311,6 +345,7 @@ impl DiatomicWaker {
     ///
     /// `register`, `unregister` and `wait_until` must not run concurrently
     /// with one another (on several threads at once).
+    #[inline]
     pub unsafe fn unregister(&self) {
         // Ordering: Relaxed; only the sink sets `R`, and this thread sees its
         // own last write, so `R == 0` here means it is still clear.

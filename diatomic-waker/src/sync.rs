@@ -50,8 +50,10 @@ impl StateWord {
         self.0.fetch_and(bits, order)
     }
 
+    /// Strong on purpose: a spurious failure would be a wasted RMW (and would
+    /// make the counted costs depend on the target or on Miri's scheduler).
     #[inline(always)]
-    pub(crate) fn compare_exchange_weak(
+    pub(crate) fn compare_exchange(
         &self,
         current: usize,
         new: usize,
@@ -59,7 +61,7 @@ impl StateWord {
         failure: Ordering,
     ) -> Result<usize, usize> {
         rmw_counter::count();
-        self.0.compare_exchange_weak(current, new, success, failure)
+        self.0.compare_exchange(current, new, success, failure)
     }
 }
 

@@ -98,7 +98,7 @@ fn counter_tokens_from_notifying_threads_are_all_counted() {
                     pending.fetch_add(1, Ordering::Relaxed);
                     source.notify();
                     n += 1;
-                    if n % 64 == 0 {
+                    if n.is_multiple_of(64) {
                         std::thread::yield_now();
                     }
                 }

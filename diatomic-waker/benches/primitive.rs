@@ -289,7 +289,7 @@ type Workload = fn(u64) -> f64;
 struct Row {
     name: &'static str,
     iters: u64,
-    contenders: [(&'static str, Workload); 4],
+    contenders: [(&'static str, Workload); 5],
 }
 
 macro_rules! row {
@@ -302,6 +302,8 @@ macro_rules! row {
                 (V023::NAME, $f::<V023>),
                 (AtomicWakerCrate::NAME, $f::<AtomicWakerCrate>),
                 (FuturesAtomicWaker::NAME, $f::<FuturesAtomicWaker>),
+                // Ours again: the spread of an A/A comparison shows the noise.
+                ("ours (A/A)", $f::<Ours>),
             ],
         }
     };
@@ -316,7 +318,12 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     // `cargo test --benches` runs this with `--test`-like flags: keep it short.
     let quick = args.iter().any(|a| a == "--quick" || a == "--test");
-    let (scale, rounds) = if quick { (20, 3) } else { (1, 11) };
+    // Many short samples, interleaved across contenders, so that a burst of
+    // noise from other tenants lands on all of them alike; the median of each
+    // contender's samples is reported.
+    let (scale, rounds) = if quick { (50, 5) } else { (10, 41) };
+    // Any other argument that is not a flag selects rows by substring.
+    let filters: Vec<&String> = args[1..].iter().filter(|a| !a.starts_with("--")).collect();
     let rows = [
         row!("notify, no waker", notify_no_waker, 20_000_000),
         row!(
@@ -338,22 +345,32 @@ fn main() {
     ];
 
     println!(
-        "{:<60} {:>10} {:>22} {:>22} {:>22}",
+        "{:<60} {:>10} {:>22} {:>22} {:>22} {:>22}",
         "workload (median ns/op; ratio = other/ours)",
         "ours",
         "diatomic-waker 0.2.3",
         "atomic-waker",
-        "futures AtomicWaker"
+        "futures AtomicWaker",
+        "ours again (A/A)"
     );
     for row in &rows {
+        if !filters.is_empty() && !filters.iter().any(|f| row.name.contains(f.as_str())) {
+            continue;
+        }
         let iters = (row.iters / scale).max(1);
         let mut samples: Vec<Vec<f64>> = vec![Vec::new(); row.contenders.len()];
         // Warm-up, then interleaved rounds so that drifts hit all alike.
         for (_, f) in &row.contenders {
             f((iters / 10).max(1));
         }
+        // `BENCH_CONTENDER=<name>` runs one contender alone (for `perf stat`).
+        let only = std::env::var("BENCH_CONTENDER").ok();
         for _ in 0..rounds {
-            for (i, (_, f)) in row.contenders.iter().enumerate() {
+            for (i, (name, f)) in row.contenders.iter().enumerate() {
+                if only.as_deref().is_some_and(|o| o != *name) {
+                    samples[i].push(f64::NAN);
+                    continue;
+                }
                 samples[i].push(f(iters));
             }
         }

@@ -16,8 +16,10 @@ use crate::{WaitUntil, WakeSinkRef};
 // | R   | REGISTERED   | a waker awaits a notification                            |
 // | L   | LOCKED       | a notifier holds the notification lock and may read the |
 // |     |              | current slot                                             |
-// | N   | NOTIFICATION | a notifier found the lock taken (or no waker) and asked  |
-// |     |              | the lock holder to notify once more                      |
+// | N   | REQUESTS     | bits 4 and up: a counter (wrapping) of notification  |
+// |     |              | requests; a notifier that finds the lock taken (or no    |
+// |     |              | waker) adds one, and the lock holder, seeing it move,    |
+// |     |              | notifies once more                                       |
 //
 // # Slot ownership
 //
@@ -35,7 +37,6 @@ use crate::{WaitUntil, WakeSinkRef};
 // |------------------------------------|------------------------|------------------------------------|----------------------------|
 // | register, waker cached in slot `I` | `U == 0`, `R == 1`     | none (see below)                   | read `I`                   |
 // | register, waker cached in slot `I` | `U == 0`, `R == 0`     | `fetch_or(R)`                      | read `I`                   |
-// | register, waker cached in `!I`     | `U == 0`               | `fetch_or(U \| R)`                 | read `!I`                  |
 // | register, new waker                | `U == 0`               | `fetch_or(U \| R)`                 | write `!I`                 |
 // | register, waker pending in `!I`    | `U == 1`, `R == 1`     | none (see below)                   | read `!I`                  |
 // | register, waker pending in `!I`    | `U == 1`, `R == 0`     | `fetch_or(R)`                      | read `!I`                  |
@@ -50,13 +51,20 @@ use crate::{WaitUntil, WakeSinkRef};
 //
 // Notifier side (any number of threads):
 //
-// | from                      | to                                     | RMW             |
-// |---------------------------|----------------------------------------|-----------------|
-// | `R == 0` or `L == 1`      | `N = 1`; return                        | `fetch_or(N)`   |
-// | `R == 1`, `L == 0`        | `L = 1, R = 0, N = 0`; if `U`: flip `I`, `U = 0`; wake slot `I` | CAS |
-// | holder, `N == 1 && R == 1`| same as above, lock kept; wake again   | CAS             |
-// | holder, otherwise         | `L = 0, N = 0`; return                 | CAS             |
-// | holder, waker panicked    | `L = 0` (`N` kept for the next holder) | `fetch_and(!L)` |
+// | from                       | to                                              | RMW                   |
+// |----------------------------|-------------------------------------------------|-----------------------|
+// | `R == 0` or `L == 1`       | `N += 1`; return                                | `fetch_add(REQUEST)`  |
+// | `R == 1`, `L == 0`         | `L = 1, R = 0`; if `U`: flip `I`, `U = 0`; wake slot `I` | CAS          |
+// | holder, `N` moved, `R == 1`| as above, lock kept; wake again                 | CAS                   |
+// | holder, otherwise          | `L = 0`; return                                 | CAS                   |
+// | holder, waker panicked     | `L = 0`                                         | `fetch_and(!L)`       |
+//
+// `N` is a counter rather than a bit so that a request is a single
+// `fetch_add`, one instruction (`lock xadd`) that does not depend on a prior
+// load, where a `fetch_or` whose result is inspected compiles to a
+// compare-and-swap loop. It lives in the top bits, so its wrapping never
+// touches the flags; the holder only asks whether it moved since its last
+// successful CAS (a false "no" would need exactly 2^60 requests in between).
 //
 // # Why no notification is lost
 //
@@ -67,15 +75,18 @@ use crate::{WaitUntil, WakeSinkRef};
 // the notifier reported before notifying, so the predicate checked after
 // registration succeeds. If the sink's RMW comes first, the notifier sees
 // `R == 1`: it either takes the lock and wakes the slot `I` after applying
-// `U` (which is the waker just registered), or it finds `L == 1` and sets `N`,
-// which the lock holder sees in its unlocking CAS (Acquire) and honours while
-// `R == 1`.
+// `U` (which is the waker just registered), or it finds `L == 1` and bumps
+// `N`, which the lock holder sees in its unlocking CAS (Acquire) and honours
+// while `R == 1`.
 
 const INDEX: usize = 0b0_0001;
 const UPDATE: usize = 0b0_0010;
 const REGISTERED: usize = 0b0_0100;
 const LOCKED: usize = 0b0_1000;
-const NOTIFICATION: usize = 0b1_0000;
+/// One notification request: the unit of the counter in the top bits.
+const REQUEST: usize = 0b1_0000;
+/// The flag bits, below the request counter.
+const FLAGS: usize = REQUEST - 1;
 
 /// A primitive that can send or await notifications.
 ///
@@ -175,11 +186,11 @@ impl DiatomicWaker {
         // happens-before whoever consumes this RMW's value: the sink's next
         // registering RMW (Acquire) or the lock holder's unlocking CAS
         // (Acquire).
-        let prev = self.state.fetch_or(NOTIFICATION, Ordering::Release);
+        let prev = self.state.fetch_add(REQUEST, Ordering::Release);
         if prev & (LOCKED | REGISTERED) == REGISTERED {
             // The lock was released and a waker registered in between: the
             // request would go unanswered, so take the lock ourselves.
-            self.lock_and_notify(prev | NOTIFICATION);
+            self.lock_and_notify(prev.wrapping_add(REQUEST));
         }
     }
 
@@ -192,11 +203,11 @@ impl DiatomicWaker {
         loop {
             if state & (LOCKED | REGISTERED) != REGISTERED {
                 // Ordering: Release, as in `notify`.
-                let prev = self.state.fetch_or(NOTIFICATION, Ordering::Release);
+                let prev = self.state.fetch_add(REQUEST, Ordering::Release);
                 if prev & (LOCKED | REGISTERED) != REGISTERED {
                     return;
                 }
-                state = prev | NOTIFICATION;
+                state = prev.wrapping_add(REQUEST);
                 continue;
             }
             let locked = lock_transition(state);
@@ -217,7 +228,8 @@ impl DiatomicWaker {
             }
         }
 
-        // The lock is held; `state` is the value last written by this thread.
+        // The lock is held; `state` is the value this thread wrote last, and
+        // the requests counted in it are served by the wake below.
         let guard = UnlockOnUnwind(&self.state);
         loop {
             self.slots[state & INDEX].with(|slot| {
@@ -229,14 +241,16 @@ impl DiatomicWaker {
                 }
             });
 
-            // Either release the lock or take over a pending request.
+            // Release the lock, unless requests came in while a waker is
+            // registered: then keep it and notify once more.
+            let served = state;
             loop {
-                let honour_request =
-                    state & (NOTIFICATION | REGISTERED) == NOTIFICATION | REGISTERED;
-                let next = if honour_request {
+                let requested = (state ^ served) & !FLAGS != 0;
+                let honour = requested && state & REGISTERED != 0;
+                let next = if honour {
                     lock_transition(state)
                 } else {
-                    state & !(LOCKED | NOTIFICATION)
+                    state & !LOCKED
                 };
                 // Ordering: Release so that this thread's slot reads happen
                 // before the sink reuses the slot; Acquire (also on failure) to
@@ -246,7 +260,7 @@ impl DiatomicWaker {
                     .state
                     .compare_exchange(state, next, Ordering::AcqRel, Ordering::Acquire)
                 {
-                    Ok(_) if honour_request => {
+                    Ok(_) if honour => {
                         state = next;
                         break;
                     }
@@ -263,8 +277,8 @@ impl DiatomicWaker {
     /// Registers a waker, to be woken by the next notification.
     ///
     /// Registration is lazy: the waker is cloned only if it wakes a different
-    /// task than the wakers cached in both slots (the last registered waker
-    /// stays cached after it is unregistered or notified).
+    /// task than the last registered waker, which stays cached after it is
+    /// unregistered or notified.
     ///
     /// # Safety
     ///
@@ -276,38 +290,40 @@ impl DiatomicWaker {
         // slot `!I` (which happened before the RMW that made it non-current)
         // happen before this thread writes it.
         let state = self.state.load(Ordering::Acquire);
-        let current = state & INDEX;
-        let other = current ^ 1;
-
-        if state & UPDATE == 0 {
-            if self.slot_will_wake(current, waker) {
-                if state & REGISTERED != 0 {
-                    // Already registered: whichever notifier clears `R` wakes
-                    // slot `I`, this very task (only the sink sets `U`), so a
-                    // notification is delivered whether or not this thread
-                    // sees the notifier's progress. No RMW: under contention,
-                    // this keeps the sink off the notifiers' cache line.
-                    return;
-                }
-                // Ordering: Acquire, so that the predicate checked after
-                // registration sees what notifiers published before their
-                // (Release) RMWs ordered before this one. Nothing to publish:
-                // the slot did not change.
-                self.state.fetch_or(REGISTERED, Ordering::Acquire);
+        if state & UPDATE == 0 && self.slot_will_wake(state & INDEX, waker) {
+            if state & REGISTERED != 0 {
+                // Already registered: whichever notifier clears `R` wakes slot
+                // `I`, this very task (only the sink sets `U`), so a
+                // notification is delivered whether or not this thread sees
+                // the notifier's progress. No RMW: under contention, this
+                // keeps the sink off the notifiers' cache line.
                 return;
             }
-            let old = if self.slot_will_wake(other, waker) {
-                None
-            } else {
-                // Safety: `U` is clear, so the sink owns slot `!I` (see the
-                // module notes) and no other sink call runs concurrently.
-                Some(self.replace_slot(other, waker.clone()))
-            };
-            // Ordering: Release to publish the waker just written to the notifier
-            // whose lock CAS (Acquire) will flip `I`; Acquire to see what
-            // notifiers published before earlier RMWs.
+            // Ordering: Acquire, so that the predicate checked after
+            // registration sees what notifiers published before their (Release)
+            // RMWs ordered before this one. Nothing to publish: the slot did
+            // not change.
+            self.state.fetch_or(REGISTERED, Ordering::Acquire);
+            return;
+        }
+        self.register_other(state, waker);
+    }
+
+    /// `register` when the waker is not the current one, or an update is
+    /// pending; `state` is the value `register` loaded.
+    #[inline(never)]
+    fn register_other(&self, state: usize, waker: &Waker) {
+        let other = (state & INDEX) ^ 1;
+        if state & UPDATE == 0 {
+            // `U` is clear, so the sink owns slot `!I` (see the module notes)
+            // and no other sink call runs concurrently. The waker it holds is
+            // not compared: alternating wakers are rare, and the comparison
+            // made this path 4% slower in `benches/primitive.rs`.
+            self.set_slot(other, waker.clone());
+            // Ordering: Release to publish the waker just written to the
+            // notifier whose lock CAS (Acquire) will flip `I`; Acquire to see
+            // what notifiers published before earlier RMWs.
             self.state.fetch_or(UPDATE | REGISTERED, Ordering::AcqRel);
-            drop(old);
             return;
         }
 
@@ -315,10 +331,10 @@ impl DiatomicWaker {
         if self.slot_will_wake(other, waker) {
             if state & REGISTERED != 0 {
                 // Already registered: whichever notifier clears `R` applies `U`
-                // first and wakes this very task (see above).
+                // first and wakes this very task (see `register`).
                 return;
             }
-            // Ordering: Acquire, see above. If a notifier flipped `I`
+            // Ordering: Acquire, as in `register`. If a notifier flipped `I`
             // meanwhile, the pending waker became current: still the right one.
             self.state.fetch_or(REGISTERED, Ordering::Acquire);
             return;
@@ -327,13 +343,10 @@ impl DiatomicWaker {
         // Ordering: Acquire so that the reads of a notifier that flipped `I` in
         // between happen before this thread writes the now non-current slot.
         let state = self.state.fetch_and(!UPDATE, Ordering::Acquire);
-        let free = (state & INDEX) ^ 1;
-        // Safety: `U` is now clear and slot `free` is not current, so the sink
-        // owns it.
-        let old = self.replace_slot(free, waker.clone());
+        // `U` is now clear and slot `!I` is not current: the sink owns it.
+        self.set_slot((state & INDEX) ^ 1, waker.clone());
         // Ordering: as for the `U == 0` case above.
         self.state.fetch_or(UPDATE | REGISTERED, Ordering::AcqRel);
-        drop(old);
     }
 
     /// Unregisters the waker, if any.
@@ -377,21 +390,23 @@ impl DiatomicWaker {
         self.slots[slot].with(|w| matches!(unsafe { &*w }, Some(w) if w.will_wake(waker)))
     }
 
-    /// Stores `waker` in `slot` and returns the previous content, so that the
-    /// caller drops it after the state is consistent (its drop may panic).
+    /// Stores `waker` in `slot`, dropping the waker it held.
     ///
-    /// The caller must own `slot` (see the module notes).
-    fn replace_slot(&self, slot: usize, waker: Waker) -> Option<Waker> {
+    /// The caller must be the sink and own `slot` (see the module notes). If
+    /// the old waker's drop panics, the new one is stored but not yet
+    /// published: the state stays consistent and the registration did not
+    /// happen.
+    fn set_slot(&self, slot: usize, waker: Waker) {
         // Safety: the caller is the sink and owns the slot: no notifier reads
         // it until a later RMW publishes it.
-        self.slots[slot].with_mut(|w| unsafe { (*w).replace(waker) })
+        self.slots[slot].with_mut(|w| unsafe { *w = Some(waker) });
     }
 }
 
 /// The state written when a notifier takes (or keeps) the lock.
 #[inline(always)]
 fn lock_transition(state: usize) -> usize {
-    let state = (state | LOCKED) & !(REGISTERED | NOTIFICATION);
+    let state = (state | LOCKED) & !REGISTERED;
     if state & UPDATE != 0 {
         (state ^ INDEX) & !UPDATE
     } else {
@@ -405,7 +420,8 @@ struct UnlockOnUnwind<'a>(&'a StateWord);
 impl Drop for UnlockOnUnwind<'_> {
     fn drop(&mut self) {
         // Ordering: Release so that the slot reads of this thread happen before
-        // the sink reuses the slot. `N` is kept, for the next lock holder.
+        // the sink reuses the slot. Pending requests are left to the next
+        // notifier.
         self.0.fetch_and(!LOCKED, Ordering::Release);
     }
 }

@@ -45,6 +45,12 @@ impl StateWord {
     }
 
     #[inline(always)]
+    pub(crate) fn fetch_add(&self, value: usize, order: Ordering) -> usize {
+        rmw_counter::count();
+        self.0.fetch_add(value, order)
+    }
+
+    #[inline(always)]
     pub(crate) fn fetch_and(&self, bits: usize, order: Ordering) -> usize {
         rmw_counter::count();
         self.0.fetch_and(bits, order)

@@ -12,7 +12,8 @@ use crate::DiatomicWaker;
 ///
 /// The predicate is checked before registering the task's waker and once more
 /// after, so that a notification sent between the two checks is never missed.
-/// The waker is unregistered when the predicate succeeds after registration.
+/// The waker is unregistered when the predicate succeeds right after
+/// registration; a notification unregisters it otherwise.
 ///
 /// `WaitUntil` is `Unpin` whatever the predicate, which it never pins.
 ///
@@ -52,14 +53,14 @@ where
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<T> {
         let this = self.get_mut();
         if let Some(value) = (this.predicate)() {
-            // A registration from an earlier poll may still be live if this
-            // poll was not caused by a notification.
-            // Safety: the constructor's caller guarantees exclusive sink access
-            // for the lifetime of this future.
-            unsafe { this.wake.unregister() };
+            // Usually the notification that caused this poll unregistered the
+            // waker. If the poll was spurious, the registration stays: a later
+            // notification wakes the task once for nothing, which is cheaper
+            // than reading the state word's cache line on every ready poll.
             return Poll::Ready(value);
         }
-        // Safety: as above.
+        // Safety: the constructor's caller guarantees exclusive sink access for
+        // the lifetime of this future.
         unsafe { this.wake.register(cx.waker()) };
         if let Some(value) = (this.predicate)() {
             // Safety: as above.

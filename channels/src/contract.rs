@@ -1,0 +1,163 @@
+//! The non-blocking contract a channel core implements, and the access
+//! tokens through which the runtime hands it its guarantees.
+
+use core::fmt;
+use core::marker::PhantomData;
+
+/// A non-blocking queue that `#[async_channel]` turns into an async channel.
+///
+/// Implement it for the struct that carries the attribute: a push that hands
+/// the item back when the queue is full, and a pop that returns `None` when it
+/// is empty. Neither may block or wait for the other side.
+///
+/// The generated types give the core two guarantees, carried by the tokens
+/// in the signatures so that a core written with `unsafe` can rely on them:
+/// * [`Consumer`]: `try_pop` is never called concurrently with itself;
+/// * [`Producer<'_, One>`](Producer): with `producers = one`, `try_push` is
+///   never called concurrently with itself. With `producers = many` the token
+///   is a [`Producer<'_, Many>`](Producer) and promises nothing.
+///
+/// The mode in the signature of `try_push` must be the one given to the
+/// attribute; the compiler checks it.
+///
+/// Items still in the core when the channel is dropped are dropped with the
+/// core: a core that stores items in `MaybeUninit` needs a `Drop` impl.
+///
+/// # Examples
+///
+/// ```
+/// use std::sync::Mutex;
+/// use diatomic_channels::{async_channel, ChannelCore, Consumer, Many, Producer};
+///
+/// /// A queue of capacity 4, declared with the attribute.
+/// #[async_channel(sender = QuadSender, receiver = QuadReceiver)]
+/// struct Quad {
+///     items: Mutex<std::collections::VecDeque<u32>>,
+/// }
+///
+/// impl ChannelCore for Quad {
+///     type Item = u32;
+///     fn try_push(&self, item: u32, _: Producer<'_, Many>) -> Result<(), u32> {
+///         let mut items = self.items.lock().unwrap();
+///         if items.len() == 4 {
+///             return Err(item);
+///         }
+///         items.push_back(item);
+///         Ok(())
+///     }
+///     fn try_pop(&self, _: Consumer<'_>) -> Option<u32> {
+///         self.items.lock().unwrap().pop_front()
+///     }
+/// }
+///
+/// let (tx, mut rx) = Quad { items: Mutex::default() }.into_channel();
+/// tx.try_send(7).unwrap();
+/// assert_eq!(rx.try_recv(), Ok(7));
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not implement `ChannelCore`",
+    label = "`#[async_channel]` needs a non-blocking push and pop for this struct",
+    note = "implement `diatomic_channels::ChannelCore` for `{Self}`: `try_push` hands the item back when full, `try_pop` returns `None` when empty"
+)]
+pub trait ChannelCore: ProducerCount + Send + Sync {
+    /// What the channel carries.
+    type Item: Send;
+
+    /// Stores `item` if there is room, or hands it back.
+    fn try_push(
+        &self,
+        item: Self::Item,
+        producer: Producer<'_, Self::Producers>,
+    ) -> Result<(), Self::Item>;
+
+    /// Takes the oldest item, if any.
+    fn try_pop(&self, consumer: Consumer<'_>) -> Option<Self::Item>;
+}
+
+/// How many senders a channel has; implemented by `#[async_channel]` from its
+/// `producers` argument.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not declared with `#[async_channel]`",
+    note = "put `#[diatomic_channels::async_channel]` on the struct declaration"
+)]
+pub trait ProducerCount {
+    /// [`One`] or [`Many`].
+    type Producers: ProducerMode;
+}
+
+/// The producer modes, [`One`] and [`Many`].
+pub trait ProducerMode: sealed::Sealed + Send + Sync + 'static {
+    /// Where blocked senders wait.
+    #[doc(hidden)]
+    type Waiters: crate::sender_wait::SenderWaiters;
+}
+
+/// One producer at a time: the sender is not `Clone`, and its methods take
+/// `&mut self`; a blocked sender waits on a second `DiatomicWaker`.
+#[derive(Debug, Clone, Copy)]
+pub enum One {}
+
+/// Any number of producers: the sender is `Clone`; blocked senders wait in a
+/// queue of waiters.
+#[derive(Debug, Clone, Copy)]
+pub enum Many {}
+
+impl ProducerMode for One {
+    type Waiters = crate::sender_wait::OneSender;
+}
+
+impl ProducerMode for Many {
+    type Waiters = crate::sender_wait::ManySenders;
+}
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for super::One {}
+    impl Sealed for super::Many {}
+}
+
+/// Passed to [`ChannelCore::try_push`]: with [`One`], proof that no other
+/// push runs concurrently on this core.
+///
+/// Only the runtime creates it; it is neither `Send` nor `Clone`.
+pub struct Producer<'a, M: ProducerMode> {
+    _exclusive: PhantomData<(&'a mut (), M, *mut ())>,
+}
+
+impl<M: ProducerMode> Producer<'_, M> {
+    /// The caller upholds the mode's promise for this call.
+    pub(crate) fn new() -> Self {
+        Self {
+            _exclusive: PhantomData,
+        }
+    }
+}
+
+impl<M: ProducerMode> fmt::Debug for Producer<'_, M> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Producer")
+    }
+}
+
+/// Passed to [`ChannelCore::try_pop`]: proof that no other pop runs
+/// concurrently on this core.
+///
+/// Only the runtime creates it; it is neither `Send` nor `Clone`.
+pub struct Consumer<'a> {
+    _exclusive: PhantomData<(&'a mut (), *mut ())>,
+}
+
+impl Consumer<'_> {
+    /// The caller is the channel's only receiver, borrowed mutably.
+    pub(crate) fn new() -> Self {
+        Self {
+            _exclusive: PhantomData,
+        }
+    }
+}
+
+impl fmt::Debug for Consumer<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Consumer")
+    }
+}

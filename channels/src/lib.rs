@@ -1,0 +1,140 @@
+//! Fixed-capacity async channels, and `#[async_channel]`, which makes your own.
+//!
+//! A channel here is a non-blocking queue (a *core*: atomic slots, a ring
+//! buffer, anything with a push that hands the item back when full and a pop
+//! that returns nothing when empty) wired to async tasks through
+//! [`diatomic_waker`]: the receiver waits on a `DiatomicWaker`, blocked senders
+//! on a second one (one producer) or in a queue of waiters (many producers).
+//! Closing, backpressure and cancellation are handled once, in the generic
+//! [`Sender`] and [`Receiver`]; the attribute only names them.
+//!
+//! # Make your own channel
+//!
+//! Declare the core, put [`async_channel`] on it, implement [`ChannelCore`]:
+//!
+//! ```
+//! use std::num::NonZeroUsize;
+//! use std::sync::atomic::{AtomicUsize, Ordering};
+//! use diatomic_channels::{async_channel, ChannelCore, Consumer, Many, Producer};
+//!
+//! /// Capacity 1, for non-zero integers: zero means empty.
+//! #[async_channel(sender = NzSender, receiver = NzReceiver, producers = many)]
+//! pub struct NzSlot {
+//!     value: AtomicUsize,
+//! }
+//!
+//! impl ChannelCore for NzSlot {
+//!     type Item = NonZeroUsize;
+//!     fn try_push(&self, v: NonZeroUsize, _: Producer<'_, Many>) -> Result<(), NonZeroUsize> {
+//!         // Ordering: Relaxed; the value is the atomic itself.
+//!         self.value
+//!             .compare_exchange(0, v.get(), Ordering::Relaxed, Ordering::Relaxed)
+//!             .map(drop)
+//!             .map_err(|_| v)
+//!     }
+//!     fn try_pop(&self, _: Consumer<'_>) -> Option<NonZeroUsize> {
+//!         NonZeroUsize::new(self.value.swap(0, Ordering::Relaxed))
+//!     }
+//! }
+//!
+//! # #[tokio::main(flavor = "current_thread")] async fn main() {
+//! let (tx, mut rx) = NzSlot { value: AtomicUsize::new(0) }.into_channel();
+//! let tx2 = tx.clone();
+//! tokio::spawn(async move { tx.send(NonZeroUsize::new(1).unwrap()).await });
+//! tokio::spawn(async move { tx2.send(NonZeroUsize::new(2).unwrap()).await });
+//! let sum = rx.recv().await.unwrap().get() + rx.recv().await.unwrap().get();
+//! assert_eq!(sum, 3);
+//! assert!(rx.recv().await.is_err()); // both senders are gone
+//! # }
+//! ```
+//!
+//! That is the reference page's capacity-1 `NonZeroUsize` channel, which the
+//! page writes by hand over `WakeSink`/`WakeSource` (as `diatomic-waker`'s
+//! crate documentation still does): here the waker code, closing and
+//! backpressure come from the runtime.
+//!
+//! # The attribute
+//!
+//! `#[async_channel(sender = Name, receiver = Name, producers = one | many,
+//! crate = path)]`, every argument optional:
+//!
+//! | argument    | default                    | meaning |
+//! |-------------|----------------------------|---------|
+//! | `sender`    | `<Struct>Sender`           | name of the generated sending half |
+//! | `receiver`  | `<Struct>Receiver`         | name of the generated receiving half |
+//! | `producers` | `many`                     | `many`: the sender is `Clone`, its methods take `&self`; `one`: not `Clone`, `&mut self`, and the core may rely on a single pusher |
+//! | `crate`     | `::diatomic_channels`      | where the runtime is, for crates that re-export it |
+//!
+//! It accepts a struct with named fields, public or not, with type and const
+//! parameters and `where` clauses (not lifetime parameters), keeps it
+//! unchanged, and writes: `impl ProducerCount` for it, the two halves (same
+//! visibility and parameters as the struct; they dereference to [`Sender`]
+//! and [`Receiver`]), and `fn into_channel(self) -> (Sender, Receiver)`.
+//! `tests/expanded/` in the repository holds one expansion in full.
+//!
+//! # Semantics
+//!
+//! | situation | behaviour |
+//! |---|---|
+//! | queue full, `try_send` | `Err(TrySendError::Full(value))` |
+//! | queue full, `send().await` | waits without spinning; woken when an item is taken |
+//! | receiver closed or dropped | `send` / `try_send` fail and hand the value back |
+//! | every sender dropped | the receiver drains the queue, then gets `RecvError` |
+//! | receiver dropped with items queued | each item is dropped once |
+//! | `send` or `recv` future dropped early | nothing is lost or duplicated |
+//! | blocked `send` future forgotten | no unsoundness; other senders still progress |
+//! | a waker that panics | the panic reaches the caller; the channel stays usable |
+//!
+//! # Features
+//!
+//! * `std` (default): `send_blocking` / `recv_blocking`, and the waiter queue
+//!   of `event-listener` with its `std` mutex. Without it the crate is
+//!   `no_std` (it needs `alloc`).
+#![no_std]
+#![deny(unsafe_op_in_unsafe_fn)]
+#![warn(missing_docs)]
+
+extern crate alloc;
+#[cfg(any(feature = "std", test))]
+extern crate std;
+
+#[cfg(feature = "std")]
+mod blocking;
+mod contract;
+mod error;
+mod receiver;
+mod sender;
+mod sender_wait;
+mod shared;
+pub mod slot;
+mod sync;
+
+pub use crate::contract::{
+    ChannelCore, Consumer, Many, One, Producer, ProducerCount, ProducerMode,
+};
+pub use crate::error::{RecvError, SendError, TryRecvError, TrySendError};
+pub use crate::receiver::{Receiver, RecvFuture};
+pub use crate::sender::{SendFuture, Sender};
+pub use diatomic_macros::async_channel;
+
+/// Makes a channel over `core`: its sender and its receiver.
+///
+/// The structs declared with [`async_channel`] have an `into_channel` method
+/// that calls this and wraps the halves in their named types.
+pub fn channel<C, M>(core: C) -> (Sender<C, M>, Receiver<C>)
+where
+    C: ChannelCore<Producers = M>,
+    M: ProducerMode,
+{
+    let shared = sync::Arc::new(shared::Shared::new(core));
+    (Sender::new(shared.clone()), Receiver::new(shared))
+}
+
+/// What the code written by `#[async_channel]` names. Not part of the API.
+#[doc(hidden)]
+pub mod __private {
+    pub use ::core;
+    pub use futures_core::Stream;
+
+    pub use crate::{channel, ChannelCore, Many, One, ProducerCount, Receiver, Sender};
+}

@@ -1,0 +1,214 @@
+//! The state a channel's two halves share: the core, the receiver's waker,
+//! the blocked senders, and one word for closing and sender counting.
+//!
+//! # State word
+//!
+//! | bits  | meaning                                            |
+//! |-------|----------------------------------------------------|
+//! | 0     | `CLOSED`: the receiver closed the channel or left |
+//! | 1..   | the number of live senders                         |
+//!
+//! | event                | RMW                               | then                                  |
+//! |----------------------|-----------------------------------|---------------------------------------|
+//! | sender cloned        | `fetch_add(SENDER)`               |                                       |
+//! | sender dropped       | `fetch_sub(SENDER)`               | if it was the last: notify receiver   |
+//! | receiver `close`     | `fetch_or(CLOSED)`                | wake every blocked sender             |
+//! | receiver dropped     | `fetch_or(CLOSED)`                | wake blocked senders, drop the items  |
+//!
+//! The receiver reports "closed" only after seeing `CLOSED` or no sender
+//! (Acquire, after the senders' Release) *and* finding the core empty once
+//! more, so that an item pushed before the last sender left is never missed.
+
+use core::fmt;
+use core::task::{Context, Poll};
+
+use diatomic_waker::DiatomicWaker;
+
+use crate::contract::{ChannelCore, Consumer, Producer, ProducerMode};
+use crate::error::{RecvError, SendError, TrySendError};
+use crate::sender_wait::SenderWaiters;
+use crate::sync::{AtomicUsize, Ordering};
+
+const CLOSED: usize = 1;
+const SENDER: usize = 2;
+
+type Waiters<C> = <<C as crate::contract::ProducerCount>::Producers as ProducerMode>::Waiters;
+type Listener<C> = <Waiters<C> as SenderWaiters>::Listener;
+
+/// The shared state of one channel.
+pub(crate) struct Shared<C: ChannelCore> {
+    core: C,
+    state: AtomicUsize,
+    receiver_wake: DiatomicWaker,
+    sender_waiters: Waiters<C>,
+}
+
+impl<C: ChannelCore> Shared<C> {
+    /// A channel with one sender and one receiver.
+    pub(crate) fn new(core: C) -> Self {
+        Self {
+            core,
+            state: AtomicUsize::new(SENDER),
+            receiver_wake: DiatomicWaker::new(),
+            sender_waiters: Waiters::<C>::new(),
+        }
+    }
+
+    // ---- sender side ----
+
+    pub(crate) fn is_closed(&self) -> bool {
+        // Ordering: Relaxed; a snapshot, nothing is read on its strength.
+        self.state.load(Ordering::Relaxed) & CLOSED != 0
+    }
+
+    /// # Safety
+    ///
+    /// With one producer, not called concurrently with itself (nor with
+    /// `poll_send`).
+    pub(crate) unsafe fn try_send(&self, item: C::Item) -> Result<(), TrySendError<C::Item>> {
+        if self.is_closed() {
+            return Err(TrySendError::Closed(item));
+        }
+        match self.core.try_push(item, Producer::new()) {
+            Ok(()) => {
+                self.receiver_wake.notify();
+                Ok(())
+            }
+            Err(item) if self.is_closed() => Err(TrySendError::Closed(item)),
+            Err(item) => Err(TrySendError::Full(item)),
+        }
+    }
+
+    /// Polls a send whose value waits in `item`.
+    ///
+    /// # Safety
+    ///
+    /// As for `try_send`.
+    pub(crate) unsafe fn poll_send(
+        &self,
+        item: &mut Option<C::Item>,
+        listener: &mut Listener<C>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Result<(), SendError<C::Item>>> {
+        loop {
+            let value = item
+                .take()
+                .expect("a send future was polled after it completed");
+            // Safety: the caller's contract.
+            match unsafe { self.try_send(value) } {
+                Ok(()) => return Poll::Ready(Ok(())),
+                Err(TrySendError::Closed(value)) => return Poll::Ready(Err(SendError(value))),
+                Err(TrySendError::Full(value)) => *item = Some(value),
+            }
+            // Safety: the caller's contract.
+            match unsafe { self.sender_waiters.poll_space(listener, cx) } {
+                Poll::Ready(()) => continue,
+                Poll::Pending => return Poll::Pending,
+            }
+        }
+    }
+
+    pub(crate) fn add_sender(&self) {
+        // Ordering: Relaxed; a new sender is made from an existing one, which
+        // keeps the count above zero meanwhile (as for `Arc::clone`).
+        let prev = self.state.fetch_add(SENDER, Ordering::Relaxed);
+        if prev > usize::MAX / 2 {
+            // More senders than memory could hold: a `mem::forget` loop.
+            panic!("too many senders");
+        }
+    }
+
+    pub(crate) fn drop_sender(&self) {
+        // Ordering: Release, so that every push of this sender happens before
+        // the receiver's Acquire load that sees the count drop to zero.
+        let prev = self.state.fetch_sub(SENDER, Ordering::Release);
+        if prev & !CLOSED == SENDER {
+            self.receiver_wake.notify();
+        }
+    }
+
+    // ---- receiver side (one receiver, borrowed mutably by the caller) ----
+
+    /// Takes an item, or reports that the channel is closed and drained, or
+    /// `None` if the receiver must wait.
+    fn take(&self) -> Option<Result<C::Item, RecvError>> {
+        if let Some(item) = self.pop() {
+            return Some(Ok(item));
+        }
+        // Ordering: Acquire, pairs with the Release of the last sender's drop:
+        // every item pushed before it is visible to the second `pop`.
+        let state = self.state.load(Ordering::Acquire);
+        if state & CLOSED != 0 || state < SENDER {
+            return Some(self.pop().ok_or(RecvError));
+        }
+        None
+    }
+
+    fn pop(&self) -> Option<C::Item> {
+        let item = self.core.try_pop(Consumer::new())?;
+        self.sender_waiters.notify_one();
+        Some(item)
+    }
+
+    /// # Safety
+    ///
+    /// Called by the one receiver only (never concurrently).
+    pub(crate) unsafe fn try_recv(&self) -> Option<Result<C::Item, RecvError>> {
+        self.take()
+    }
+
+    /// # Safety
+    ///
+    /// Called by the one receiver only (never concurrently).
+    pub(crate) unsafe fn poll_recv(
+        &self,
+        cx: &mut Context<'_>,
+    ) -> Poll<Result<C::Item, RecvError>> {
+        if let Some(result) = self.take() {
+            return Poll::Ready(result);
+        }
+        // Safety: the receiver is the only sink of `receiver_wake`.
+        unsafe { self.receiver_wake.register(cx.waker()) };
+        if let Some(result) = self.take() {
+            // Safety: as above.
+            unsafe { self.receiver_wake.unregister() };
+            return Poll::Ready(result);
+        }
+        self.sender_waiters.on_receiver_idle();
+        Poll::Pending
+    }
+
+    /// Closes the channel: senders fail from now on; queued items stay.
+    pub(crate) fn close(&self) {
+        // Ordering: Relaxed for the flag itself; blocked senders learn of it
+        // through the waiters' notification, which orders it.
+        let prev = self.state.fetch_or(CLOSED, Ordering::Relaxed);
+        if prev & CLOSED == 0 {
+            self.sender_waiters.notify_all();
+        }
+    }
+
+    /// # Safety
+    ///
+    /// Called by the one receiver only, when it goes away.
+    pub(crate) unsafe fn close_and_drain(&self) {
+        self.close();
+        while let Some(item) = self.core.try_pop(Consumer::new()) {
+            drop(item);
+        }
+    }
+
+    pub(crate) fn sender_count(&self) -> usize {
+        // Ordering: Relaxed; a snapshot for `Debug`.
+        self.state.load(Ordering::Relaxed) / SENDER
+    }
+}
+
+impl<C: ChannelCore> fmt::Debug for Shared<C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Channel")
+            .field("closed", &self.is_closed())
+            .field("senders", &self.sender_count())
+            .finish_non_exhaustive()
+    }
+}

@@ -94,14 +94,18 @@
 #![deny(unsafe_op_in_unsafe_fn)]
 #![warn(missing_docs)]
 
+// Under Loom, `Arc` is Loom's.
+#[cfg_attr(diatomic_waker_loom, allow(unused_extern_crates))]
 extern crate alloc;
-#[cfg(any(feature = "std", test))]
+#[cfg(any(feature = "std", test, diatomic_waker_loom))]
 extern crate std;
 
 #[cfg(feature = "std")]
 mod blocking;
 mod contract;
 mod error;
+#[cfg(diatomic_waker_loom)]
+mod loom_event;
 mod receiver;
 mod sender;
 mod sender_wait;

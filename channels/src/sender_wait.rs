@@ -17,7 +17,11 @@ use core::pin::Pin;
 use core::task::{Context, Poll};
 
 use diatomic_waker::DiatomicWaker;
+#[cfg(not(diatomic_waker_loom))]
 use event_listener::{Event, EventListener};
+
+#[cfg(diatomic_waker_loom)]
+use crate::loom_event::{Event, EventListener};
 
 /// The waiting side of blocked senders, one implementation per producer mode.
 pub trait SenderWaiters: Send + Sync + fmt::Debug {
@@ -112,6 +116,7 @@ impl SenderWaiters for ManySenders {
                 // Listen first, then try again: an item taken after this point
                 // notifies this listener (`listen` and `notify` fence).
                 *listener = Some(self.0.listen());
+                crate::sync::event_listener_fence();
                 Poll::Ready(())
             }
             Some(l) => match Pin::new(l).poll(cx) {
@@ -126,10 +131,12 @@ impl SenderWaiters for ManySenders {
 
     #[inline]
     fn notify_one(&self) {
+        crate::sync::event_listener_fence();
         self.0.notify_additional(1);
     }
 
     fn notify_all(&self) {
+        crate::sync::event_listener_fence();
         self.0.notify(usize::MAX);
     }
 
@@ -138,6 +145,6 @@ impl SenderWaiters for ManySenders {
         // keeps a forgotten send future from deadlocking the others: it may
         // hold the wakeup of the last item taken, and nobody else would wake
         // the next waiter. (A no-op when no sender waits.)
-        self.0.notify(usize::MAX);
+        self.notify_all();
     }
 }

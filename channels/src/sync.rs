@@ -13,6 +13,15 @@ pub(crate) use loom::sync::Arc;
 
 pub(crate) use core::sync::atomic::Ordering;
 
+/// Stands in, for Loom, for the `SeqCst` fences that `event-listener` emits
+/// in `listen` and `notify` with atomics Loom cannot see; a no-op otherwise,
+/// where those fences do the work.
+#[inline(always)]
+pub(crate) fn event_listener_fence() {
+    #[cfg(diatomic_waker_loom)]
+    loom::sync::atomic::fence(Ordering::SeqCst);
+}
+
 /// An `UnsafeCell` with Loom's closure-based access API.
 #[cfg(not(diatomic_waker_loom))]
 pub(crate) struct UnsafeCell<T>(core::cell::UnsafeCell<T>);

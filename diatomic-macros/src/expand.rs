@@ -2,8 +2,8 @@
 //! sender and receiver that dereference to the generic runtime, and the
 //! `into_channel` constructor. No `unsafe`, absolute paths only.
 
-use proc_macro2::TokenStream;
-use quote::{quote, quote_spanned};
+use proc_macro2::{Span, TokenStream, TokenTree};
+use quote::quote;
 
 use crate::args::Producers;
 use crate::validate::Channel;
@@ -37,28 +37,18 @@ pub(crate) fn expand(channel: &Channel) -> TokenStream {
         Producers::One => quote!(#rt::One),
         Producers::Many => quote!(#rt::Many),
     };
-    // The mode is spelled out so that it normalizes inside the generated
-    // items, whose `where` clause would otherwise hide the impl below.
-    bounds.extend(quote_spanned!(name.span()=> #core_ty: #rt::ChannelCore<Producers = #mode>,));
+    // The contract, required by the runtime types. The mode is spelled out so
+    // that it normalizes inside the generated items, whose `where` clause
+    // would otherwise hide the `ProducerCount` impl below. Every token gets
+    // the struct name's span: for a non-generic struct that does not
+    // implement the contract, the (trivially false) bound is reported there,
+    // rather than at the attribute.
+    bounds.extend(respan(
+        quote!(#core_ty: #rt::ChannelCore<Producers = #mode>,),
+        name.span(),
+    ));
     // Checked with the struct's span, so that a missing `ChannelCore` impl is
     // reported at the struct rather than inside generated code.
-    // Only without type parameters: a generic core may implement the contract
-    // for some parameters only (e.g. `T: Send`), which the named types' `where`
-    // clauses then require.
-    let has_type_params = item.generics.type_params().next().is_some();
-    let contract_check = if has_type_params {
-        quote!()
-    } else {
-        quote_spanned! {name.span()=>
-            const _: () = {
-                fn __assert_channel_core<__C: #rt::ChannelCore>() {}
-                #[allow(dead_code)]
-                fn __check #impl_generics () #where_clause {
-                    __assert_channel_core::<#core_ty>();
-                }
-            };
-        }
-    };
     let sender_mut = match producers {
         Producers::One => quote! {
             #[automatically_derived]
@@ -91,8 +81,6 @@ pub(crate) fn expand(channel: &Channel) -> TokenStream {
 
     quote! {
         #item
-
-        #contract_check
 
         #[automatically_derived]
         impl #impl_generics #rt::ProducerCount for #core_ty #where_clause {
@@ -172,4 +160,22 @@ pub(crate) fn expand(channel: &Channel) -> TokenStream {
             }
         };
     }
+}
+
+/// Gives every token of `tokens` the span `span`.
+fn respan(tokens: TokenStream, span: Span) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|mut tree| {
+            if let TokenTree::Group(group) = &tree {
+                let mut inner =
+                    proc_macro2::Group::new(group.delimiter(), respan(group.stream(), span));
+                inner.set_span(span);
+                tree = TokenTree::Group(inner);
+            } else {
+                tree.set_span(span);
+            }
+            tree
+        })
+        .collect()
 }

@@ -1,0 +1,6 @@
+#[diatomic_channels::async_channel]
+enum Queue {
+    Empty,
+}
+
+fn main() {}

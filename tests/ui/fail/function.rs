@@ -1,0 +1,4 @@
+#[diatomic_channels::async_channel]
+fn queue() {}
+
+fn main() {}

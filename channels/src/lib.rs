@@ -87,9 +87,12 @@
 //!
 //! # Features
 //!
-//! * `std` (default): `send_blocking` / `recv_blocking`, and the waiter queue
-//!   of `event-listener` with its `std` mutex. Without it the crate is
-//!   `no_std` (it needs `alloc`).
+//! * `std` (default): `send_blocking` / `recv_blocking`.
+//!
+//! The crate needs `std` for now: blocked senders of a many-producer channel
+//! wait in a queue under a `std` mutex. The halves that borrow a channel from
+//! a `static`, for targets without an allocator, will come with a `no_std`
+//! waiter queue.
 #![no_std]
 #![deny(unsafe_op_in_unsafe_fn)]
 #![warn(missing_docs)]
@@ -104,14 +107,13 @@ extern crate std;
 mod blocking;
 mod contract;
 mod error;
-#[cfg(diatomic_waker_loom)]
-mod loom_event;
 mod receiver;
 mod sender;
 mod sender_wait;
 mod shared;
 pub mod slot;
 mod sync;
+mod waiter_queue;
 
 pub use crate::contract::{
     ChannelCore, Consumer, Many, One, Producer, ProducerCount, ProducerMode,
@@ -141,4 +143,7 @@ pub mod __private {
     pub use futures_core::Stream;
 
     pub use crate::{channel, ChannelCore, Many, One, ProducerCount, Receiver, Sender};
+
+    /// For `benches/waiter_queue.rs`.
+    pub use crate::waiter_queue::WaiterQueue;
 }

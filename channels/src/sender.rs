@@ -183,6 +183,12 @@ impl<C: ChannelCore> Future for SendFuture<'_, C> {
     }
 }
 
+impl<C: ChannelCore> Drop for SendFuture<'_, C> {
+    fn drop(&mut self) {
+        self.shared.cancel_send(&mut self.listener);
+    }
+}
+
 impl<C: ChannelCore> fmt::Debug for SendFuture<'_, C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SendFuture")

@@ -3,25 +3,19 @@
 //! * One producer: a second [`DiatomicWaker`], with the sender as its sink and
 //!   the receiver as its source: the sender's registration is as cheap as the
 //!   receiver's.
-//! * Many producers: an [`event_listener::Event`], a FIFO queue of waiters with
-//!   no spinlock (a short critical section under a mutex with `std`). The
-//!   receiver wakes one *additional* waiter per item it takes, and every
-//!   waiter when it finds the queue empty: a send future that was woken and
-//!   then forgotten (`mem::forget`) may have swallowed the wakeup of the last
-//!   item taken, and would otherwise leave the live senders waiting for space
-//!   that is there.
+//! * Many producers: a [`WaiterQueue`], FIFO, with no spinlock. The receiver
+//!   wakes one waiter per item it takes, and every waiter when it finds the
+//!   queue empty: a send future that was woken and then forgotten
+//!   (`mem::forget`) may have swallowed the wakeup of the last item taken,
+//!   and would otherwise leave the live senders waiting for space that is
+//!   there.
 
 use core::fmt;
-use core::future::Future;
-use core::pin::Pin;
 use core::task::{Context, Poll};
 
 use diatomic_waker::DiatomicWaker;
-#[cfg(not(diatomic_waker_loom))]
-use event_listener::{Event, EventListener};
 
-#[cfg(diatomic_waker_loom)]
-use crate::loom_event::{Event, EventListener};
+use crate::waiter_queue::{WaiterKey, WaiterQueue};
 
 /// The waiting side of blocked senders, one implementation per producer mode.
 pub trait SenderWaiters: Send + Sync + fmt::Debug {
@@ -39,6 +33,9 @@ pub trait SenderWaiters: Send + Sync + fmt::Debug {
     ///
     /// With one producer, not called concurrently with itself.
     unsafe fn poll_space(&self, listener: &mut Self::Listener, cx: &mut Context<'_>) -> Poll<()>;
+
+    /// The send future goes away while it may be registered.
+    fn cancel(&self, listener: &mut Self::Listener);
 
     /// An item was taken: wake one waiting sender.
     fn notify_one(&self);
@@ -75,6 +72,11 @@ impl SenderWaiters for OneSender {
         Poll::Ready(())
     }
 
+    fn cancel(&self, _: &mut bool) {
+        // A stale registration of the one sender's waker costs one spurious
+        // wake at most.
+    }
+
     #[inline]
     fn notify_one(&self) {
         self.0.notify();
@@ -91,60 +93,55 @@ impl SenderWaiters for OneSender {
 }
 
 /// Blocked-sender waiting with many producers.
-pub struct ManySenders(Event);
-
-impl fmt::Debug for ManySenders {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ManySenders").finish_non_exhaustive()
-    }
-}
+#[derive(Debug)]
+pub struct ManySenders(WaiterQueue);
 
 impl SenderWaiters for ManySenders {
-    type Listener = Option<EventListener>;
+    type Listener = Option<WaiterKey>;
 
     fn new() -> Self {
-        Self(Event::new())
+        Self(WaiterQueue::new())
     }
 
     unsafe fn poll_space(
         &self,
-        listener: &mut Option<EventListener>,
+        listener: &mut Option<WaiterKey>,
         cx: &mut Context<'_>,
     ) -> Poll<()> {
-        match listener {
+        match *listener {
             None => {
-                // Listen first, then try again: an item taken after this point
-                // notifies this listener (`listen` and `notify` fence).
-                *listener = Some(self.0.listen());
-                crate::sync::event_listener_fence();
+                // Register first, then try again: an item taken after this
+                // point wakes this waiter.
+                *listener = Some(self.0.register(cx.waker()));
                 Poll::Ready(())
             }
-            Some(l) => match Pin::new(l).poll(cx) {
-                Poll::Ready(()) => {
-                    *listener = None;
-                    Poll::Ready(())
-                }
-                Poll::Pending => Poll::Pending,
-            },
+            Some(key) if self.0.is_waiting(key, cx.waker()) => Poll::Pending,
+            Some(_) => {
+                // Woken: try again.
+                *listener = None;
+                Poll::Ready(())
+            }
+        }
+    }
+
+    fn cancel(&self, listener: &mut Option<WaiterKey>) {
+        if let Some(key) = listener.take() {
+            self.0.cancel(key);
         }
     }
 
     #[inline]
     fn notify_one(&self) {
-        crate::sync::event_listener_fence();
-        self.0.notify_additional(1);
+        self.0.notify(1);
     }
 
     fn notify_all(&self) {
-        crate::sync::event_listener_fence();
         self.0.notify(usize::MAX);
     }
 
     fn on_receiver_idle(&self) {
-        // The queue is empty, so every waiting sender can try. This is what
-        // keeps a forgotten send future from deadlocking the others: it may
-        // hold the wakeup of the last item taken, and nobody else would wake
-        // the next waiter. (A no-op when no sender waits.)
-        self.notify_all();
+        // The queue is empty, so every waiting sender can try (a fence and a
+        // load when none waits).
+        self.0.notify(usize::MAX);
     }
 }

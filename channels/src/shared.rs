@@ -108,6 +108,11 @@ impl<C: ChannelCore> Shared<C> {
         }
     }
 
+    /// A send future goes away, possibly registered as a waiter.
+    pub(crate) fn cancel_send(&self, listener: &mut Listener<C>) {
+        self.sender_waiters.cancel(listener);
+    }
+
     pub(crate) fn add_sender(&self) {
         // Ordering: Relaxed; a new sender is made from an existing one, which
         // keeps the count above zero meanwhile (as for `Arc::clone`).

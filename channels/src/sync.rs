@@ -11,15 +11,22 @@ pub(crate) use loom::sync::atomic::{AtomicU8, AtomicUsize};
 #[cfg(diatomic_waker_loom)]
 pub(crate) use loom::sync::Arc;
 
+#[cfg(not(diatomic_waker_loom))]
+pub(crate) use core::sync::atomic::fence;
 pub(crate) use core::sync::atomic::Ordering;
+#[cfg(diatomic_waker_loom)]
+pub(crate) use loom::sync::atomic::fence;
+#[cfg(diatomic_waker_loom)]
+pub(crate) use loom::sync::{Mutex, MutexGuard};
+#[cfg(not(diatomic_waker_loom))]
+pub(crate) use std::sync::{Mutex, MutexGuard};
 
-/// Stands in, for Loom, for the `SeqCst` fences that `event-listener` emits
-/// in `listen` and `notify` with atomics Loom cannot see; a no-op otherwise,
-/// where those fences do the work.
-#[inline(always)]
-pub(crate) fn event_listener_fence() {
-    #[cfg(diatomic_waker_loom)]
-    loom::sync::atomic::fence(Ordering::SeqCst);
+/// Locks `mutex`, ignoring poisoning: the critical sections of this crate run
+/// no user code, so a panic elsewhere leaves the data consistent.
+pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// An `UnsafeCell` with Loom's closure-based access API.

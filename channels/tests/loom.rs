@@ -165,3 +165,21 @@ fn blocked_send_races_close_capacity_2() {
         assert_eq!(rx.try_recv(), Ok(2));
     });
 }
+
+#[test]
+fn two_blocked_senders_race_recv_slot() {
+    model(|| {
+        let (tx, mut rx) = slot::channel::<u32>();
+        tx.try_send(0).unwrap();
+        let tx2 = tx.clone();
+        let a = thread::spawn(move || loom::future::block_on(tx.send(1)).unwrap());
+        let b = thread::spawn(move || loom::future::block_on(tx2.send(2)).unwrap());
+        let mut got: Vec<u32> = (0..3)
+            .map(|_| loom::future::block_on(rx.recv()).unwrap())
+            .collect();
+        got.sort_unstable();
+        assert_eq!(got, [0, 1, 2]);
+        a.join().unwrap();
+        b.join().unwrap();
+    });
+}

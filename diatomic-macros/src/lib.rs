@@ -12,6 +12,8 @@ use proc_macro::TokenStream;
 
 mod args;
 mod expand;
+#[cfg(test)]
+mod snapshot;
 mod validate;
 
 /// Turns a struct that implements `diatomic_channels::ChannelCore` into an

@@ -15,9 +15,15 @@ use loom::sync::Mutex;
 use loom::thread;
 
 fn model(f: impl Fn() + Sync + Send + 'static) {
+    model_with_bound(3, f);
+}
+
+/// Runs a model with `bound` preemptions unless `LOOM_MAX_PREEMPTIONS` says
+/// otherwise.
+fn model_with_bound(bound: usize, f: impl Fn() + Sync + Send + 'static) {
     let mut builder = loom::model::Builder::new();
     if builder.preemption_bound.is_none() {
-        builder.preemption_bound = Some(3);
+        builder.preemption_bound = Some(bound);
     }
     builder.check(f);
 }
@@ -166,9 +172,10 @@ fn blocked_send_races_close_capacity_2() {
     });
 }
 
+/// Three threads: bound 2, or it takes over ten minutes.
 #[test]
 fn two_blocked_senders_race_recv_slot() {
-    model(|| {
+    model_with_bound(2, || {
         let (tx, mut rx) = slot::channel::<u32>();
         tx.try_send(0).unwrap();
         let tx2 = tx.clone();

@@ -1,6 +1,6 @@
 //! `slot`: a channel of capacity 1 for any `T: Send`, with many senders.
 //!
-//! It is the canonical use of [`async_channel`](crate::async_channel): the
+//! It is the canonical use of [`async_channel`]: the
 //! whole declaration is below, and the crate's other channels follow the
 //! same shape.
 //!

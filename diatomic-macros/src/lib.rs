@@ -3,7 +3,7 @@
 //! runtime.
 //!
 //! The pipeline is `args` (parse the attribute's arguments) -> `validate`
-//! (check the item, build a [`validate::Channel`]) -> `expand` (write the
+//! (check the item, build a `validate::Channel`) -> `expand` (write the
 //! code). Errors are `syn::Error`s at the offending tokens; on error the item
 //! is emitted unchanged next to the error, so that follow-on errors stay
 //! quiet.

@@ -9,6 +9,7 @@ use diatomic_channels::{async_channel, ChannelCore, Consumer, Many, Producer};
 
 /// Capacity 1 for non-zero integers; zero means empty.
 #[async_channel(sender = NzSender, receiver = NzReceiver)]
+#[derive(Debug)]
 pub struct NzSlot {
     value: AtomicUsize,
 }

@@ -29,7 +29,8 @@ use core::marker::PhantomData;
 /// use std::sync::Mutex;
 /// use diatomic_channels::{async_channel, ChannelCore, Consumer, Many, Producer};
 ///
-/// /// A queue of capacity 4, declared with the attribute.
+/// /// A queue of capacity 4 (a mutex keeps the example short; a real core
+/// /// would be lock-free, like `slot`).
 /// #[async_channel(sender = QuadSender, receiver = QuadReceiver)]
 /// struct Quad {
 ///     items: Mutex<std::collections::VecDeque<u32>>,

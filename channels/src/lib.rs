@@ -48,10 +48,58 @@
 //! # }
 //! ```
 //!
-//! That is the reference page's capacity-1 `NonZeroUsize` channel, which the
-//! page writes by hand over `WakeSink`/`WakeSource` (as `diatomic-waker`'s
-//! crate documentation still does): here the waker code, closing and
-//! backpressure come from the runtime.
+//! That is the reference page's capacity-1 `NonZeroUsize` channel. For
+//! comparison, the page writes it by hand over `diatomic-waker`, like this
+//! (no backpressure: `try_send` only; no closing):
+//!
+//! ```
+//! use std::num::NonZeroUsize;
+//! use std::sync::atomic::{AtomicUsize, Ordering};
+//! use std::sync::Arc;
+//! use diatomic_waker::{WakeSink, WakeSource};
+//!
+//! #[derive(Clone)]
+//! struct Sender { wake_source: WakeSource, value: Arc<AtomicUsize> }
+//! struct Receiver { wake_sink: WakeSink, value: Arc<AtomicUsize> }
+//!
+//! fn channel() -> (Sender, Receiver) {
+//!     let value = Arc::new(AtomicUsize::new(0));
+//!     let wake_sink = WakeSink::new();
+//!     let wake_source = wake_sink.source();
+//!     (Sender { wake_source, value: value.clone() }, Receiver { wake_sink, value })
+//! }
+//!
+//! impl Sender {
+//!     fn try_send(&self, v: NonZeroUsize) -> bool {
+//!         // Ordering: Relaxed; the value is the atomic itself.
+//!         let stored = self.value
+//!             .compare_exchange(0, v.get(), Ordering::Relaxed, Ordering::Relaxed)
+//!             .is_ok();
+//!         if stored {
+//!             self.wake_source.notify();
+//!         }
+//!         stored
+//!     }
+//! }
+//!
+//! impl Receiver {
+//!     async fn recv(&mut self) -> NonZeroUsize {
+//!         let value = &self.value;
+//!         self.wake_sink
+//!             .wait_until(|| NonZeroUsize::new(value.swap(0, Ordering::Relaxed)))
+//!             .await
+//!     }
+//! }
+//!
+//! # #[tokio::main(flavor = "current_thread")] async fn main() {
+//! let (tx, mut rx) = channel();
+//! assert!(tx.try_send(NonZeroUsize::new(5).unwrap()));
+//! assert_eq!(rx.recv().await.get(), 5);
+//! # }
+//! ```
+//!
+//! With the attribute, the waker code, closing, backpressure and
+//! cancellation come from the runtime.
 //!
 //! # The attribute
 //!

@@ -1,52 +1,17 @@
-//! `slot`: a channel of capacity 1 for any `T: Send`, with many senders.
-//!
-//! It is the canonical use of [`async_channel`]: the
-//! whole declaration is below, and the crate's other channels follow the
-//! same shape.
-//!
-//! ```
-//! # #[tokio::main(flavor = "current_thread")] async fn main() {
-//! let (tx, mut rx) = diatomic_channels::slot::channel::<String>();
-//! tokio::spawn(async move { tx.send("one".to_string()).await });
-//! assert_eq!(rx.recv().await.as_deref(), Ok("one"));
-//! # }
-//! ```
-//!
-//! The core: a state byte and a cell.
-//!
-//! ```ignore
-//! #[async_channel(sender = SlotSender, receiver = SlotReceiver, crate = crate)]
-//! pub struct Slot<T> {
-//!     state: AtomicU8,
-//!     value: UnsafeCell<MaybeUninit<T>>,
-//! }
-//!
-//! impl<T: Send> ChannelCore for Slot<T> {
-//!     type Item = T;
-//!     fn try_push(&self, item: T, _: Producer<'_, Many>) -> Result<(), T> {
-//!         // EMPTY -> WRITING (one producer wins) -> write -> FULL
-//!     }
-//!     fn try_pop(&self, _: Consumer<'_>) -> Option<T> {
-//!         // FULL -> read (the one consumer) -> EMPTY
-//!     }
-//! }
-//! ```
-//!
-//! (`crate = crate` because it is declared inside `diatomic-channels`; from
-//! another crate the default path is right.)
+// The whole declaration of the `slot` channel's core: the struct under the
+// attribute and the contract. The module documentation shows this file.
 
-use core::fmt;
 use core::mem::MaybeUninit;
 
 use crate::sync::{AtomicU8, Ordering, UnsafeCell};
 use crate::{async_channel, ChannelCore, Consumer, Many, Producer};
 
 /// Nothing stored; producers race to take the cell.
-const EMPTY: u8 = 0;
+pub(super) const EMPTY: u8 = 0;
 /// A producer won the race and is writing the cell.
 const WRITING: u8 = 1;
 /// The cell holds a value; only the consumer touches it.
-const FULL: u8 = 2;
+pub(super) const FULL: u8 = 2;
 
 /// The core of the `slot` channel: capacity 1, any `T: Send`.
 ///
@@ -57,54 +22,8 @@ const FULL: u8 = 2;
 /// | `FULL`    | `EMPTY`   | the consumer        | store, after reading        |
 #[async_channel(sender = SlotSender, receiver = SlotReceiver, crate = crate)]
 pub struct Slot<T> {
-    state: AtomicU8,
-    value: UnsafeCell<MaybeUninit<T>>,
-}
-
-impl<T> Slot<T> {
-    /// An empty slot.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let (tx, rx) = diatomic_channels::slot::Slot::<u8>::new().into_channel();
-    /// ```
-    #[cfg(not(diatomic_waker_loom))]
-    pub const fn new() -> Self {
-        Self {
-            state: AtomicU8::new(EMPTY),
-            value: UnsafeCell::new(MaybeUninit::uninit()),
-        }
-    }
-
-    /// An empty slot.
-    #[cfg(diatomic_waker_loom)]
-    pub fn new() -> Self {
-        Self {
-            state: AtomicU8::new(EMPTY),
-            value: UnsafeCell::new(MaybeUninit::uninit()),
-        }
-    }
-}
-
-impl<T> Default for Slot<T> {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-/// Creates a `slot` channel: capacity 1, many senders.
-///
-/// # Examples
-///
-/// ```
-/// let (tx, mut rx) = diatomic_channels::slot::channel::<u8>();
-/// let tx2 = tx.clone();
-/// tx2.try_send(1).unwrap();
-/// assert_eq!(rx.try_recv(), Ok(1));
-/// ```
-pub fn channel<T: Send>() -> (SlotSender<T>, SlotReceiver<T>) {
-    Slot::new().into_channel()
+    pub(super) state: AtomicU8,
+    pub(super) value: UnsafeCell<MaybeUninit<T>>,
 }
 
 impl<T: Send> ChannelCore for Slot<T> {
@@ -165,13 +84,3 @@ impl<T> Drop for Slot<T> {
 unsafe impl<T: Send> Send for Slot<T> {}
 // Safety: as above; `&Slot` only hands values over, never shares them.
 unsafe impl<T: Send> Sync for Slot<T> {}
-
-impl<T> fmt::Debug for Slot<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // Ordering: Relaxed, a snapshot for display.
-        let full = self.state.load(Ordering::Relaxed) == FULL;
-        f.debug_struct("Slot")
-            .field("full", &full)
-            .finish_non_exhaustive()
-    }
-}

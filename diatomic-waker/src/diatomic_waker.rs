@@ -16,7 +16,7 @@ use crate::{WaitUntil, WakeSinkRef};
 // | R   | REGISTERED   | a waker awaits a notification                            |
 // | L   | LOCKED       | a notifier holds the notification lock and may read the |
 // |     |              | current slot                                             |
-// | N   | REQUESTS     | bits 4 and up: a counter (wrapping) of notification  |
+// | N   | REQUESTS     | bits 4 and up: a counter (wrapping) of notification      |
 // |     |              | requests; a notifier that finds the lock taken (or no    |
 // |     |              | waker) adds one, and the lock holder, seeing it move,    |
 // |     |              | notifies once more                                       |
@@ -64,7 +64,9 @@ use crate::{WaitUntil, WakeSinkRef};
 // load, where a `fetch_or` whose result is inspected compiles to a
 // compare-and-swap loop. It lives in the top bits, so its wrapping never
 // touches the flags; the holder only asks whether it moved since its last
-// successful CAS (a false "no" would need exactly 2^60 requests in between).
+// successful CAS. A false "no" would need a multiple of 2^(usize::BITS - 4)
+// requests (2^60 on 64-bit targets, 2^28 on 32-bit ones) to land between two
+// CASes of one holder, i.e. during a single `wake_by_ref`.
 //
 // # Why no notification is lost
 //

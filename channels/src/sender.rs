@@ -103,20 +103,64 @@ impl<C: ChannelCore<Producers = Many>> Sender<C, Many> {
     }
 }
 
+/// With one producer. The examples use this core:
+///
+/// ```
+/// use std::sync::atomic::{AtomicU32, Ordering};
+/// use diatomic_channels::{async_channel, ChannelCore, Consumer, One, Producer};
+///
+/// /// Capacity 1 for non-zero `u32`s; only one sender ever writes.
+/// #[async_channel(producers = one)]
+/// pub struct Mailbox {
+///     value: AtomicU32,
+/// }
+///
+/// impl ChannelCore for Mailbox {
+///     type Item = u32;
+///     fn try_push(&self, v: u32, _: Producer<'_, One>) -> Result<(), u32> {
+///         // One producer: a load and a store, no compare-and-swap.
+///         // Ordering: Acquire pairs with the consumer's swap; Release
+///         // publishes nothing but the value, which is the atomic.
+///         if v == 0 || self.value.load(Ordering::Acquire) != 0 {
+///             return Err(v);
+///         }
+///         self.value.store(v, Ordering::Release);
+///         Ok(())
+///     }
+///     fn try_pop(&self, _: Consumer<'_>) -> Option<u32> {
+///         // Ordering: AcqRel, pairs with the producer's load and store.
+///         Some(self.value.swap(0, Ordering::AcqRel)).filter(|&v| v != 0)
+///     }
+/// }
+///
+/// let (mut tx, mut rx) = Mailbox { value: AtomicU32::new(0) }.into_channel();
+/// tx.try_send(1).unwrap();
+/// assert!(tx.try_send(2).unwrap_err().is_full());
+/// assert_eq!(rx.try_recv(), Ok(1));
+/// let t = std::thread::spawn(move || {
+///     for v in 2..5 {
+///         tx.send_blocking(v).unwrap();
+///     }
+/// });
+/// assert_eq!((rx.recv_blocking(), rx.recv_blocking(), rx.recv_blocking()), (Ok(2), Ok(3), Ok(4)));
+/// t.join().unwrap();
+/// ```
 impl<C: ChannelCore<Producers = One>> Sender<C, One> {
-    /// Sends `item` if the queue has room, without waiting.
+    /// Sends `item` if the queue has room, without waiting (see the example
+    /// above).
     pub fn try_send(&mut self, item: C::Item) -> Result<(), TrySendError<C::Item>> {
         // Safety: `&mut self` and no `Clone`: this is the only producer.
         unsafe { self.shared.try_send(item) }
     }
 
-    /// Sends `item`, waiting while the queue is full; see the `Many` form.
+    /// Sends `item`, waiting while the queue is full; as the `Many` form,
+    /// with the sender borrowed mutably for the future's life.
     pub fn send(&mut self, item: C::Item) -> SendFuture<'_, C> {
         SendFuture::new(&self.shared, item)
     }
 
     /// Sends `item` from a synchronous thread, parking it while the queue is
-    /// full. Do not call it from async code.
+    /// full (see the example above). Do not call it from async code.
     #[cfg(feature = "std")]
     pub fn send_blocking(&mut self, item: C::Item) -> Result<(), SendError<C::Item>> {
         crate::blocking::block_on(self.send(item))

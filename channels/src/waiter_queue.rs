@@ -152,11 +152,18 @@ impl WaiterQueue {
         if self.len.load(Ordering::Relaxed) == 0 {
             return;
         }
-        let wakers: Vec<Waker> = {
-            let mut w = lock(&self.waiters);
-            (0..n).map_while(|_| Self::pop(&self.len, &mut w)).collect()
-        };
-        wakers.into_iter().for_each(Waker::wake);
+        // One waiter per lock, woken outside it (no allocation, no user code
+        // under the lock); at most the waiters present now, so that waiters
+        // registering meanwhile cannot keep this loop going.
+        // Ordering: Relaxed, as above.
+        let n = n.min(self.len.load(Ordering::Relaxed));
+        for _ in 0..n {
+            let waker = Self::pop(&self.len, &mut lock(&self.waiters));
+            match waker {
+                Some(waker) => waker.wake(),
+                None => break,
+            }
+        }
     }
 
     fn pop(len: &AtomicUsize, w: &mut Waiters) -> Option<Waker> {

@@ -64,6 +64,47 @@ pub fn wakes(f: &Flag) -> usize {
     f.wakes.load(Ordering::Relaxed)
 }
 
+/// A waker that counts its clones, wakes and drops (a `RawWaker` over an
+/// `Arc<WakerCalls>`: its identity, for `will_wake`, is the `Arc`).
+#[derive(Default, Debug)]
+pub struct WakerCalls {
+    pub clones: AtomicUsize,
+    pub wakes: AtomicUsize,
+    pub drops: AtomicUsize,
+}
+
+pub fn counting_waker(calls: &Arc<WakerCalls>) -> std::task::Waker {
+    use std::task::{RawWaker, RawWakerVTable};
+    unsafe fn clone(data: *const ()) -> RawWaker {
+        // Safety: `data` comes from `Arc::into_raw` below.
+        let calls = unsafe { &*(data as *const WakerCalls) };
+        calls.clones.fetch_add(1, Ordering::Relaxed);
+        // Safety: as above; given back by `drop`.
+        unsafe { Arc::increment_strong_count(data as *const WakerCalls) };
+        RawWaker::new(data, &VTABLE)
+    }
+    unsafe fn wake(data: *const ()) {
+        // Safety: as above.
+        unsafe { wake_by_ref(data) };
+        // Safety: as above.
+        unsafe { drop(data) };
+    }
+    unsafe fn wake_by_ref(data: *const ()) {
+        // Safety: as above.
+        let calls = unsafe { &*(data as *const WakerCalls) };
+        calls.wakes.fetch_add(1, Ordering::Relaxed);
+    }
+    unsafe fn drop(data: *const ()) {
+        // Safety: as above.
+        let calls = unsafe { Arc::from_raw(data as *const WakerCalls) };
+        calls.drops.fetch_add(1, Ordering::Relaxed);
+    }
+    static VTABLE: RawWakerVTable = RawWakerVTable::new(clone, wake, wake_by_ref, drop);
+    let data = Arc::into_raw(calls.clone()) as *const ();
+    // Safety: the vtable upholds the `RawWaker` contract for this pointer.
+    unsafe { std::task::Waker::from_raw(RawWaker::new(data, &VTABLE)) }
+}
+
 /// A toy core of capacity `N` over a mutex, many producers (test only: the
 /// real cores are lock-free).
 #[async_channel(sender = RingSender, receiver = RingReceiver)]

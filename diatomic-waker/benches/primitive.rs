@@ -214,6 +214,33 @@ fn register_new_and_notify<C: Contender>(iters: u64) -> f64 {
     start.elapsed().as_nanos() as f64 / iters as f64
 }
 
+/// A thread kept for the whole run, so that every ping-pong sample, whatever
+/// the contender, runs between the same two OS threads: spawning a thread per
+/// sample let the scheduler place it differently each time, which moved the
+/// round trip between 100 and 220 ns.
+struct Echo {
+    jobs: std::sync::mpsc::Sender<Box<dyn FnOnce() + Send>>,
+    done: std::sync::mpsc::Receiver<()>,
+}
+
+impl Echo {
+    fn new() -> Self {
+        let (jobs, job_rx) = std::sync::mpsc::channel::<Box<dyn FnOnce() + Send>>();
+        let (done_tx, done) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for job in job_rx {
+                job();
+                done_tx.send(()).unwrap();
+            }
+        });
+        Self { jobs, done }
+    }
+}
+
+std::thread_local! {
+    static ECHO: Echo = Echo::new();
+}
+
 /// Two threads, each awaiting the other's counter through its own primitive;
 /// reports nanoseconds per round trip.
 fn ping_pong<C: Contender>(iters: u64) -> f64 {
@@ -222,7 +249,7 @@ fn ping_pong<C: Contender>(iters: u64) -> f64 {
     let (ping2, pong2) = (ping.clone(), pong.clone());
     let barrier = Arc::new(Barrier::new(2));
     let b2 = barrier.clone();
-    let echo = std::thread::spawn(move || {
+    let echo = move || {
         b2.wait();
         for i in 1..=iters {
             // Safety: this thread is the only sink of `ping`.
@@ -230,7 +257,8 @@ fn ping_pong<C: Contender>(iters: u64) -> f64 {
             pong2.1.store(i, Ordering::Release);
             pong2.0.notify();
         }
-    });
+    };
+    ECHO.with(|e| e.jobs.send(Box::new(echo)).unwrap());
     barrier.wait();
     let start = Instant::now();
     for i in 1..=iters {
@@ -240,7 +268,7 @@ fn ping_pong<C: Contender>(iters: u64) -> f64 {
         block_on_spin(unsafe { pong.0.wait(|| pong.1.load(Ordering::Acquire) >= i) });
     }
     let elapsed = start.elapsed();
-    echo.join().unwrap();
+    ECHO.with(|e| e.done.recv().unwrap());
     elapsed.as_nanos() as f64 / iters as f64
 }
 
@@ -365,9 +393,15 @@ fn main() {
         }
         // `BENCH_CONTENDER=<name>` runs one contender alone (for `perf stat`).
         let only = std::env::var("BENCH_CONTENDER").ok();
-        for _ in 0..rounds {
-            for (i, (name, f)) in row.contenders.iter().enumerate() {
-                if only.as_deref().is_some_and(|o| o != *name) {
+        // Each round starts with the next contender: the first of a round
+        // ran about 3% slower than the others on two-thread rows, whoever it
+        // was, so a fixed order would favour the later ones.
+        let n = row.contenders.len();
+        for round in 0..rounds {
+            for k in 0..n {
+                let i = (round + k) % n;
+                let (name, f) = row.contenders[i];
+                if only.as_deref().is_some_and(|o| o != name) {
                     samples[i].push(f64::NAN);
                     continue;
                 }

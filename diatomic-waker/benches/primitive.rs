@@ -34,47 +34,34 @@ struct V023(diatomic_waker_023::DiatomicWaker);
 struct AtomicWakerCrate(atomic_waker::AtomicWaker);
 struct FuturesAtomicWaker(futures_util::task::AtomicWaker);
 
-impl Contender for Ours {
-    const NAME: &'static str = "ours";
-    fn new() -> Self {
-        Self(diatomic_waker::DiatomicWaker::new())
-    }
-    fn notify(&self) {
-        self.0.notify();
-    }
-    unsafe fn register(&self, waker: &Waker) {
-        // Safety: forwarded contract.
-        unsafe { self.0.register(waker) }
-    }
-    unsafe fn wait<'a>(
-        &'a self,
-        mut ready: impl FnMut() -> bool + 'a,
-    ) -> impl Future<Output = ()> + 'a {
-        // Safety: forwarded contract.
-        unsafe { self.0.wait_until(move || ready().then_some(())) }
-    }
+/// Ours and 0.2.3 share one API, so one impl body serves both.
+macro_rules! diatomic_contender {
+    ($ty:ident, $krate:ident, $name:expr) => {
+        impl Contender for $ty {
+            const NAME: &'static str = $name;
+            fn new() -> Self {
+                Self($krate::DiatomicWaker::new())
+            }
+            fn notify(&self) {
+                self.0.notify();
+            }
+            unsafe fn register(&self, waker: &Waker) {
+                // Safety: forwarded contract.
+                unsafe { self.0.register(waker) }
+            }
+            unsafe fn wait<'a>(
+                &'a self,
+                mut ready: impl FnMut() -> bool + 'a,
+            ) -> impl Future<Output = ()> + 'a {
+                // Safety: forwarded contract.
+                unsafe { self.0.wait_until(move || ready().then_some(())) }
+            }
+        }
+    };
 }
 
-impl Contender for V023 {
-    const NAME: &'static str = "diatomic-waker 0.2.3";
-    fn new() -> Self {
-        Self(diatomic_waker_023::DiatomicWaker::new())
-    }
-    fn notify(&self) {
-        self.0.notify();
-    }
-    unsafe fn register(&self, waker: &Waker) {
-        // Safety: forwarded contract.
-        unsafe { self.0.register(waker) }
-    }
-    unsafe fn wait<'a>(
-        &'a self,
-        mut ready: impl FnMut() -> bool + 'a,
-    ) -> impl Future<Output = ()> + 'a {
-        // Safety: forwarded contract.
-        unsafe { self.0.wait_until(move || ready().then_some(())) }
-    }
-}
+diatomic_contender!(Ours, diatomic_waker, "ours");
+diatomic_contender!(V023, diatomic_waker_023, "diatomic-waker 0.2.3");
 
 /// The usual register-then-check future written over an `AtomicWaker`.
 struct AtomicWait<'a, R, F> {

@@ -105,17 +105,37 @@ pub fn counting_waker(calls: &Arc<WakerCalls>) -> std::task::Waker {
     unsafe { std::task::Waker::from_raw(RawWaker::new(data, &VTABLE)) }
 }
 
-/// A toy core of capacity `N` over a mutex, many producers (test only: the
-/// real cores are lock-free).
+/// A bounded FIFO of capacity `N` over a mutex: the storage of the toy cores
+/// below (test only: the real cores are lock-free).
+pub struct Deque<T, const N: usize>(Mutex<VecDeque<T>>);
+
+impl<T, const N: usize> Deque<T, N> {
+    fn new() -> Self {
+        Self(Mutex::new(VecDeque::new()))
+    }
+    fn try_push(&self, item: T) -> Result<(), T> {
+        let mut items = self.0.lock().unwrap();
+        if items.len() == N {
+            return Err(item);
+        }
+        items.push_back(item);
+        Ok(())
+    }
+    fn try_pop(&self) -> Option<T> {
+        self.0.lock().unwrap().pop_front()
+    }
+}
+
+/// A toy core of capacity `N`, many producers.
 #[async_channel(sender = RingSender, receiver = RingReceiver)]
 pub struct Ring<T, const N: usize> {
-    items: Mutex<VecDeque<T>>,
+    items: Deque<T, N>,
 }
 
 impl<T, const N: usize> Ring<T, N> {
     pub fn new() -> Self {
         Self {
-            items: Mutex::new(VecDeque::new()),
+            items: Deque::new(),
         }
     }
 }
@@ -123,28 +143,23 @@ impl<T, const N: usize> Ring<T, N> {
 impl<T: Send, const N: usize> ChannelCore for Ring<T, N> {
     type Item = T;
     fn try_push(&self, item: T, _: Producer<'_, Many>) -> Result<(), T> {
-        let mut items = self.items.lock().unwrap();
-        if items.len() == N {
-            return Err(item);
-        }
-        items.push_back(item);
-        Ok(())
+        self.items.try_push(item)
     }
     fn try_pop(&self, _: Consumer<'_>) -> Option<T> {
-        self.items.lock().unwrap().pop_front()
+        self.items.try_pop()
     }
 }
 
 /// The same with one producer.
 #[async_channel(sender = SoloSender, receiver = SoloReceiver, producers = one)]
 pub struct Solo<T, const N: usize> {
-    items: Mutex<VecDeque<T>>,
+    items: Deque<T, N>,
 }
 
 impl<T, const N: usize> Solo<T, N> {
     pub fn new() -> Self {
         Self {
-            items: Mutex::new(VecDeque::new()),
+            items: Deque::new(),
         }
     }
 }
@@ -152,14 +167,9 @@ impl<T, const N: usize> Solo<T, N> {
 impl<T: Send, const N: usize> ChannelCore for Solo<T, N> {
     type Item = T;
     fn try_push(&self, item: T, _: Producer<'_, One>) -> Result<(), T> {
-        let mut items = self.items.lock().unwrap();
-        if items.len() == N {
-            return Err(item);
-        }
-        items.push_back(item);
-        Ok(())
+        self.items.try_push(item)
     }
     fn try_pop(&self, _: Consumer<'_>) -> Option<T> {
-        self.items.lock().unwrap().pop_front()
+        self.items.try_pop()
     }
 }

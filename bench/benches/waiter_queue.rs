@@ -1,8 +1,8 @@
 //! Which multi-waiter queue blocked senders use with many producers: ours
-//! (`src/waiter_queue.rs`) against `event-listener` and `async-event`, side by
+//! (`channels/src/waiter_queue.rs`) against `event-listener` and `async-event`, side by
 //! side in one process.
 //!
-//! Run with `cargo bench -p diatomic-channels --bench waiter_queue`
+//! Run with `cargo bench -p diatomic-bench --bench waiter_queue`
 //! (`-- --quick` for a short run). Ratios are other/ours.
 //!
 //! * "notify one, nobody waits": what every `recv` pays after taking an item

@@ -2,11 +2,11 @@
 //! otherwise pick, in one process: `atomic-waker`, `futures`' `AtomicWaker`
 //! and diatomic-waker 0.2.3 from crates.io.
 //!
-//! Run with `cargo bench --bench primitive` from `diatomic-waker/`
-//! (`-- --quick` for a short run). Each workload runs every contender in
-//! interleaved rounds; the table reports the median time per operation and the
-//! ratio `other / ours` (above 1: ours is faster). The machine is shared and
-//! noisy: read the ratios, not the absolute times.
+//! Run with `cargo bench -p diatomic-bench --bench primitive` (`-- --quick`
+//! for a short run, `-- <substring>` for one row). Each workload runs every
+//! contender in interleaved rounds; the table reports the median time per
+//! operation and the ratio `other / ours` (above 1: ours is faster). The
+//! machine is shared and noisy: read the ratios, not the absolute times.
 
 use std::future::Future;
 use std::hint::black_box;

@@ -1,7 +1,26 @@
 //! Side-by-side comparisons of `diatomic-waker` and `diatomic-channels`
 //! against the crates users would otherwise pick, all taken from crates.io.
 //!
-//! The comparisons are the benchmarks of this crate:
-//! `cargo bench -p diatomic-bench --bench primitive` (the wakeup primitive)
-//! and `cargo bench -p diatomic-bench --bench waiter_queue` (the channels'
-//! blocked-sender queue); add `-- --quick` for a short run.
+//! The comparisons are the benchmarks of this crate (add `-- --quick` for a
+//! short run, and a substring to run only the rows or points it names):
+//!
+//! * `cargo bench -p diatomic-bench --bench primitive`: the wakeup primitive;
+//! * `cargo bench -p diatomic-bench --bench waiter_queue`: the channels'
+//!   blocked-sender queue;
+//! * `cargo bench -p diatomic-bench --bench channels`: async channel
+//!   workloads (funnel, pinball, ping-pong) on tokio's multi-threaded
+//!   runtime; this library is its harness;
+//! * `cargo run --release -p diatomic-bench --bin demo`: a one-minute
+//!   showcase of the channel workloads.
+
+pub mod contenders;
+pub mod csv;
+pub mod machine;
+pub mod options;
+pub mod plot;
+pub mod progress;
+pub mod report;
+pub mod run;
+pub mod stats;
+pub mod workload;
+pub mod workloads;

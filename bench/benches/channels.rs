@@ -1,0 +1,66 @@
+//! Async channel workloads, ours against the crates users would otherwise
+//! pick, all in one run on one tokio multi-threaded runtime (one worker per
+//! core): *funnel* (61 rigs of 13 senders and 1 receiver, capacities 1 to
+//! 10 000), *pinball* (61 complete graphs of 13 nodes, balls doing a random
+//! walk) and *ping-pong* (round trip through two capacity-1 channels).
+//!
+//! Run with `cargo bench -p diatomic-bench --bench channels`; options after
+//! `--`: `--quick` (a short run, about a minute; what CI runs), `--out DIR`
+//! (default `bench/results/`, or `target/diatomic-bench/` with `--quick`),
+//! and substrings of `workload/point` names to run only those points, e.g.
+//! `-- --quick funnel` or `-- cap=1`. It prints a table per workload and
+//! writes `channels.csv` (every sample) and one SVG plot per workload into
+//! the output directory.
+//!
+//! Ratios are ours/peer for throughputs and peer/ours for round-trip times:
+//! above 1, ours is faster. The machines are shared and noisy: read the
+//! ratios and the ranges, not single figures. The harness is the library in
+//! `bench/src/`.
+
+use std::time::Instant;
+
+use diatomic_bench::options::Options;
+use diatomic_bench::progress::ProgressLine;
+use diatomic_bench::run;
+use diatomic_bench::{csv, machine, plot, report, workloads};
+
+fn main() {
+    let options = Options::parse(std::env::args().skip(1));
+    let started = Instant::now();
+    println!("diatomic-bench channels, {:?} mode", options.mode);
+    println!("machine: {}", machine::describe());
+    println!("runtime: tokio multi-threaded, {} workers", run::workers());
+    let rt = run::runtime();
+    let mut progress = ProgressLine::new();
+    let mut runs = Vec::new();
+    for mut workload in workloads::all(options.mode) {
+        workload.filter_points(&options.filters);
+        if workload.points.is_empty() {
+            continue;
+        }
+        let records = run::run_workload(&rt, &workload, options.mode, &mut |p| {
+            progress.update(p);
+        });
+        progress.clear();
+        println!("\n{}", report::tables(&workload, &records));
+        runs.push((workload, records));
+    }
+    if runs.is_empty() {
+        println!("no point matches {:?}", options.filters);
+        return;
+    }
+
+    std::fs::create_dir_all(&options.out).expect("create the output directory");
+    let csv_path = options.out.join("channels.csv");
+    csv::write(&csv_path, &runs).expect("write the CSV");
+    println!("wrote {}", csv_path.display());
+    let subtitle = format!("{:?} mode, {}", options.mode, machine::describe());
+    for (workload, records) in &runs {
+        if let Some(how) = workload.plot {
+            let path = options.out.join(format!("{}.svg", workload.name));
+            plot::draw(&path, workload, how, records, &subtitle).expect("draw the plot");
+            println!("wrote {}", path.display());
+        }
+    }
+    println!("took {:.1} s", started.elapsed().as_secs_f64());
+}

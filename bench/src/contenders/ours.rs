@@ -1,0 +1,102 @@
+//! Our two MPSC contenders: the `slot` channel (capacity 1) and a core
+//! declared by a user with `#[async_channel]` over crossbeam's `ArrayQueue`
+//! (any capacity).
+
+use diatomic_channels::slot::{Slot, SlotReceiver, SlotSender};
+use diatomic_channels::{async_channel, ChannelCore, Consumer, Many, Producer, Receiver};
+
+use super::{Closed, Mpsc, MpscReceiver, MpscSender, Msg};
+
+/// A channel core as a user would write one: crossbeam's bounded lock-free
+/// queue, made async by the attribute.
+#[async_channel(sender = ArrayQueueSender, receiver = ArrayQueueReceiver)]
+pub struct ArrayQueueCore<T> {
+    queue: crossbeam_queue::ArrayQueue<T>,
+}
+
+impl<T: Send> ChannelCore for ArrayQueueCore<T> {
+    type Item = T;
+    fn try_push(&self, item: T, _: Producer<'_, Many>) -> Result<(), T> {
+        self.queue.push(item)
+    }
+    fn try_pop(&self, _: Consumer<'_>) -> Option<T> {
+        self.queue.pop()
+    }
+}
+
+impl<T> std::fmt::Debug for ArrayQueueCore<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ArrayQueueCore")
+            .field("len", &self.queue.len())
+            .field("capacity", &self.queue.capacity())
+            .finish()
+    }
+}
+
+/// `#[async_channel]` over `ArrayQueue`: every capacity.
+#[derive(Debug)]
+pub struct OursArrayQueue;
+
+impl Mpsc for OursArrayQueue {
+    const NAME: &'static str = "ours/ArrayQueue";
+    const OURS: bool = true;
+    type Tx = ArrayQueueSender<Msg>;
+    type Rx = ArrayQueueReceiver<Msg>;
+
+    fn channel(capacity: usize) -> (Self::Tx, Self::Rx) {
+        let queue = crossbeam_queue::ArrayQueue::new(capacity);
+        ArrayQueueCore { queue }.into_channel()
+    }
+}
+
+impl MpscSender for ArrayQueueSender<Msg> {
+    async fn send(&mut self, msg: Msg) -> Result<(), Closed> {
+        // The generic sender behind the named one (`self.send` here would
+        // pick this very method).
+        let tx: &diatomic_channels::Sender<ArrayQueueCore<Msg>> = self;
+        tx.send(msg).await.map_err(|_| Closed)
+    }
+}
+
+impl MpscReceiver for ArrayQueueReceiver<Msg> {
+    async fn recv(&mut self) -> Option<Msg> {
+        let rx: &mut Receiver<ArrayQueueCore<Msg>> = self;
+        rx.recv().await.ok()
+    }
+}
+
+/// The `slot` channel: capacity 1 only.
+#[derive(Debug)]
+pub struct OursSlot;
+
+impl Mpsc for OursSlot {
+    const NAME: &'static str = "ours/slot";
+    const OURS: bool = true;
+    type Tx = SlotSender<Msg>;
+    type Rx = SlotReceiver<Msg>;
+
+    fn accepts(capacity: usize) -> bool {
+        capacity == 1
+    }
+
+    fn channel(capacity: usize) -> (Self::Tx, Self::Rx) {
+        assert_eq!(capacity, 1, "the slot channel has capacity 1");
+        diatomic_channels::slot::channel()
+    }
+}
+
+impl MpscSender for SlotSender<Msg> {
+    async fn send(&mut self, msg: Msg) -> Result<(), Closed> {
+        // The generic sender behind the named one (`self.send` here would
+        // pick this very method).
+        let tx: &diatomic_channels::Sender<Slot<Msg>> = self;
+        tx.send(msg).await.map_err(|_| Closed)
+    }
+}
+
+impl MpscReceiver for SlotReceiver<Msg> {
+    async fn recv(&mut self) -> Option<Msg> {
+        let rx: &mut Receiver<Slot<Msg>> = self;
+        rx.recv().await.ok()
+    }
+}

@@ -1,0 +1,35 @@
+//! thingbuf: `thingbuf::mpsc::channel(capacity)`, exact capacity; its slots
+//! are recycled in place, which is why it wants `Msg: Default + Clone`.
+
+use std::future::Future;
+
+use thingbuf::mpsc;
+
+use super::{Closed, Mpsc, MpscReceiver, MpscSender, Msg};
+
+/// thingbuf's async MPSC channel.
+#[derive(Debug)]
+pub struct Thingbuf;
+
+impl Mpsc for Thingbuf {
+    const NAME: &'static str = "thingbuf";
+    const OURS: bool = false;
+    type Tx = mpsc::Sender<Msg>;
+    type Rx = mpsc::Receiver<Msg>;
+
+    fn channel(capacity: usize) -> (Self::Tx, Self::Rx) {
+        mpsc::channel(capacity)
+    }
+}
+
+impl MpscSender for mpsc::Sender<Msg> {
+    async fn send(&mut self, msg: Msg) -> Result<(), Closed> {
+        mpsc::Sender::send(self, msg).await.map_err(|_| Closed)
+    }
+}
+
+impl MpscReceiver for mpsc::Receiver<Msg> {
+    fn recv(&mut self) -> impl Future<Output = Option<Msg>> + Send + '_ {
+        mpsc::Receiver::recv(self)
+    }
+}

@@ -1,0 +1,117 @@
+//! Runs a workload: every point, every contender that accepts it, repeated
+//! for a spread, with the contenders' order rotated from one repetition to
+//! the next so that none is always first.
+//!
+//! Not run by itself: see `benches/channels.rs` for the command.
+
+use tokio::runtime::Runtime;
+
+use crate::workload::{Mode, Workload};
+
+/// One timed sample.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Record {
+    /// The workload's name.
+    pub workload: &'static str,
+    /// The point's label.
+    pub point: String,
+    /// The point's abscissa.
+    pub x: f64,
+    /// The contender's name.
+    pub contender: &'static str,
+    /// One of ours.
+    pub ours: bool,
+    /// Which repetition (from 0).
+    pub sample: usize,
+    /// Messages delivered, or round trips made.
+    pub ops: u64,
+    /// Wall time in nanoseconds.
+    pub nanos: u128,
+    /// The reported value (in the workload's unit).
+    pub value: f64,
+}
+
+/// Where a run is, for a progress line.
+#[derive(Debug, Clone, Copy)]
+pub struct Progress<'a> {
+    /// The workload's name.
+    pub workload: &'a str,
+    /// The point's label.
+    pub point: &'a str,
+    /// The contender about to run.
+    pub contender: &'a str,
+    /// Runs done so far in this workload.
+    pub done: usize,
+    /// Runs in this workload.
+    pub total: usize,
+}
+
+/// Worker threads of the runtime: one per core.
+pub fn workers() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// The runtime every contender runs on: tokio's multi-threaded scheduler
+/// with [`workers`] worker threads.
+pub fn runtime() -> Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(workers())
+        .build()
+        .expect("a tokio runtime")
+}
+
+/// Runs `workload` on `rt`, telling `progress` before each run; returns one
+/// record per timed sample.
+pub fn run_workload(
+    rt: &Runtime,
+    workload: &Workload,
+    mode: Mode,
+    progress: &mut dyn FnMut(Progress<'_>),
+) -> Vec<Record> {
+    let samples = mode.samples();
+    let rounds = samples + usize::from(mode.warm_up());
+    let total: usize = workload
+        .points
+        .iter()
+        .map(|p| workload.runners.iter().filter(|r| (r.accepts)(p)).count() * rounds)
+        .sum();
+    let mut done = 0;
+    let mut records = Vec::new();
+    for point in &workload.points {
+        let runners: Vec<_> = workload
+            .runners
+            .iter()
+            .filter(|r| (r.accepts)(point))
+            .collect();
+        for round in 0..rounds {
+            // The warm-up round, if any, is round 0 and is not recorded.
+            let sample = round.checked_sub(usize::from(mode.warm_up()));
+            for i in 0..runners.len() {
+                let runner = runners[(i + round) % runners.len()];
+                progress(Progress {
+                    workload: workload.name,
+                    point: &point.label,
+                    contender: runner.name,
+                    done,
+                    total,
+                });
+                let measurement = (runner.run)(rt, point);
+                done += 1;
+                if let Some(sample) = sample {
+                    records.push(Record {
+                        workload: workload.name,
+                        point: point.label.clone(),
+                        x: point.x,
+                        contender: runner.name,
+                        ours: runner.ours,
+                        sample,
+                        ops: measurement.ops,
+                        nanos: measurement.elapsed.as_nanos(),
+                        value: measurement.value(workload.metric),
+                    });
+                }
+            }
+        }
+    }
+    records
+}

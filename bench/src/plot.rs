@@ -14,6 +14,9 @@ use crate::workload::{Plot, Workload};
 
 /// One contender's medians.
 struct Line {
+    /// By the contender's place in the list, so that a contender keeps its
+    /// colour from one plot to the next.
+    color: RGBColor,
     name: &'static str,
     ours: bool,
     points: Vec<(f64, f64)>,
@@ -30,7 +33,9 @@ pub fn draw(
     let lines: Vec<Line> = workload
         .runners
         .iter()
-        .map(|runner| Line {
+        .enumerate()
+        .map(|(i, runner)| Line {
+            color: PALETTE[i % PALETTE.len()],
             name: runner.name,
             ours: runner.ours,
             points: workload
@@ -115,8 +120,8 @@ fn draw_lines<'a, X>(
 where
     X: Ranged<ValueType = f64>,
 {
-    for (i, line) in lines.iter().enumerate() {
-        let color = PALETTE[i % PALETTE.len()];
+    for line in lines {
+        let color = line.color;
         let width = if line.ours { 3 } else { 1 };
         chart
             .draw_series(LineSeries::new(

@@ -1,5 +1,8 @@
 //! flume: `flume::bounded(capacity)` with `send_async` / `recv_async`, exact
 //! capacity (an MPMC channel used with one receiver).
+//!
+//! Not run by itself: a contender of `benches/channels.rs` (see there for
+//! the command).
 
 use super::{Closed, Mpsc, MpscReceiver, MpscSender, Msg};
 

@@ -5,6 +5,9 @@
 //! holds `capacity` messages, as asked; with N senders it holds
 //! `capacity - 1 + N` (in the funnel, 12 more than the others). Sending goes
 //! through `SinkExt::send`, receiving through `StreamExt::next`.
+//!
+//! Not run by itself: a contender of `benches/channels.rs` (see there for
+//! the command).
 
 use std::future::Future;
 

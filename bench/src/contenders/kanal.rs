@@ -1,5 +1,8 @@
 //! kanal: `kanal::bounded_async(capacity)`, exact capacity (0 would be a
 //! rendezvous channel; the workloads never ask for 0).
+//!
+//! Not run by itself: a contender of `benches/channels.rs` (see there for
+//! the command).
 
 use super::{Closed, Mpsc, MpscReceiver, MpscSender, Msg};
 

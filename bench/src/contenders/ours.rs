@@ -1,6 +1,9 @@
 //! Our two MPSC contenders: the `slot` channel (capacity 1) and a core
 //! declared by a user with `#[async_channel]` over crossbeam's `ArrayQueue`
 //! (any capacity).
+//!
+//! Not run by itself: a contender of `benches/channels.rs` (see there for
+//! the command).
 
 use diatomic_channels::slot::{Slot, SlotReceiver, SlotSender};
 use diatomic_channels::{async_channel, ChannelCore, Consumer, Many, Producer, Receiver};

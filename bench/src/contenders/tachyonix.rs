@@ -1,4 +1,7 @@
 //! tachyonix: `tachyonix::channel(capacity)`, exact capacity.
+//!
+//! Not run by itself: a contender of `benches/channels.rs` (see there for
+//! the command).
 
 use super::{Closed, Mpsc, MpscReceiver, MpscSender, Msg};
 

@@ -1,5 +1,8 @@
 //! thingbuf: `thingbuf::mpsc::channel(capacity)`, exact capacity; its slots
 //! are recycled in place, which is why it wants `Msg: Default + Clone`.
+//!
+//! Not run by itself: a contender of `benches/channels.rs` (see there for
+//! the command).
 
 use std::future::Future;
 

@@ -1,4 +1,7 @@
 //! tokio: `tokio::sync::mpsc::channel(capacity)`, exact capacity.
+//!
+//! Not run by itself: a contender of `benches/channels.rs` (see there for
+//! the command).
 
 use std::future::Future;
 

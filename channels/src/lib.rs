@@ -155,13 +155,13 @@ extern crate std;
 mod blocking;
 mod contract;
 mod error;
+mod handoff_queue;
 mod receiver;
 mod sender;
 mod sender_wait;
 mod shared;
 pub mod slot;
 mod sync;
-mod waiter_queue;
 
 pub use crate::contract::{
     ChannelCore, Consumer, Many, One, Producer, ProducerCount, ProducerMode,
@@ -191,7 +191,4 @@ pub mod __private {
     pub use futures_core::Stream;
 
     pub use crate::{channel, ChannelCore, Many, One, ProducerCount, Receiver, Sender};
-
-    /// For `benches/waiter_queue.rs`.
-    pub use crate::waiter_queue::WaiterQueue;
 }

@@ -188,8 +188,9 @@ impl<C: ChannelCore<Producers = M>, M: ProducerMode> fmt::Debug for Sender<C, M>
     }
 }
 
-type Listener<C> =
-    <<<C as ProducerCount>::Producers as ProducerMode>::Waiters as SenderWaiters>::Listener;
+type Listener<C> = <<<C as ProducerCount>::Producers as ProducerMode>::Waiters<
+    <C as ChannelCore>::Item,
+> as SenderWaiters<<C as ChannelCore>::Item>>::Listener;
 
 /// The future returned by `send`.
 #[must_use = "futures do nothing unless polled"]

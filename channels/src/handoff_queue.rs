@@ -190,28 +190,37 @@ impl<T> HandoffQueue<T> {
     /// Called after an item was taken from the core: if values are parked,
     /// hands the oldest over (see [`hand_over`](Self::hand_over)).
     #[inline]
-    pub(crate) fn space_freed(&self, push: impl FnMut(T) -> Result<(), T>) -> Option<Handed> {
+    pub(crate) fn space_freed(&self, push: impl FnMut(T) -> Result<(), T>) {
         // Ordering: SeqCst, pairs with the fence in `park` (see there).
         fence(Ordering::SeqCst);
         // Ordering: Relaxed, ordered by the fence above.
-        if self.len.load(Ordering::Relaxed) == 0 {
-            return None;
+        if self.len.load(Ordering::Relaxed) != 0 {
+            self.hand_over(None, push);
         }
-        self.hand_over(push)
     }
 
-    /// Moves the oldest parked value into the core with `push`, and returns
-    /// the entry and the waker of its sender, for the caller to wake once
-    /// nothing is locked. Returns `None` if nothing is parked, if the core is
-    /// full, or if another hand-over is running (which then tries again).
-    pub(crate) fn hand_over(&self, mut push: impl FnMut(T) -> Result<(), T>) -> Option<Handed> {
+    /// Moves the oldest parked value into the core with `push` and wakes its
+    /// sender, whose send is complete; again while space was freed meanwhile
+    /// (see `missed`). Stops when nothing is parked, when the core is full, or
+    /// if another hand-over is running (which then goes on for this one).
+    ///
+    /// The entry `own`, the caller's, is not woken: returns whether its
+    /// outcome is ready (handed over, or refused by a close meanwhile).
+    pub(crate) fn hand_over(
+        &self,
+        own: Option<usize>,
+        mut push: impl FnMut(T) -> Result<(), T>,
+    ) -> bool {
+        let mut own_done = false;
         loop {
             let mut w = lock(&self.waiters);
             if w.handing_over {
                 w.missed = true;
-                return None;
+                return own_done;
             }
-            let index = w.order.pop_front()?;
+            let Some(index) = w.order.pop_front() else {
+                return own_done;
+            };
             let (item, waker) = match core::mem::replace(&mut w.entries[index], Entry::Free) {
                 Entry::Parked { item, waker } => (item, waker),
                 _ => unreachable!("only parked entries are in the order"),
@@ -227,52 +236,56 @@ impl<T> HandoffQueue<T> {
 
             let mut w = lock(&self.waiters);
             w.handing_over = false;
-            let item = match pushed {
+            // Space freed while the value was out (the receiver may even have
+            // taken the value just pushed) is used by another round.
+            let again = core::mem::take(&mut w.missed);
+            let (wake, discard) = match pushed {
                 Ok(()) => {
                     // Ordering: Relaxed, under the lock; see `len`.
                     self.len.fetch_sub(1, Ordering::Relaxed);
-                    return match core::mem::replace(&mut w.entries[index], Entry::Sent) {
-                        Entry::HandingOver { waker } => Some(Handed { index, waker }),
+                    match core::mem::replace(&mut w.entries[index], Entry::Sent) {
+                        Entry::HandingOver { waker } => (Some(waker), None),
                         _ => {
                             // Abandoned: delivered all the same; nobody to wake.
                             w.release(index);
-                            None
+                            (None, None)
                         }
-                    };
+                    }
                 }
-                Err(item) => item,
+                Err(item) => match core::mem::replace(&mut w.entries[index], Entry::Free) {
+                    Entry::HandingOver { waker } if w.closed => {
+                        // Closed meanwhile: the sender gets its value back.
+                        // Ordering: Relaxed, under the lock; see `len`.
+                        self.len.fetch_sub(1, Ordering::Relaxed);
+                        w.entries[index] = Entry::Rejected { item };
+                        (Some(waker), None)
+                    }
+                    Entry::HandingOver { waker } => {
+                        // The core is full again: first in line still.
+                        w.entries[index] = Entry::Parked { item, waker };
+                        w.order.push_front(index);
+                        (None, None)
+                    }
+                    _ => {
+                        // Abandoned: its sender is gone, so is the value.
+                        // Ordering: Relaxed, under the lock; see `len`.
+                        self.len.fetch_sub(1, Ordering::Relaxed);
+                        w.release(index);
+                        (None, Some(item))
+                    }
+                },
             };
-            // The core is full again (or looked full).
-            let discard = match core::mem::replace(&mut w.entries[index], Entry::Free) {
-                Entry::HandingOver { waker } if w.closed => {
-                    // Closed meanwhile: the sender gets its value back.
-                    // Ordering: Relaxed, under the lock; see `len`.
-                    self.len.fetch_sub(1, Ordering::Relaxed);
-                    w.entries[index] = Entry::Rejected { item };
-                    drop(w);
-                    waker.wake();
-                    return None;
-                }
-                Entry::HandingOver { waker } => {
-                    w.entries[index] = Entry::Parked { item, waker };
-                    w.order.push_front(index);
-                    None
-                }
-                _ => {
-                    // Abandoned: its sender is gone, so is the value.
-                    // Ordering: Relaxed, under the lock; see `len`.
-                    self.len.fetch_sub(1, Ordering::Relaxed);
-                    w.release(index);
-                    Some(item)
-                }
-            };
-            let again = core::mem::take(&mut w.missed);
             drop(w);
-            drop(discard); // outside the lock: user code
-            if !again {
-                return None;
+            // Outside the lock: user code.
+            drop(discard);
+            match wake {
+                Some(_) if own == Some(index) => own_done = true,
+                Some(waker) => waker.wake(),
+                None => {}
             }
-            // Space was freed while the value was out: try again.
+            if !again {
+                return own_done;
+            }
         }
     }
 
@@ -298,12 +311,6 @@ impl<T> HandoffQueue<T> {
             waker.wake();
         }
     }
-}
-
-/// A value handed over: its entry, and the waker to wake outside the lock.
-pub(crate) struct Handed {
-    pub(crate) index: usize,
-    pub(crate) waker: Waker,
 }
 
 /// Unwinding out of the core's `try_push` during a hand-over: the value is

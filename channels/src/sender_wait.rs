@@ -147,19 +147,15 @@ impl<T: Send> SenderWaiters<T> for ManySenders<T> {
                 *listener = Some(index);
                 // Space freed before the parking was visible to the receiver
                 // is used now, for the oldest parked value.
-                let handed = self.0.hand_over(|value| {
+                let own_done = self.0.hand_over(Some(index), |value| {
                     push(value).map_err(|error| match error {
                         TrySendError::Full(value) | TrySendError::Closed(value) => value,
                     })
                 });
-                match handed {
-                    Some(handed) if handed.index != index => {
-                        handed.waker.wake();
-                        return Poll::Pending;
-                    }
-                    Some(_) => index, // this very value: read the outcome below
-                    None => return Poll::Pending,
+                if !own_done {
+                    return Poll::Pending;
                 }
+                index
             }
         };
         match self.0.poll(index, cx.waker()) {
@@ -179,9 +175,7 @@ impl<T: Send> SenderWaiters<T> for ManySenders<T> {
 
     #[inline]
     fn space_freed(&self, push: impl FnMut(T) -> Result<(), T>) {
-        if let Some(handed) = self.0.space_freed(push) {
-            handed.waker.wake();
-        }
+        self.0.space_freed(push);
     }
 
     fn close(&self) {

@@ -15,25 +15,27 @@
 //! is handed over, or is polled while parked. The receiver's common case,
 //! nobody parked, is a `SeqCst` fence and one load.
 //!
+//! The hand-over pushes into the core *under* the lock. The core's push is
+//! short and non-blocking by contract, and doing it under the lock means no
+//! value is ever out of the queue and not yet in the core: a hand-over, a
+//! close and a cancel never see one another half done. (The first version
+//! pushed outside the lock and needed a "space freed meanwhile" flag; Loom
+//! found a lost wakeup in it, and it took two more lock round trips per
+//! message.) Wakers and the values' drops, user code that may panic or
+//! re-enter, still run outside the lock.
+//!
 //! # Entries
 //!
 //! An entry belongs to one send future from `park` until that future reads
 //! its outcome or is dropped; only then is it freed, so an index never
 //! refers to someone else's entry.
 //!
-//! | state          | value is        | next                                                      |
-//! |----------------|-----------------|-----------------------------------------------------------|
-//! | `Parked`       | in the entry    | `HandingOver` (hand-over), `Rejected` (close), freed (cancel) |
-//! | `HandingOver`  | being pushed    | `Sent` (pushed), `Parked` (core full again), `Abandoned` (cancel) |
-//! | `Abandoned`    | being pushed    | freed by the hand-over: the value is delivered, or dropped if the core stays full |
-//! | `Sent`         | in the core     | freed by the future (`Ready(Ok)`) or its drop              |
-//! | `Rejected`     | in the entry    | freed by the future (`Ready(Err)`) or its drop             |
-//! | `Lost`         | gone            | the core panicked while taking it; the future panics       |
-//!
-//! One hand-over runs at a time. Space freed while it runs (its value out of
-//! the queue, its push possibly failing on a stale view of a full core) is
-//! recorded in `missed`, and the running hand-over tries again instead of
-//! parking the value back.
+//! | state      | the value is  | next                                                      |
+//! |------------|---------------|-----------------------------------------------------------|
+//! | `Parked`   | in the entry  | `Sent` (handed over), `Rejected` (close), freed (cancel: the value is dropped) |
+//! | `Sent`     | in the core   | freed by the future (`Ready(Ok)`) or its drop             |
+//! | `Rejected` | in the entry  | freed by the future (`Ready(Err(value))`) or its drop     |
+//! | `Lost`     | gone          | the core's push panicked during a hand-over; the future panics when polled |
 
 use core::fmt;
 use core::task::{Poll, Waker};
@@ -45,8 +47,6 @@ use crate::sync::{fence, lock, AtomicUsize, Mutex, Ordering};
 enum Entry<T> {
     Free,
     Parked { item: T, waker: Waker },
-    HandingOver { waker: Waker },
-    Abandoned,
     Sent,
     Rejected { item: T },
     Lost,
@@ -57,10 +57,6 @@ struct Waiters<T> {
     free: Vec<usize>,
     /// Parked entries, oldest first.
     order: VecDeque<usize>,
-    /// A hand-over is running: its value is out of the queue.
-    handing_over: bool,
-    /// Space was freed while the running hand-over had its value out.
-    missed: bool,
     /// The channel is closed: nothing parks any more.
     closed: bool,
 }
@@ -74,8 +70,8 @@ impl<T> Waiters<T> {
 
 /// The queue of parked values.
 pub(crate) struct HandoffQueue<T> {
-    /// Values not yet in the core: parked or being handed over. Written under
-    /// the lock, read without it by whoever frees space.
+    /// How many values are parked. Written under the lock, read without it
+    /// by whoever frees space.
     len: AtomicUsize,
     waiters: Mutex<Waiters<T>>,
 }
@@ -88,8 +84,6 @@ impl<T> HandoffQueue<T> {
                 entries: Vec::new(),
                 free: Vec::new(),
                 order: VecDeque::new(),
-                handing_over: false,
-                missed: false,
                 closed: false,
             }),
         }
@@ -138,7 +132,7 @@ impl<T> HandoffQueue<T> {
     pub(crate) fn poll(&self, index: usize, waker: &Waker) -> Poll<Result<(), T>> {
         let mut w = lock(&self.waiters);
         match &mut w.entries[index] {
-            Entry::Parked { waker: old, .. } | Entry::HandingOver { waker: old } => {
+            Entry::Parked { waker: old, .. } => {
                 if !old.will_wake(waker) {
                     let old = core::mem::replace(old, waker.clone());
                     drop(w);
@@ -162,27 +156,20 @@ impl<T> HandoffQueue<T> {
                 drop(w);
                 panic!("the channel core panicked while taking this send's value");
             }
-            Entry::Free | Entry::Abandoned => unreachable!("a send future's entry was freed"),
+            Entry::Free => unreachable!("a send future's entry was freed"),
         }
     }
 
     /// The send future that parked `index` goes away: its value is dropped
-    /// unless it is in the core already, or being pushed (then it is
-    /// delivered if the push succeeds).
+    /// unless it is in the core already.
     pub(crate) fn cancel(&self, index: usize) {
         let mut w = lock(&self.waiters);
-        let entry = match w.entries[index] {
-            Entry::HandingOver { .. } => {
-                core::mem::replace(&mut w.entries[index], Entry::Abandoned)
-            }
-            Entry::Parked { .. } => {
-                w.order.retain(|&i| i != index);
-                // Ordering: Relaxed, under the lock; see `len`.
-                self.len.fetch_sub(1, Ordering::Relaxed);
-                w.release(index)
-            }
-            _ => w.release(index),
-        };
+        if let Entry::Parked { .. } = w.entries[index] {
+            w.order.retain(|&i| i != index);
+            // Ordering: Relaxed, under the lock; see `len`.
+            self.len.fetch_sub(1, Ordering::Relaxed);
+        }
+        let entry = w.release(index);
         drop(w);
         drop(entry); // outside the lock: the value's and the waker's drops are user code
     }
@@ -190,7 +177,7 @@ impl<T> HandoffQueue<T> {
     /// Called after an item was taken from the core: if values are parked,
     /// hands the oldest over (see [`hand_over`](Self::hand_over)).
     #[inline]
-    pub(crate) fn space_freed(&self, push: impl FnMut(T) -> Result<(), T>) {
+    pub(crate) fn space_freed(&self, push: impl FnOnce(T) -> Result<(), T>) {
         // Ordering: SeqCst, pairs with the fence in `park` (see there).
         fence(Ordering::SeqCst);
         // Ordering: Relaxed, ordered by the fence above.
@@ -200,91 +187,48 @@ impl<T> HandoffQueue<T> {
     }
 
     /// Moves the oldest parked value into the core with `push` and wakes its
-    /// sender, whose send is complete; again while space was freed meanwhile
-    /// (see `missed`). Stops when nothing is parked, when the core is full, or
-    /// if another hand-over is running (which then goes on for this one).
+    /// sender, whose send is complete. Does nothing if nothing is parked or
+    /// the core is full.
     ///
-    /// The entry `own`, the caller's, is not woken: returns whether its
-    /// outcome is ready (handed over, or refused by a close meanwhile).
+    /// The entry `own`, the caller's, is not woken.
     pub(crate) fn hand_over(
         &self,
         own: Option<usize>,
-        mut push: impl FnMut(T) -> Result<(), T>,
-    ) -> bool {
-        let mut own_done = false;
-        loop {
-            let mut w = lock(&self.waiters);
-            if w.handing_over {
-                w.missed = true;
-                return own_done;
-            }
-            let Some(index) = w.order.pop_front() else {
-                return own_done;
-            };
-            let (item, waker) = match core::mem::replace(&mut w.entries[index], Entry::Free) {
-                Entry::Parked { item, waker } => (item, waker),
-                _ => unreachable!("only parked entries are in the order"),
-            };
-            w.entries[index] = Entry::HandingOver { waker };
-            w.handing_over = true;
-            w.missed = false;
-            drop(w);
-
-            let unwinding = HandOverGuard { queue: self, index };
-            let pushed = push(item);
-            core::mem::forget(unwinding);
-
-            let mut w = lock(&self.waiters);
-            w.handing_over = false;
-            // Space freed while the value was out (the receiver may even have
-            // taken the value just pushed) is used by another round.
-            let again = core::mem::take(&mut w.missed);
-            let (wake, discard) = match pushed {
-                Ok(()) => {
-                    // Ordering: Relaxed, under the lock; see `len`.
-                    self.len.fetch_sub(1, Ordering::Relaxed);
-                    match core::mem::replace(&mut w.entries[index], Entry::Sent) {
-                        Entry::HandingOver { waker } => (Some(waker), None),
-                        _ => {
-                            // Abandoned: delivered all the same; nobody to wake.
-                            w.release(index);
-                            (None, None)
-                        }
-                    }
+        push: impl FnOnce(T) -> Result<(), T>,
+    ) -> HandOver {
+        // Declared before the lock guard, so dropped after it on unwinding.
+        let mut unwinding = PushPanicked {
+            len: &self.len,
+            waker: None,
+        };
+        let mut w = lock(&self.waiters);
+        let Some(index) = w.order.pop_front() else {
+            return HandOver::Nothing;
+        };
+        let (item, waker) = match core::mem::replace(&mut w.entries[index], Entry::Lost) {
+            Entry::Parked { item, waker } => (item, waker),
+            _ => unreachable!("only parked entries are in the order"),
+        };
+        unwinding.waker = Some(waker);
+        let pushed = push(item);
+        let waker = unwinding.waker.take().expect("set above");
+        match pushed {
+            Ok(()) => {
+                w.entries[index] = Entry::Sent;
+                // Ordering: Relaxed, under the lock; see `len`.
+                self.len.fetch_sub(1, Ordering::Relaxed);
+                drop(w);
+                if own == Some(index) {
+                    return HandOver::Own;
                 }
-                Err(item) => match core::mem::replace(&mut w.entries[index], Entry::Free) {
-                    Entry::HandingOver { waker } if w.closed => {
-                        // Closed meanwhile: the sender gets its value back.
-                        // Ordering: Relaxed, under the lock; see `len`.
-                        self.len.fetch_sub(1, Ordering::Relaxed);
-                        w.entries[index] = Entry::Rejected { item };
-                        (Some(waker), None)
-                    }
-                    Entry::HandingOver { waker } => {
-                        // The core is full again: first in line still.
-                        w.entries[index] = Entry::Parked { item, waker };
-                        w.order.push_front(index);
-                        (None, None)
-                    }
-                    _ => {
-                        // Abandoned: its sender is gone, so is the value.
-                        // Ordering: Relaxed, under the lock; see `len`.
-                        self.len.fetch_sub(1, Ordering::Relaxed);
-                        w.release(index);
-                        (None, Some(item))
-                    }
-                },
-            };
-            drop(w);
-            // Outside the lock: user code.
-            drop(discard);
-            match wake {
-                Some(_) if own == Some(index) => own_done = true,
-                Some(waker) => waker.wake(),
-                None => {}
+                waker.wake();
+                HandOver::Other
             }
-            if !again {
-                return own_done;
+            Err(item) => {
+                // The core is full: still first in line.
+                w.entries[index] = Entry::Parked { item, waker };
+                w.order.push_front(index);
+                HandOver::Nothing
             }
         }
     }
@@ -313,30 +257,33 @@ impl<T> HandoffQueue<T> {
     }
 }
 
-/// Unwinding out of the core's `try_push` during a hand-over: the value is
-/// gone with the panic; the hand-over is over, and its sender will learn it.
-struct HandOverGuard<'a, T> {
-    queue: &'a HandoffQueue<T>,
-    index: usize,
+/// What a hand-over did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum HandOver {
+    /// Nothing parked, or the core was full.
+    Nothing,
+    /// The caller's own value went into the core.
+    Own,
+    /// Another sender's value went into the core, and that sender was woken.
+    Other,
 }
 
-impl<T> Drop for HandOverGuard<'_, T> {
+/// Unwinding out of the core's `try_push` during a hand-over: the value went
+/// with the panic and its entry is `Lost`; its sender is woken to learn it.
+struct PushPanicked<'a> {
+    len: &'a AtomicUsize,
+    waker: Option<Waker>,
+}
+
+impl Drop for PushPanicked<'_> {
     fn drop(&mut self) {
-        let mut w = lock(&self.queue.waiters);
-        w.handing_over = false;
-        // Ordering: Relaxed, under the lock; see `len`.
-        self.queue.len.fetch_sub(1, Ordering::Relaxed);
-        let waker = match core::mem::replace(&mut w.entries[self.index], Entry::Lost) {
-            Entry::HandingOver { waker } => Some(waker),
-            _ => {
-                w.release(self.index);
-                None
-            }
-        };
-        drop(w);
-        // The sender learns it on its next poll. (A waker that panics now
-        // aborts the process: a panic during a panic.)
-        if let Some(waker) = waker {
+        if let Some(waker) = self.waker.take() {
+            // Ordering: Relaxed. The lock is released already (its guard is
+            // dropped first); the entry is out of the order, so the count
+            // only comes down to the truth.
+            self.len.fetch_sub(1, Ordering::Relaxed);
+            // A waker that panics now aborts the process (a panic during a
+            // panic); waking is the only way to tell its sender.
             waker.wake();
         }
     }

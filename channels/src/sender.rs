@@ -64,8 +64,20 @@ impl<C: ChannelCore<Producers = Many>> Sender<C, Many> {
     /// Sends `item`, waiting while the queue is full.
     ///
     /// Fails, handing the item back, if the receiver closes the channel or is
-    /// dropped. If the future is dropped before it completes, the item is
-    /// dropped with it and nothing was sent.
+    /// dropped.
+    ///
+    /// While the queue is full, the value waits with the channel, and the
+    /// receiver moves it into the queue as soon as there is room, before
+    /// waking this future: the send is complete by then.
+    ///
+    /// # Cancel safety
+    ///
+    /// Dropping the future before it completes never loses or duplicates
+    /// the value: it is dropped with the future, unless the receiver had
+    /// already moved it into the queue, between the future's last poll and
+    /// its drop (it is then delivered). So in `select!`, a `send` branch that
+    /// loses may still have sent its value; use `try_send` where that must
+    /// not happen.
     ///
     /// # Examples
     ///

@@ -16,7 +16,26 @@ use core::task::{Context, Poll};
 use diatomic_waker::DiatomicWaker;
 
 use crate::error::{SendError, TrySendError};
-use crate::handoff_queue::HandoffQueue;
+use crate::handoff_queue::{HandOver, HandoffQueue};
+
+/// What the waiters need of the channel.
+pub trait Channel<T> {
+    /// Sends `item` if there is room and the channel is open, notifying the
+    /// receiver.
+    ///
+    /// # Safety
+    ///
+    /// With one producer, not called concurrently with itself.
+    unsafe fn try_send(&self, item: T) -> Result<(), TrySendError<T>>;
+    /// Pushes into the core, nothing else.
+    ///
+    /// # Safety
+    ///
+    /// Only with many producers (no promise about concurrent pushes).
+    unsafe fn push(&self, item: T) -> Result<(), T>;
+    /// Tells the receiver an item arrived.
+    fn notify_receiver(&self);
+}
 
 /// The waiting side of blocked senders, for items of type `T`.
 pub trait SenderWaiters<T>: Send + Sync + fmt::Debug {
@@ -26,9 +45,8 @@ pub trait SenderWaiters<T>: Send + Sync + fmt::Debug {
     /// Creates the waiters' shared state.
     fn new() -> Self;
 
-    /// Polls a send. `item` holds the value unless it is parked with the
-    /// waiters; `push` tries the core once (checking for closing, notifying
-    /// the receiver on success).
+    /// Polls a send on `channel`. `item` holds the value unless it is
+    /// parked with the waiters.
     ///
     /// # Safety
     ///
@@ -38,16 +56,15 @@ pub trait SenderWaiters<T>: Send + Sync + fmt::Debug {
         item: &mut Option<T>,
         listener: &mut Self::Listener,
         cx: &mut Context<'_>,
-        push: impl FnMut(T) -> Result<(), TrySendError<T>>,
+        channel: &impl Channel<T>,
     ) -> Poll<Result<(), SendError<T>>>;
 
     /// The send future goes away: its parked value, if any, is dropped
     /// unless it already went into the core.
     fn cancel(&self, listener: &mut Self::Listener);
 
-    /// The receiver took an item: one space is free. `push` pushes into the
-    /// core without notifying anyone.
-    fn space_freed(&self, push: impl FnMut(T) -> Result<(), T>);
+    /// The receiver took an item from `channel`: one space is free.
+    fn space_freed(&self, channel: &impl Channel<T>);
 
     /// The channel closed: every waiting sender fails with its value.
     fn close(&self);
@@ -70,13 +87,14 @@ impl<T: Send> SenderWaiters<T> for OneSender {
         item: &mut Option<T>,
         registered: &mut bool,
         cx: &mut Context<'_>,
-        mut push: impl FnMut(T) -> Result<(), TrySendError<T>>,
+        channel: &impl Channel<T>,
     ) -> Poll<Result<(), SendError<T>>> {
         loop {
             let value = item
                 .take()
                 .expect("a send future was polled after it completed");
-            match push(value) {
+            // Safety: the caller's contract.
+            match unsafe { channel.try_send(value) } {
                 Ok(()) => return Poll::Ready(Ok(())),
                 Err(TrySendError::Closed(value)) => return Poll::Ready(Err(SendError(value))),
                 Err(TrySendError::Full(value)) => *item = Some(value),
@@ -102,7 +120,7 @@ impl<T: Send> SenderWaiters<T> for OneSender {
     }
 
     #[inline]
-    fn space_freed(&self, _: impl FnMut(T) -> Result<(), T>) {
+    fn space_freed(&self, _: &impl Channel<T>) {
         self.0.notify();
     }
 
@@ -127,7 +145,7 @@ impl<T: Send> SenderWaiters<T> for ManySenders<T> {
         item: &mut Option<T>,
         listener: &mut Option<usize>,
         cx: &mut Context<'_>,
-        mut push: impl FnMut(T) -> Result<(), TrySendError<T>>,
+        channel: &impl Channel<T>,
     ) -> Poll<Result<(), SendError<T>>> {
         let index = match *listener {
             Some(index) => index,
@@ -135,7 +153,8 @@ impl<T: Send> SenderWaiters<T> for ManySenders<T> {
                 let value = item
                     .take()
                     .expect("a send future was polled after it completed");
-                let value = match push(value) {
+                // Safety: many producers, no promise to keep.
+                let value = match unsafe { channel.try_send(value) } {
                     Ok(()) => return Poll::Ready(Ok(())),
                     Err(TrySendError::Closed(value)) => return Poll::Ready(Err(SendError(value))),
                     Err(TrySendError::Full(value)) => value,
@@ -147,15 +166,21 @@ impl<T: Send> SenderWaiters<T> for ManySenders<T> {
                 *listener = Some(index);
                 // Space freed before the parking was visible to the receiver
                 // is used now, for the oldest parked value.
-                let own_done = self.0.hand_over(Some(index), |value| {
-                    push(value).map_err(|error| match error {
-                        TrySendError::Full(value) | TrySendError::Closed(value) => value,
-                    })
-                });
-                if !own_done {
-                    return Poll::Pending;
+                // Safety: many producers, no promise to keep.
+                match self
+                    .0
+                    .hand_over(Some(index), |value| unsafe { channel.push(value) })
+                {
+                    HandOver::Nothing => return Poll::Pending,
+                    HandOver::Other => {
+                        channel.notify_receiver();
+                        return Poll::Pending;
+                    }
+                    HandOver::Own => {
+                        channel.notify_receiver();
+                        index
+                    }
                 }
-                index
             }
         };
         match self.0.poll(index, cx.waker()) {
@@ -174,8 +199,10 @@ impl<T: Send> SenderWaiters<T> for ManySenders<T> {
     }
 
     #[inline]
-    fn space_freed(&self, push: impl FnMut(T) -> Result<(), T>) {
-        self.0.space_freed(push);
+    fn space_freed(&self, channel: &impl Channel<T>) {
+        // The receiver is running: its own push notifies nobody.
+        // Safety: many producers, no promise to keep.
+        self.0.space_freed(|value| unsafe { channel.push(value) });
     }
 
     fn close(&self) {

@@ -26,7 +26,7 @@ use diatomic_waker::DiatomicWaker;
 
 use crate::contract::{ChannelCore, Consumer, Producer, ProducerCount, ProducerMode};
 use crate::error::{RecvError, SendError, TrySendError};
-use crate::sender_wait::SenderWaiters;
+use crate::sender_wait::{Channel, SenderWaiters};
 use crate::sync::{AtomicUsize, Ordering};
 
 const CLOSED: usize = 1;
@@ -93,10 +93,7 @@ impl<C: ChannelCore> Shared<C> {
         cx: &mut Context<'_>,
     ) -> Poll<Result<(), SendError<C::Item>>> {
         // Safety: the caller's contract, passed on.
-        unsafe {
-            self.sender_waiters
-                .poll_send(item, listener, cx, |value| self.try_send(value))
-        }
+        unsafe { self.sender_waiters.poll_send(item, listener, cx, self) }
     }
 
     /// A send future goes away, possibly registered as a waiter.
@@ -142,10 +139,7 @@ impl<C: ChannelCore> Shared<C> {
 
     fn pop(&self) -> Option<C::Item> {
         let item = self.core.try_pop(Consumer::new())?;
-        // The receiver hands a parked value over: it is running, so its own
-        // push notifies nobody.
-        self.sender_waiters
-            .space_freed(|value| self.core.try_push(value, Producer::new()));
+        self.sender_waiters.space_freed(self);
         Some(item)
     }
 
@@ -199,6 +193,25 @@ impl<C: ChannelCore> Shared<C> {
     pub(crate) fn sender_count(&self) -> usize {
         // Ordering: Relaxed; a snapshot for `Debug`.
         self.state.load(Ordering::Relaxed) / SENDER
+    }
+}
+
+impl<C: ChannelCore> Channel<C::Item> for Shared<C> {
+    #[inline]
+    unsafe fn try_send(&self, item: C::Item) -> Result<(), TrySendError<C::Item>> {
+        // Safety: the same contract.
+        unsafe { Shared::try_send(self, item) }
+    }
+
+    #[inline]
+    unsafe fn push(&self, item: C::Item) -> Result<(), C::Item> {
+        // The caller promises many producers, so the token promises nothing.
+        self.core.try_push(item, Producer::new())
+    }
+
+    #[inline]
+    fn notify_receiver(&self) {
+        self.receiver_wake.notify();
     }
 }
 

@@ -178,7 +178,8 @@ fn blocked_send_races_close_capacity_2() {
     });
 }
 
-/// Three threads: bound 2, or it takes over ten minutes.
+/// Three threads: bound 2 (under the wake-all rule, bound 3 took over ten
+/// minutes).
 #[test]
 fn two_blocked_senders_race_recv_slot() {
     model_with_bound(2, || {
@@ -260,5 +261,34 @@ fn dropped_blocked_sender_races_hand_over_slot() {
             Err(_) => assert_eq!(drops.load(Ordering::Relaxed), 2),
         }
         assert_eq!(drops.load(Ordering::Relaxed), 2);
+    });
+}
+
+/// The receiver takes an item (handing a parked value over) and closes,
+/// racing a sender that parks: the value is delivered once or handed back
+/// once.
+#[test]
+fn hand_over_races_park_and_close_capacity_2() {
+    model(|| {
+        let (tx, mut rx) = pair();
+        tx.try_send(1).unwrap();
+        tx.try_send(2).unwrap();
+        let t = thread::spawn(move || loom::future::block_on(tx.send(3)));
+        assert_eq!(rx.try_recv(), Ok(1));
+        rx.close();
+        // (A send that began before the close may complete after it: drain
+        // once the sender is done.)
+        let sent = t.join().unwrap();
+        let mut rest = Vec::new();
+        while let Ok(v) = rx.try_recv() {
+            rest.push(v);
+        }
+        match sent {
+            Ok(()) => assert_eq!(rest, [2, 3]),
+            Err(e) => {
+                assert_eq!(e.0, 3);
+                assert_eq!(rest, [2]);
+            }
+        }
     });
 }

@@ -110,6 +110,27 @@ fn a_dropped_send_future_drops_its_item_once_and_sends_nothing() {
 }
 
 #[test]
+fn a_send_future_dropped_after_its_value_was_handed_over_delivers_it_once() {
+    let d = drops();
+    let (tx, mut rx) = slot::channel::<Counted>();
+    tx.try_send(Counted::new(0, &d)).unwrap();
+    let (f, waker) = flag();
+    let mut cx = Context::from_waker(&waker);
+    {
+        let mut fut = pin!(tx.send(Counted::new(1, &d)));
+        assert!(fut.as_mut().poll(&mut cx).is_pending());
+        // Taking an item moves the parked value into the slot, then wakes.
+        drop(rx.try_recv().unwrap());
+        assert_eq!(wakes(&f), 1);
+        // Dropped woken but not polled again: the send had completed.
+    }
+    assert_eq!(count(&d), 1, "only the received item was dropped");
+    assert_eq!(rx.try_recv().unwrap().id, 1);
+    assert_eq!(count(&d), 2);
+    assert_eq!(rx.try_recv().unwrap_err(), TryRecvError::Empty);
+}
+
+#[test]
 fn a_blocked_send_completes_when_an_item_is_taken() {
     let (tx, mut rx) = slot::channel::<u32>();
     tx.try_send(0).unwrap();

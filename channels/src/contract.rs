@@ -88,9 +88,9 @@ pub trait ProducerCount {
 
 /// The producer modes, [`One`] and [`Many`].
 pub trait ProducerMode: sealed::Sealed + Send + Sync + 'static {
-    /// Where blocked senders wait.
+    /// Where blocked senders of items `T` wait.
     #[doc(hidden)]
-    type Waiters: crate::sender_wait::SenderWaiters;
+    type Waiters<T: Send>: crate::sender_wait::SenderWaiters<T>;
 }
 
 /// One producer at a time: the sender is not `Clone`, and its methods take
@@ -98,17 +98,17 @@ pub trait ProducerMode: sealed::Sealed + Send + Sync + 'static {
 #[derive(Debug, Clone, Copy)]
 pub enum One {}
 
-/// Any number of producers: the sender is `Clone`; blocked senders wait in a
-/// queue of waiters.
+/// Any number of producers: the sender is `Clone`; blocked senders park their
+/// values in a queue, and the receiver moves them into the space it frees.
 #[derive(Debug, Clone, Copy)]
 pub enum Many {}
 
 impl ProducerMode for One {
-    type Waiters = crate::sender_wait::OneSender;
+    type Waiters<T: Send> = crate::sender_wait::OneSender;
 }
 
 impl ProducerMode for Many {
-    type Waiters = crate::sender_wait::ManySenders;
+    type Waiters<T: Send> = crate::sender_wait::ManySenders<T>;
 }
 
 mod sealed {

@@ -3,8 +3,9 @@
 //! A channel here is a non-blocking queue (a *core*: atomic slots, a ring
 //! buffer, anything with a push that hands the item back when full and a pop
 //! that returns nothing when empty) wired to async tasks through
-//! [`diatomic_waker`]: the receiver waits on a `DiatomicWaker`, blocked senders
-//! on a second one (one producer) or in a queue of waiters (many producers).
+//! [`diatomic_waker`]: the receiver waits on a `DiatomicWaker`; a blocked
+//! sender waits on a second one (one producer), or parks its value in a queue
+//! from which the receiver moves it into the space it frees (many producers).
 //! Closing, backpressure and cancellation are handled once, in the generic
 //! [`Sender`] and [`Receiver`]; the attribute only names them.
 //!
@@ -125,12 +126,12 @@
 //! | situation | behaviour |
 //! |---|---|
 //! | queue full, `try_send` | `Err(TrySendError::Full(value))` |
-//! | queue full, `send().await` | waits without spinning; woken when an item is taken |
-//! | receiver closed or dropped | `send` / `try_send` fail and hand the value back |
+//! | queue full, `send().await` | waits without spinning. With many producers the value is parked, and each item the receiver takes lets it move the oldest parked value into the queue and wake that one sender: one wakeup per blocked message, no retry (with one producer, the sender is woken and tries again) |
+//! | receiver closed or dropped | `send` / `try_send` fail and hand the value back, parked values included |
 //! | every sender dropped | the receiver drains the queue, then gets `RecvError` |
 //! | receiver dropped with items queued | each item is dropped once |
-//! | `send` or `recv` future dropped early | nothing is lost or duplicated |
-//! | blocked `send` future forgotten | no unsoundness; other senders still progress |
+//! | `send` or `recv` future dropped early | nothing is lost or duplicated: a dropped `send` drops its value, unless the receiver had already moved it into the queue (then it is delivered, once) |
+//! | blocked `send` future forgotten | no unsoundness; its value was parked with the channel and is delivered like the others, which keep progressing at one wakeup per message; the future's entry (a few words) is never freed |
 //! | a waker that panics | the panic reaches the caller; the channel stays usable |
 //!
 //! # Features
@@ -148,20 +149,20 @@
 // Under Loom, `Arc` is Loom's.
 #[cfg_attr(diatomic_waker_loom, allow(unused_extern_crates))]
 extern crate alloc;
-#[cfg(any(feature = "std", test, diatomic_waker_loom))]
+#[cfg(any(feature = "std", test, diatomic_waker_loom, diatomic_waker_count_rmw))]
 extern crate std;
 
 #[cfg(feature = "std")]
 mod blocking;
 mod contract;
 mod error;
+mod handoff_queue;
 mod receiver;
 mod sender;
 mod sender_wait;
 mod shared;
 pub mod slot;
 mod sync;
-mod waiter_queue;
 
 pub use crate::contract::{
     ChannelCore, Consumer, Many, One, Producer, ProducerCount, ProducerMode,
@@ -192,6 +193,7 @@ pub mod __private {
 
     pub use crate::{channel, ChannelCore, Many, One, ProducerCount, Receiver, Sender};
 
-    /// For `benches/waiter_queue.rs`.
-    pub use crate::waiter_queue::WaiterQueue;
+    /// For `tests/costs.rs`, under `--cfg diatomic_waker_count_rmw`.
+    #[cfg(all(diatomic_waker_count_rmw, not(diatomic_waker_loom)))]
+    pub use crate::sync::counter;
 }

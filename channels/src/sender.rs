@@ -64,8 +64,20 @@ impl<C: ChannelCore<Producers = Many>> Sender<C, Many> {
     /// Sends `item`, waiting while the queue is full.
     ///
     /// Fails, handing the item back, if the receiver closes the channel or is
-    /// dropped. If the future is dropped before it completes, the item is
-    /// dropped with it and nothing was sent.
+    /// dropped.
+    ///
+    /// While the queue is full, the value waits with the channel, and the
+    /// receiver moves it into the queue as soon as there is room, before
+    /// waking this future: the send is complete by then.
+    ///
+    /// # Cancel safety
+    ///
+    /// Dropping the future before it completes never loses or duplicates
+    /// the value: it is dropped with the future, unless the receiver had
+    /// already moved it into the queue, between the future's last poll and
+    /// its drop (it is then delivered). So in `select!`, a `send` branch that
+    /// loses may still have sent its value; use `try_send` where that must
+    /// not happen.
     ///
     /// # Examples
     ///
@@ -188,8 +200,9 @@ impl<C: ChannelCore<Producers = M>, M: ProducerMode> fmt::Debug for Sender<C, M>
     }
 }
 
-type Listener<C> =
-    <<<C as ProducerCount>::Producers as ProducerMode>::Waiters as SenderWaiters>::Listener;
+type Listener<C> = <<<C as ProducerCount>::Producers as ProducerMode>::Waiters<
+    <C as ChannelCore>::Item,
+> as SenderWaiters<<C as ChannelCore>::Item>>::Listener;
 
 /// The future returned by `send`.
 #[must_use = "futures do nothing unless polled"]

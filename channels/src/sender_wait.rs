@@ -1,57 +1,80 @@
-//! Where senders wait while the queue is full.
+//! Where senders wait while the queue is full, one way per producer mode.
 //!
 //! * One producer: a second [`DiatomicWaker`], with the sender as its sink and
-//!   the receiver as its source: the sender's registration is as cheap as the
-//!   receiver's.
-//! * Many producers: a [`WaiterQueue`], FIFO, with no spinlock. The receiver
-//!   wakes one waiter per item it takes, and every waiter when it finds the
-//!   queue empty: a send future that was woken and then forgotten
-//!   (`mem::forget`) may have swallowed the wakeup of the last item taken,
-//!   and would otherwise leave the live senders waiting for space that is
-//!   there.
+//!   the receiver as its source. The receiver notifies it after each item it
+//!   takes; the sender, woken, tries again. A forgotten send future releases
+//!   its `&mut` borrow of the one sender, whose next send registers afresh.
+//! * Many producers: a [`HandoffQueue`]. A blocked sender parks its value;
+//!   the receiver, after each item it takes, moves the oldest parked value
+//!   into the space it just freed and wakes that sender, whose send is then
+//!   complete. One wakeup per blocked message, no retry, and a forgotten send
+//!   future holds nothing up: its value is delivered like the others.
 
 use core::fmt;
 use core::task::{Context, Poll};
 
 use diatomic_waker::DiatomicWaker;
 
-use crate::waiter_queue::{WaiterKey, WaiterQueue};
+use crate::error::{SendError, TrySendError};
+use crate::handoff_queue::{HandOver, HandoffQueue};
 
-/// The waiting side of blocked senders, one implementation per producer mode.
-pub trait SenderWaiters: Send + Sync + fmt::Debug {
-    /// What one blocked `send` keeps between polls.
+/// What the waiters need of the channel.
+pub trait Channel<T> {
+    /// Sends `item` if there is room and the channel is open, notifying the
+    /// receiver.
+    ///
+    /// # Safety
+    ///
+    /// With one producer, not called concurrently with itself.
+    unsafe fn try_send(&self, item: T) -> Result<(), TrySendError<T>>;
+    /// Pushes into the core, nothing else.
+    ///
+    /// # Safety
+    ///
+    /// Only with many producers (no promise about concurrent pushes).
+    unsafe fn push(&self, item: T) -> Result<(), T>;
+    /// Tells the receiver an item arrived.
+    fn notify_receiver(&self);
+}
+
+/// The waiting side of blocked senders, for items of type `T`.
+pub trait SenderWaiters<T>: Send + Sync + fmt::Debug {
+    /// What one `send` future keeps between polls.
     type Listener: Default + Unpin + Send;
 
     /// Creates the waiters' shared state.
     fn new() -> Self;
 
-    /// Called after a failed push. `Ready` asks the sender to try again (it
-    /// has just registered its interest, or it was woken); `Pending` means
-    /// its waker will be woken once an item is taken or the channel closes.
+    /// Polls a send on `channel`. `item` holds the value unless it is
+    /// parked with the waiters.
     ///
     /// # Safety
     ///
     /// With one producer, not called concurrently with itself.
-    unsafe fn poll_space(&self, listener: &mut Self::Listener, cx: &mut Context<'_>) -> Poll<()>;
+    unsafe fn poll_send(
+        &self,
+        item: &mut Option<T>,
+        listener: &mut Self::Listener,
+        cx: &mut Context<'_>,
+        channel: &impl Channel<T>,
+    ) -> Poll<Result<(), SendError<T>>>;
 
-    /// The send future goes away while it may be registered.
+    /// The send future goes away: its parked value, if any, is dropped
+    /// unless it already went into the core.
     fn cancel(&self, listener: &mut Self::Listener);
 
-    /// An item was taken: wake one waiting sender.
-    fn notify_one(&self);
+    /// The receiver took an item from `channel`: one space is free.
+    fn space_freed(&self, channel: &impl Channel<T>);
 
-    /// The channel closed: wake every waiting sender.
-    fn notify_all(&self);
-
-    /// The receiver found the queue empty and is about to wait.
-    fn on_receiver_idle(&self);
+    /// The channel closed: every waiting sender fails with its value.
+    fn close(&self);
 }
 
 /// Blocked-sender waiting with one producer.
 #[derive(Debug)]
 pub struct OneSender(DiatomicWaker);
 
-impl SenderWaiters for OneSender {
+impl<T: Send> SenderWaiters<T> for OneSender {
     /// Whether the waker was registered since the last failed attempt.
     type Listener = bool;
 
@@ -59,17 +82,36 @@ impl SenderWaiters for OneSender {
         Self(DiatomicWaker::new())
     }
 
-    unsafe fn poll_space(&self, registered: &mut bool, cx: &mut Context<'_>) -> Poll<()> {
-        if *registered {
-            // Registered, tried again, still full: wait for the notification.
-            *registered = false;
-            return Poll::Pending;
+    unsafe fn poll_send(
+        &self,
+        item: &mut Option<T>,
+        registered: &mut bool,
+        cx: &mut Context<'_>,
+        channel: &impl Channel<T>,
+    ) -> Poll<Result<(), SendError<T>>> {
+        loop {
+            let value = item
+                .take()
+                .expect("a send future was polled after it completed");
+            // Safety: the caller's contract.
+            match unsafe { channel.try_send(value) } {
+                Ok(()) => return Poll::Ready(Ok(())),
+                Err(TrySendError::Closed(value)) => return Poll::Ready(Err(SendError(value))),
+                Err(TrySendError::Full(value)) => *item = Some(value),
+            }
+            if *registered {
+                // Registered, tried again, still full: wait for the
+                // receiver's notification.
+                *registered = false;
+                return Poll::Pending;
+            }
+            // Register first, then try again: an item taken after this
+            // point notifies this waker.
+            // Safety: one producer, so this sink is never registered
+            // concurrently (the caller's contract).
+            unsafe { self.0.register(cx.waker()) };
+            *registered = true;
         }
-        // Safety: one producer, so this sink is never registered concurrently
-        // (the caller's contract).
-        unsafe { self.0.register(cx.waker()) };
-        *registered = true;
-        Poll::Ready(())
     }
 
     fn cancel(&self, _: &mut bool) {
@@ -78,70 +120,98 @@ impl SenderWaiters for OneSender {
     }
 
     #[inline]
-    fn notify_one(&self) {
+    fn space_freed(&self, _: &impl Channel<T>) {
         self.0.notify();
     }
 
-    fn notify_all(&self) {
+    fn close(&self) {
         self.0.notify();
-    }
-
-    fn on_receiver_idle(&self) {
-        // A forgotten send future releases its `&mut` borrow of the one
-        // sender, which registers afresh on its next send: nothing to do.
     }
 }
 
 /// Blocked-sender waiting with many producers.
-#[derive(Debug)]
-pub struct ManySenders(WaiterQueue);
+pub struct ManySenders<T>(HandoffQueue<T>);
 
-impl SenderWaiters for ManySenders {
-    type Listener = Option<WaiterKey>;
+impl<T: Send> SenderWaiters<T> for ManySenders<T> {
+    /// The entry of the parked value, while it is parked.
+    type Listener = Option<usize>;
 
     fn new() -> Self {
-        Self(WaiterQueue::new())
+        Self(HandoffQueue::new())
     }
 
-    unsafe fn poll_space(
+    unsafe fn poll_send(
         &self,
-        listener: &mut Option<WaiterKey>,
+        item: &mut Option<T>,
+        listener: &mut Option<usize>,
         cx: &mut Context<'_>,
-    ) -> Poll<()> {
-        match *listener {
+        channel: &impl Channel<T>,
+    ) -> Poll<Result<(), SendError<T>>> {
+        let index = match *listener {
+            Some(index) => index,
             None => {
-                // Register first, then try again: an item taken after this
-                // point wakes this waiter.
-                *listener = Some(self.0.register(cx.waker()));
-                Poll::Ready(())
+                let value = item
+                    .take()
+                    .expect("a send future was polled after it completed");
+                // Safety: many producers, no promise to keep.
+                let value = match unsafe { channel.try_send(value) } {
+                    Ok(()) => return Poll::Ready(Ok(())),
+                    Err(TrySendError::Closed(value)) => return Poll::Ready(Err(SendError(value))),
+                    Err(TrySendError::Full(value)) => value,
+                };
+                let index = match self.0.park(value, cx.waker()) {
+                    Ok(index) => index,
+                    Err(value) => return Poll::Ready(Err(SendError(value))),
+                };
+                *listener = Some(index);
+                // Space freed before the parking was visible to the receiver
+                // is used now, for the oldest parked value.
+                // Safety: many producers, no promise to keep.
+                match self
+                    .0
+                    .hand_over(Some(index), |value| unsafe { channel.push(value) })
+                {
+                    HandOver::Nothing => return Poll::Pending,
+                    HandOver::Other => {
+                        channel.notify_receiver();
+                        return Poll::Pending;
+                    }
+                    HandOver::Own => {
+                        channel.notify_receiver();
+                        index
+                    }
+                }
             }
-            Some(key) if self.0.is_waiting(key, cx.waker()) => Poll::Pending,
-            Some(_) => {
-                // Woken: try again.
+        };
+        match self.0.poll(index, cx.waker()) {
+            Poll::Pending => Poll::Pending,
+            Poll::Ready(result) => {
                 *listener = None;
-                Poll::Ready(())
+                Poll::Ready(result.map_err(SendError))
             }
         }
     }
 
-    fn cancel(&self, listener: &mut Option<WaiterKey>) {
-        if let Some(key) = listener.take() {
-            self.0.cancel(key);
+    fn cancel(&self, listener: &mut Option<usize>) {
+        if let Some(index) = listener.take() {
+            self.0.cancel(index);
         }
     }
 
     #[inline]
-    fn notify_one(&self) {
-        self.0.notify(1);
+    fn space_freed(&self, channel: &impl Channel<T>) {
+        // The receiver is running: its own push notifies nobody.
+        // Safety: many producers, no promise to keep.
+        self.0.space_freed(|value| unsafe { channel.push(value) });
     }
 
-    fn notify_all(&self) {
-        self.0.notify(usize::MAX);
+    fn close(&self) {
+        self.0.close();
     }
+}
 
-    fn on_receiver_idle(&self) {
-        // The queue is empty, so every waiting sender can try (a fence and a
-        // load when none waits).
-        self.0.notify(usize::MAX);
+impl<T> fmt::Debug for ManySenders<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
     }
 }

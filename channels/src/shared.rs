@@ -12,8 +12,8 @@
 //! |----------------------|-----------------------------------|---------------------------------------|
 //! | sender cloned        | `fetch_add(SENDER)`               |                                       |
 //! | sender dropped       | `fetch_sub(SENDER)`               | if it was the last: notify receiver   |
-//! | receiver `close`     | `fetch_or(CLOSED)`                | wake every blocked sender             |
-//! | receiver dropped     | `fetch_or(CLOSED)`                | wake blocked senders, drop the items  |
+//! | receiver `close`     | `fetch_or(CLOSED)`                | blocked senders get their values back |
+//! | receiver dropped     | `fetch_or(CLOSED)`                | as `close`, then drop the items       |
 //!
 //! The receiver reports "closed" only after seeing `CLOSED` or no sender
 //! (Acquire, after the senders' Release) *and* finding the core empty once
@@ -24,16 +24,17 @@ use core::task::{Context, Poll};
 
 use diatomic_waker::DiatomicWaker;
 
-use crate::contract::{ChannelCore, Consumer, Producer, ProducerMode};
+use crate::contract::{ChannelCore, Consumer, Producer, ProducerCount, ProducerMode};
 use crate::error::{RecvError, SendError, TrySendError};
-use crate::sender_wait::SenderWaiters;
+use crate::sender_wait::{Channel, SenderWaiters};
 use crate::sync::{AtomicUsize, Ordering};
 
 const CLOSED: usize = 1;
 const SENDER: usize = 2;
 
-type Waiters<C> = <<C as crate::contract::ProducerCount>::Producers as ProducerMode>::Waiters;
-type Listener<C> = <Waiters<C> as SenderWaiters>::Listener;
+type Waiters<C> =
+    <<C as ProducerCount>::Producers as ProducerMode>::Waiters<<C as ChannelCore>::Item>;
+type Listener<C> = <Waiters<C> as SenderWaiters<<C as ChannelCore>::Item>>::Listener;
 
 /// The shared state of one channel.
 pub(crate) struct Shared<C: ChannelCore> {
@@ -79,7 +80,8 @@ impl<C: ChannelCore> Shared<C> {
         }
     }
 
-    /// Polls a send whose value waits in `item`.
+    /// Polls a send whose value waits in `item` (or, once parked, with the
+    /// blocked senders).
     ///
     /// # Safety
     ///
@@ -90,22 +92,8 @@ impl<C: ChannelCore> Shared<C> {
         listener: &mut Listener<C>,
         cx: &mut Context<'_>,
     ) -> Poll<Result<(), SendError<C::Item>>> {
-        loop {
-            let value = item
-                .take()
-                .expect("a send future was polled after it completed");
-            // Safety: the caller's contract.
-            match unsafe { self.try_send(value) } {
-                Ok(()) => return Poll::Ready(Ok(())),
-                Err(TrySendError::Closed(value)) => return Poll::Ready(Err(SendError(value))),
-                Err(TrySendError::Full(value)) => *item = Some(value),
-            }
-            // Safety: the caller's contract.
-            match unsafe { self.sender_waiters.poll_space(listener, cx) } {
-                Poll::Ready(()) => continue,
-                Poll::Pending => return Poll::Pending,
-            }
-        }
+        // Safety: the caller's contract, passed on.
+        unsafe { self.sender_waiters.poll_send(item, listener, cx, self) }
     }
 
     /// A send future goes away, possibly registered as a waiter.
@@ -151,7 +139,7 @@ impl<C: ChannelCore> Shared<C> {
 
     fn pop(&self) -> Option<C::Item> {
         let item = self.core.try_pop(Consumer::new())?;
-        self.sender_waiters.notify_one();
+        self.sender_waiters.space_freed(self);
         Some(item)
     }
 
@@ -179,7 +167,6 @@ impl<C: ChannelCore> Shared<C> {
             unsafe { self.receiver_wake.unregister() };
             return Poll::Ready(result);
         }
-        self.sender_waiters.on_receiver_idle();
         Poll::Pending
     }
 
@@ -189,7 +176,7 @@ impl<C: ChannelCore> Shared<C> {
         // through the waiters' notification, which orders it.
         let prev = self.state.fetch_or(CLOSED, Ordering::Relaxed);
         if prev & CLOSED == 0 {
-            self.sender_waiters.notify_all();
+            self.sender_waiters.close();
         }
     }
 
@@ -206,6 +193,25 @@ impl<C: ChannelCore> Shared<C> {
     pub(crate) fn sender_count(&self) -> usize {
         // Ordering: Relaxed; a snapshot for `Debug`.
         self.state.load(Ordering::Relaxed) / SENDER
+    }
+}
+
+impl<C: ChannelCore> Channel<C::Item> for Shared<C> {
+    #[inline]
+    unsafe fn try_send(&self, item: C::Item) -> Result<(), TrySendError<C::Item>> {
+        // Safety: the same contract.
+        unsafe { Shared::try_send(self, item) }
+    }
+
+    #[inline]
+    unsafe fn push(&self, item: C::Item) -> Result<(), C::Item> {
+        // The caller promises many producers, so the token promises nothing.
+        self.core.try_push(item, Producer::new())
+    }
+
+    #[inline]
+    fn notify_receiver(&self) {
+        self.receiver_wake.notify();
     }
 }
 

@@ -1,17 +1,24 @@
 //! Atomics and `Arc`, switched to Loom's under `--cfg diatomic_waker_loom`
 //! like those of `diatomic-waker`, so that the runtime is model-checked with
 //! the primitive.
+//!
+//! Under `--cfg diatomic_waker_count_rmw`, the runtime's own atomic
+//! read-modify-writes, fences and lock acquisitions are counted per thread
+//! (see [`counter`]), for the cost tests in `tests/costs.rs`. The cores'
+//! atomics are theirs, not counted.
 
 #[cfg(not(diatomic_waker_loom))]
 pub(crate) use alloc::sync::Arc;
 #[cfg(not(diatomic_waker_loom))]
-pub(crate) use core::sync::atomic::{AtomicU8, AtomicUsize};
+pub(crate) use core::sync::atomic::AtomicU8;
+#[cfg(all(not(diatomic_waker_loom), not(diatomic_waker_count_rmw)))]
+pub(crate) use core::sync::atomic::AtomicUsize;
 #[cfg(diatomic_waker_loom)]
 pub(crate) use loom::sync::atomic::{AtomicU8, AtomicUsize};
 #[cfg(diatomic_waker_loom)]
 pub(crate) use loom::sync::Arc;
 
-#[cfg(not(diatomic_waker_loom))]
+#[cfg(all(not(diatomic_waker_loom), not(diatomic_waker_count_rmw)))]
 pub(crate) use core::sync::atomic::fence;
 pub(crate) use core::sync::atomic::Ordering;
 #[cfg(diatomic_waker_loom)]
@@ -24,6 +31,8 @@ pub(crate) use std::sync::{Mutex, MutexGuard};
 /// Locks `mutex`, ignoring poisoning: the critical sections of this crate run
 /// no user code, so a panic elsewhere leaves the data consistent.
 pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    #[cfg(all(diatomic_waker_count_rmw, not(diatomic_waker_loom)))]
+    counter::count(|c| c.locks += 1);
     mutex
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -47,3 +56,74 @@ impl<T> UnsafeCell<T> {
 
 #[cfg(diatomic_waker_loom)]
 pub(crate) use loom::cell::UnsafeCell;
+
+/// Per-thread counts of the runtime's own synchronization operations.
+#[cfg(all(diatomic_waker_count_rmw, not(diatomic_waker_loom)))]
+pub mod counter {
+    use core::cell::Cell;
+
+    /// What one thread did since the last [`take`].
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+    pub struct Counts {
+        /// Atomic read-modify-writes of the runtime (the primitive's are
+        /// counted by `diatomic_waker::__rmw_counter`).
+        pub rmws: usize,
+        /// Memory fences.
+        pub fences: usize,
+        /// Mutex acquisitions (each one RMW to lock, one to unlock).
+        pub locks: usize,
+    }
+
+    std::thread_local! {
+        static COUNTS: Cell<Counts> = const {
+            Cell::new(Counts { rmws: 0, fences: 0, locks: 0 })
+        };
+    }
+
+    pub(crate) fn count(f: impl FnOnce(&mut Counts)) {
+        COUNTS.with(|c| {
+            let mut counts = c.get();
+            f(&mut counts);
+            c.set(counts);
+        });
+    }
+
+    /// Returns this thread's counts and resets them.
+    pub fn take() -> Counts {
+        COUNTS.with(|c| c.replace(Counts::default()))
+    }
+}
+
+/// A fence, counted.
+#[cfg(all(diatomic_waker_count_rmw, not(diatomic_waker_loom)))]
+#[inline(always)]
+pub(crate) fn fence(order: Ordering) {
+    counter::count(|c| c.fences += 1);
+    core::sync::atomic::fence(order);
+}
+
+/// An `AtomicUsize` whose read-modify-writes are counted.
+#[cfg(all(diatomic_waker_count_rmw, not(diatomic_waker_loom)))]
+pub(crate) struct AtomicUsize(core::sync::atomic::AtomicUsize);
+
+#[cfg(all(diatomic_waker_count_rmw, not(diatomic_waker_loom)))]
+impl AtomicUsize {
+    pub(crate) const fn new(value: usize) -> Self {
+        Self(core::sync::atomic::AtomicUsize::new(value))
+    }
+    pub(crate) fn load(&self, order: Ordering) -> usize {
+        self.0.load(order)
+    }
+    pub(crate) fn fetch_add(&self, value: usize, order: Ordering) -> usize {
+        counter::count(|c| c.rmws += 1);
+        self.0.fetch_add(value, order)
+    }
+    pub(crate) fn fetch_sub(&self, value: usize, order: Ordering) -> usize {
+        counter::count(|c| c.rmws += 1);
+        self.0.fetch_sub(value, order)
+    }
+    pub(crate) fn fetch_or(&self, value: usize, order: Ordering) -> usize {
+        counter::count(|c| c.rmws += 1);
+        self.0.fetch_or(value, order)
+    }
+}

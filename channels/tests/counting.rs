@@ -96,3 +96,110 @@ fn waiting_again_with_the_same_waker_clones_nothing() {
         "the cached clone is dropped with the channel"
     );
 }
+
+/// A single-threaded executor that counts every `wake` of its tasks.
+mod counting_executor {
+    use std::collections::VecDeque;
+    use std::future::Future;
+    use std::pin::Pin;
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    use std::sync::{Arc, Mutex};
+    use std::task::{Context, Wake, Waker};
+
+    type Task = Pin<Box<dyn Future<Output = ()>>>;
+
+    struct TaskWaker {
+        id: usize,
+        queued: AtomicBool,
+        ready: Arc<Mutex<VecDeque<usize>>>,
+        wakes: Arc<AtomicUsize>,
+    }
+
+    impl Wake for TaskWaker {
+        fn wake(self: Arc<Self>) {
+            self.wake_by_ref();
+        }
+        fn wake_by_ref(self: &Arc<Self>) {
+            self.wakes.fetch_add(1, Ordering::Relaxed);
+            if !self.queued.swap(true, Ordering::Relaxed) {
+                self.ready.lock().unwrap().push_back(self.id);
+            }
+        }
+    }
+
+    /// Runs `tasks` to completion, polling woken tasks in FIFO order;
+    /// returns the number of wakes and of polls.
+    pub fn run(tasks: Vec<Task>) -> (usize, usize) {
+        let ready = Arc::new(Mutex::new((0..tasks.len()).collect::<VecDeque<_>>()));
+        let wakes = Arc::new(AtomicUsize::new(0));
+        let wakers: Vec<Arc<TaskWaker>> = (0..tasks.len())
+            .map(|id| {
+                Arc::new(TaskWaker {
+                    id,
+                    queued: AtomicBool::new(true),
+                    ready: ready.clone(),
+                    wakes: wakes.clone(),
+                })
+            })
+            .collect();
+        let mut tasks: Vec<Option<Task>> = tasks.into_iter().map(Some).collect();
+        let mut polls = 0;
+        loop {
+            let Some(id) = ready.lock().unwrap().pop_front() else {
+                break;
+            };
+            wakers[id].queued.store(false, Ordering::Relaxed);
+            let Some(task) = tasks[id].as_mut() else {
+                continue;
+            };
+            polls += 1;
+            let waker = Waker::from(wakers[id].clone());
+            if task
+                .as_mut()
+                .poll(&mut Context::from_waker(&waker))
+                .is_ready()
+            {
+                tasks[id] = None;
+            }
+        }
+        assert!(tasks.iter().all(Option::is_none), "a task never completed");
+        (wakes.load(Ordering::Relaxed), polls)
+    }
+}
+
+/// The funnel at capacity 1 on one thread: 13 senders that are blocked most
+/// of the time, one receiver. Every item taken wakes at most one sender.
+#[test]
+fn wakeups_per_message_at_capacity_1_with_13_blocked_senders() {
+    const SENDERS: usize = 13;
+    const PER_SENDER: usize = 770; // 10 010 messages
+    let (tx, mut rx) = slot::channel::<usize>();
+    let mut tasks: Vec<std::pin::Pin<Box<dyn Future<Output = ()>>>> = Vec::new();
+    let received = std::rc::Rc::new(Cell::new(0));
+    let r = received.clone();
+    tasks.push(Box::pin(async move {
+        while rx.recv().await.is_ok() {
+            r.set(r.get() + 1);
+        }
+    }));
+    for s in 0..SENDERS {
+        let tx = tx.clone();
+        tasks.push(Box::pin(async move {
+            for i in 0..PER_SENDER {
+                tx.send(s * PER_SENDER + i).await.unwrap();
+            }
+        }));
+    }
+    drop(tx);
+    let (wakes, polls) = counting_executor::run(tasks);
+    let messages = SENDERS * PER_SENDER;
+    assert_eq!(received.get(), messages);
+    let per_message = wakes as f64 / messages as f64;
+    println!(
+        "{wakes} wakes and {polls} polls for {messages} messages: {per_message:.2} wakes per message"
+    );
+    assert!(
+        per_message <= 2.0,
+        "{per_message:.2} wakes per message (at most 2 expected)"
+    );
+}

@@ -11,6 +11,12 @@ use std::collections::VecDeque;
 use diatomic_channels::{
     async_channel, slot, ChannelCore, Consumer, Many, One, Producer, RecvError, TrySendError,
 };
+use std::future::Future;
+use std::mem::ManuallyDrop;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::task::{Context, Waker};
+
 use loom::sync::Mutex;
 use loom::thread;
 
@@ -172,7 +178,8 @@ fn blocked_send_races_close_capacity_2() {
     });
 }
 
-/// Three threads: bound 2, or it takes over ten minutes.
+/// Three threads: bound 2 (under the wake-all rule, bound 3 took over ten
+/// minutes).
 #[test]
 fn two_blocked_senders_race_recv_slot() {
     model_with_bound(2, || {
@@ -188,5 +195,100 @@ fn two_blocked_senders_race_recv_slot() {
         assert_eq!(got, [0, 1, 2]);
         a.join().unwrap();
         b.join().unwrap();
+    });
+}
+
+/// A blocked send future is forgotten while parked: the receiver hands its
+/// value over like any other, and the live sender still gets through (the
+/// rule of `sender_wait.rs`: nothing waits on a forgotten future).
+#[test]
+fn forgotten_blocked_sender_races_recv_and_a_live_sender_slot() {
+    model(|| {
+        let (tx, mut rx) = slot::channel::<u32>();
+        tx.try_send(0).unwrap();
+        let tx2 = tx.clone();
+        let mut a = Box::pin(tx.send(1));
+        let parked = a.as_mut().poll(&mut Context::from_waker(Waker::noop()));
+        assert!(parked.is_pending(), "the slot is full");
+        // Never polled again. (Dropped after the model's checks rather than
+        // leaked, so that Loom's leak check stays meaningful.)
+        let forgotten = ManuallyDrop::new(a);
+        let b = thread::spawn(move || loom::future::block_on(tx2.send(2)).unwrap());
+        let mut got: Vec<u32> = (0..3)
+            .map(|_| loom::future::block_on(rx.recv()).unwrap())
+            .collect();
+        got.sort_unstable();
+        assert_eq!(got, [0, 1, 2]);
+        b.join().unwrap();
+        drop(ManuallyDrop::into_inner(forgotten));
+    });
+}
+
+/// An item whose drops are counted.
+struct Counted(u32, Arc<AtomicUsize>);
+
+impl Drop for Counted {
+    fn drop(&mut self) {
+        self.1.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+/// A parked send future is dropped while the receiver hands its value over:
+/// the value is delivered once or dropped once, never both, never neither.
+#[test]
+fn dropped_blocked_sender_races_hand_over_slot() {
+    model(|| {
+        let drops = Arc::new(AtomicUsize::new(0));
+        let (tx, mut rx) = slot::channel::<Counted>();
+        tx.try_send(Counted(0, drops.clone())).unwrap();
+        let d = drops.clone();
+        let t = thread::spawn(move || {
+            let mut fut = Box::pin(tx.send(Counted(1, d)));
+            let _ = fut.as_mut().poll(&mut Context::from_waker(Waker::noop()));
+            drop(fut); // cancels, racing the receiver's hand-over
+        });
+        let first = loom::future::block_on(rx.recv()).unwrap();
+        assert_eq!(first.0, 0);
+        drop(first);
+        t.join().unwrap();
+        // The sender is gone: the second value is queued, or it was dropped.
+        match rx.try_recv() {
+            Ok(second) => {
+                assert_eq!(second.0, 1);
+                assert_eq!(drops.load(Ordering::Relaxed), 1);
+                drop(second);
+            }
+            Err(_) => assert_eq!(drops.load(Ordering::Relaxed), 2),
+        }
+        assert_eq!(drops.load(Ordering::Relaxed), 2);
+    });
+}
+
+/// The receiver takes an item (handing a parked value over) and closes,
+/// racing a sender that parks: the value is delivered once or handed back
+/// once.
+#[test]
+fn hand_over_races_park_and_close_capacity_2() {
+    model(|| {
+        let (tx, mut rx) = pair();
+        tx.try_send(1).unwrap();
+        tx.try_send(2).unwrap();
+        let t = thread::spawn(move || loom::future::block_on(tx.send(3)));
+        assert_eq!(rx.try_recv(), Ok(1));
+        rx.close();
+        // (A send that began before the close may complete after it: drain
+        // once the sender is done.)
+        let sent = t.join().unwrap();
+        let mut rest = Vec::new();
+        while let Ok(v) = rx.try_recv() {
+            rest.push(v);
+        }
+        match sent {
+            Ok(()) => assert_eq!(rest, [2, 3]),
+            Err(e) => {
+                assert_eq!(e.0, 3);
+                assert_eq!(rest, [2]);
+            }
+        }
     });
 }

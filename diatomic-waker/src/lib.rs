@@ -121,7 +121,7 @@
 
 #[cfg(all(feature = "alloc", not(diatomic_waker_loom)))]
 extern crate alloc;
-#[cfg(any(test, diatomic_waker_loom))]
+#[cfg(any(test, diatomic_waker_loom, diatomic_waker_count_rmw))]
 extern crate std;
 
 mod borrowed;
@@ -137,8 +137,18 @@ mod wait_until;
 )]
 pub mod primitives;
 
-#[cfg(test)]
+// The counting tests need the real atomics: under Loom, `tests/loom.rs` runs.
+#[cfg(all(test, not(diatomic_waker_loom)))]
 mod tests;
+
+/// Per-thread count of the primitive's atomic read-modify-write operations,
+/// for the cost tests of crates built on it. Only under
+/// `--cfg diatomic_waker_count_rmw`; not part of the API.
+#[cfg(all(diatomic_waker_count_rmw, not(diatomic_waker_loom)))]
+#[doc(hidden)]
+pub mod __rmw_counter {
+    pub use crate::sync::rmw_counter::take;
+}
 
 pub use borrowed::{WakeSinkRef, WakeSourceRef};
 pub use diatomic_waker::DiatomicWaker;

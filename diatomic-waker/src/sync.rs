@@ -3,9 +3,10 @@
 //! * Under `--cfg diatomic_waker_loom`, atomics, cells and `Arc` are Loom's, in
 //!   every build of the crate (not only its own tests), so that crates built on
 //!   top of it can be model-checked through it.
-//! * Under `cfg(test)`, every read-modify-write operation on the state word is
-//!   counted (per thread), so that the cost table of the crate documentation is
-//!   asserted by tests rather than claimed.
+//! * Under `cfg(test)` (and `--cfg diatomic_waker_count_rmw`, for the cost
+//!   tests of crates built on this one), every read-modify-write operation on
+//!   the state word is counted (per thread), so that the cost table of the
+//!   crate documentation is asserted by tests rather than claimed.
 
 #[cfg(all(feature = "alloc", not(diatomic_waker_loom)))]
 pub(crate) use alloc::sync::Arc;
@@ -72,7 +73,7 @@ impl StateWord {
 }
 
 /// Per-thread count of the state word's read-modify-write operations.
-#[cfg(all(test, not(diatomic_waker_loom)))]
+#[cfg(all(any(test, diatomic_waker_count_rmw), not(diatomic_waker_loom)))]
 pub(crate) mod rmw_counter {
     use std::cell::Cell;
 
@@ -85,12 +86,12 @@ pub(crate) mod rmw_counter {
     }
 
     /// Returns the number of RMWs performed by this thread and resets it.
-    pub(crate) fn take() -> usize {
+    pub fn take() -> usize {
         RMW_COUNT.with(|c| c.replace(0))
     }
 }
 
-#[cfg(not(all(test, not(diatomic_waker_loom))))]
+#[cfg(not(all(any(test, diatomic_waker_count_rmw), not(diatomic_waker_loom))))]
 mod rmw_counter {
     #[inline(always)]
     pub(crate) fn count() {}

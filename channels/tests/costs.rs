@@ -1,0 +1,92 @@
+//! What one `send` and one `recv` cost, counted rather than timed: the
+//! runtime's atomic read-modify-writes, fences and lock acquisitions, and the
+//! primitive's RMWs, for each path, on one thread (so the counts are exact).
+//! The core's own atomics (here `slot`'s) are not counted: they are the
+//! core's.
+//!
+//! Run with
+//! `RUSTFLAGS="--cfg diatomic_waker_count_rmw" cargo test -p diatomic-channels --test costs`
+//! (the counters exist only under that cfg).
+#![cfg(all(diatomic_waker_count_rmw, not(diatomic_waker_loom)))]
+
+use std::future::Future;
+use std::pin::pin;
+use std::task::{Context, Poll, Waker};
+
+use diatomic_channels::__private::counter::{self, Counts};
+use diatomic_channels::slot;
+
+/// The runtime's counts and the primitive's RMWs, since the last call.
+fn costs() -> (Counts, usize) {
+    (counter::take(), diatomic_waker::__rmw_counter::take())
+}
+
+fn counts(rmws: usize, fences: usize, locks: usize) -> Counts {
+    Counts {
+        rmws,
+        fences,
+        locks,
+    }
+}
+
+#[test]
+fn send_and_recv_fast_paths() {
+    let (tx, mut rx) = slot::channel::<u32>();
+    costs();
+    // The receiver is not waiting: one RMW on its waker's state word.
+    tx.try_send(1).unwrap();
+    assert_eq!(costs(), (counts(0, 0, 0), 1), "try_send, receiver busy");
+    // Nobody is parked: one fence to check.
+    assert_eq!(rx.try_recv(), Ok(1));
+    assert_eq!(costs(), (counts(0, 1, 0), 0), "try_recv with an item");
+    // The same through the futures.
+    let mut cx = Context::from_waker(Waker::noop());
+    assert!(pin!(tx.send(2)).poll(&mut cx).is_ready());
+    assert_eq!(costs(), (counts(0, 0, 0), 1), "send().await, room");
+    assert_eq!(pin!(rx.recv()).poll(&mut cx), Poll::Ready(Ok(2)));
+    assert_eq!(costs(), (counts(0, 1, 0), 0), "recv().await, an item");
+}
+
+#[test]
+fn receiver_waits_and_is_woken() {
+    let (tx, mut rx) = slot::channel::<u32>();
+    let mut cx = Context::from_waker(Waker::noop());
+    assert!(rx.poll_recv(&mut cx).is_pending());
+    let (runtime, primitive) = costs();
+    assert_eq!(runtime, counts(0, 0, 0), "recv finding nothing");
+    assert_eq!(primitive, 1, "registering a new waker: one RMW");
+    tx.try_send(1).unwrap();
+    assert_eq!(costs(), (counts(0, 0, 0), 2), "send waking the receiver");
+    assert_eq!(rx.poll_recv(&mut cx), Poll::Ready(Ok(1)));
+    assert_eq!(costs(), (counts(0, 1, 0), 0), "the woken receiver takes it");
+}
+
+#[test]
+fn blocked_send_is_handed_over() {
+    let (tx, mut rx) = slot::channel::<u32>();
+    let mut cx = Context::from_waker(Waker::noop());
+    tx.try_send(0).unwrap();
+    let mut blocked = pin!(tx.send(1));
+    costs();
+    assert!(blocked.as_mut().poll(&mut cx).is_pending());
+    let (runtime, _) = costs();
+    assert_eq!(
+        runtime,
+        counts(1, 1, 2),
+        "park (lock, count, fence), then one hand-over attempt that finds \
+         the slot full (lock)"
+    );
+    // The receiver takes the item and moves the parked value into the slot.
+    assert_eq!(rx.try_recv(), Ok(0));
+    let (runtime, primitive) = costs();
+    assert_eq!(runtime, counts(1, 1, 1), "fence, then a hand-over (lock)");
+    assert_eq!(primitive, 0, "the receiver's own push notifies nobody");
+    // The woken sender reads its outcome: no retry.
+    assert_eq!(blocked.as_mut().poll(&mut cx), Poll::Ready(Ok(())));
+    assert_eq!(
+        costs(),
+        (counts(0, 0, 1), 0),
+        "one lock to read the outcome"
+    );
+    assert_eq!(rx.try_recv(), Ok(1));
+}

@@ -69,7 +69,7 @@ impl<T> Waiters<T> {
 }
 
 /// The queue of parked values.
-pub(crate) struct HandoffQueue<T> {
+pub struct HandoffQueue<T> {
     /// How many values are parked. Written under the lock, read without it
     /// by whoever frees space.
     len: AtomicUsize,
@@ -77,7 +77,8 @@ pub(crate) struct HandoffQueue<T> {
 }
 
 impl<T> HandoffQueue<T> {
-    pub(crate) fn new() -> Self {
+    /// An empty queue.
+    pub fn new() -> Self {
         Self {
             len: AtomicUsize::new(0),
             waiters: Mutex::new(Waiters {
@@ -96,7 +97,7 @@ impl<T> HandoffQueue<T> {
     /// here orders this registration before that attempt, against the fence
     /// of [`space_freed`](Self::space_freed), so that space freed before the
     /// registration was visible is not missed.
-    pub(crate) fn park(&self, item: T, waker: &Waker) -> Result<usize, T> {
+    pub fn park(&self, item: T, waker: &Waker) -> Result<usize, T> {
         let waker = waker.clone(); // outside the lock: user code may panic
         let mut w = lock(&self.waiters);
         if w.closed {
@@ -129,7 +130,7 @@ impl<T> HandoffQueue<T> {
     /// # Panics
     ///
     /// If the core panicked while taking this value.
-    pub(crate) fn poll(&self, index: usize, waker: &Waker) -> Poll<Result<(), T>> {
+    pub fn poll(&self, index: usize, waker: &Waker) -> Poll<Result<(), T>> {
         let mut w = lock(&self.waiters);
         match &mut w.entries[index] {
             Entry::Parked { waker: old, .. } => {
@@ -162,7 +163,7 @@ impl<T> HandoffQueue<T> {
 
     /// The send future that parked `index` goes away: its value is dropped
     /// unless it is in the core already.
-    pub(crate) fn cancel(&self, index: usize) {
+    pub fn cancel(&self, index: usize) {
         let mut w = lock(&self.waiters);
         if let Entry::Parked { .. } = w.entries[index] {
             w.order.retain(|&i| i != index);
@@ -177,7 +178,7 @@ impl<T> HandoffQueue<T> {
     /// Called after an item was taken from the core: if values are parked,
     /// hands the oldest over (see [`hand_over`](Self::hand_over)).
     #[inline]
-    pub(crate) fn space_freed(&self, push: impl FnOnce(T) -> Result<(), T>) {
+    pub fn space_freed(&self, push: impl FnOnce(T) -> Result<(), T>) {
         // Ordering: SeqCst, pairs with the fence in `park` (see there).
         fence(Ordering::SeqCst);
         // Ordering: Relaxed, ordered by the fence above.
@@ -191,11 +192,7 @@ impl<T> HandoffQueue<T> {
     /// the core is full.
     ///
     /// The entry `own`, the caller's, is not woken.
-    pub(crate) fn hand_over(
-        &self,
-        own: Option<usize>,
-        push: impl FnOnce(T) -> Result<(), T>,
-    ) -> HandOver {
+    pub fn hand_over(&self, own: Option<usize>, push: impl FnOnce(T) -> Result<(), T>) -> HandOver {
         // Declared before the lock guard, so dropped after it on unwinding.
         let mut unwinding = PushPanicked {
             len: &self.len,
@@ -235,7 +232,7 @@ impl<T> HandoffQueue<T> {
 
     /// Closes the queue: nothing parks any more, and every parked sender gets
     /// its value back (woken one per lock, outside it).
-    pub(crate) fn close(&self) {
+    pub fn close(&self) {
         lock(&self.waiters).closed = true;
         loop {
             let mut w = lock(&self.waiters);
@@ -259,7 +256,7 @@ impl<T> HandoffQueue<T> {
 
 /// What a hand-over did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum HandOver {
+pub enum HandOver {
     /// Nothing parked, or the core was full.
     Nothing,
     /// The caller's own value went into the core.

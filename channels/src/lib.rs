@@ -193,6 +193,9 @@ pub mod __private {
 
     pub use crate::{channel, ChannelCore, Many, One, ProducerCount, Receiver, Sender};
 
+    /// For `bench/benches/waiter_queue.rs`.
+    pub use crate::handoff_queue::{HandOver, HandoffQueue};
+
     /// For `tests/costs.rs`, under `--cfg diatomic_waker_count_rmw`.
     #[cfg(all(diatomic_waker_count_rmw, not(diatomic_waker_loom)))]
     pub use crate::sync::counter;

@@ -286,6 +286,12 @@ impl Drop for PushPanicked<'_> {
     }
 }
 
+impl<T> Default for HandoffQueue<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl<T> fmt::Debug for HandoffQueue<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("HandoffQueue")

@@ -166,11 +166,11 @@ impl<T: Send> SenderWaiters<T> for ManySenders<T> {
                 *listener = Some(index);
                 // Space freed before the parking was visible to the receiver
                 // is used now, for the oldest parked value.
-                // Safety: many producers, no promise to keep.
-                match self
-                    .0
-                    .hand_over(Some(index), |value| unsafe { channel.push(value) })
-                {
+                let push = |value| {
+                    // Safety: many producers, no promise to keep.
+                    unsafe { channel.push(value) }
+                };
+                match self.0.hand_over(Some(index), push) {
                     HandOver::Nothing => return Poll::Pending,
                     HandOver::Other => {
                         channel.notify_receiver();
@@ -201,8 +201,10 @@ impl<T: Send> SenderWaiters<T> for ManySenders<T> {
     #[inline]
     fn space_freed(&self, channel: &impl Channel<T>) {
         // The receiver is running: its own push notifies nobody.
-        // Safety: many producers, no promise to keep.
-        self.0.space_freed(|value| unsafe { channel.push(value) });
+        self.0.space_freed(|value| {
+            // Safety: many producers, no promise to keep.
+            unsafe { channel.push(value) }
+        });
     }
 
     fn close(&self) {

@@ -35,6 +35,7 @@ impl<C: ChannelCore> Receiver<C> {
     /// tx.try_send(1).unwrap();
     /// assert_eq!(rx.try_recv(), Ok(1));
     /// ```
+    #[inline]
     pub fn try_recv(&mut self) -> Result<C::Item, TryRecvError> {
         // Safety: `&mut self`, and there is one receiver.
         match unsafe { self.shared.try_recv() } {
@@ -76,6 +77,7 @@ impl<C: ChannelCore> Receiver<C> {
     /// tx.try_send(3).unwrap();
     /// assert_eq!(rx.poll_recv(&mut cx), Poll::Ready(Ok(3)));
     /// ```
+    #[inline]
     pub fn poll_recv(&mut self, cx: &mut Context<'_>) -> Poll<Result<C::Item, RecvError>> {
         // Safety: `&mut self`, and there is one receiver.
         unsafe { self.shared.poll_recv(cx) }
@@ -130,6 +132,7 @@ impl<C: ChannelCore> Drop for Receiver<C> {
 impl<C: ChannelCore> futures_core::Stream for Receiver<C> {
     type Item = C::Item;
 
+    #[inline]
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<C::Item>> {
         self.get_mut().poll_recv(cx).map(Result::ok)
     }
@@ -150,6 +153,7 @@ pub struct RecvFuture<'a, C: ChannelCore> {
 impl<C: ChannelCore> Future for RecvFuture<'_, C> {
     type Output = Result<C::Item, RecvError>;
 
+    #[inline]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         self.get_mut().receiver.poll_recv(cx)
     }

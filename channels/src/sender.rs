@@ -56,6 +56,7 @@ impl<C: ChannelCore<Producers = Many>> Sender<C, Many> {
     /// drop(rx);
     /// assert_eq!(tx.try_send(3), Err(TrySendError::Closed(3)));
     /// ```
+    #[inline]
     pub fn try_send(&self, item: C::Item) -> Result<(), TrySendError<C::Item>> {
         // Safety: many producers: concurrent pushes are allowed.
         unsafe { self.shared.try_send(item) }
@@ -160,6 +161,7 @@ impl<C: ChannelCore<Producers = Many>> Sender<C, Many> {
 impl<C: ChannelCore<Producers = One>> Sender<C, One> {
     /// Sends `item` if the queue has room, without waiting (see the example
     /// above).
+    #[inline]
     pub fn try_send(&mut self, item: C::Item) -> Result<(), TrySendError<C::Item>> {
         // Safety: `&mut self` and no `Clone`: this is the only producer.
         unsafe { self.shared.try_send(item) }
@@ -229,6 +231,7 @@ impl<C: ChannelCore> Unpin for SendFuture<'_, C> {}
 impl<C: ChannelCore> Future for SendFuture<'_, C> {
     type Output = Result<(), SendError<C::Item>>;
 
+    #[inline]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
         // Safety: with one producer, the future borrows the only sender

@@ -57,6 +57,7 @@ impl<C: ChannelCore> Shared<C> {
 
     // ---- sender side ----
 
+    #[inline]
     pub(crate) fn is_closed(&self) -> bool {
         // Ordering: Relaxed; a snapshot, nothing is read on its strength.
         self.state.load(Ordering::Relaxed) & CLOSED != 0
@@ -66,6 +67,7 @@ impl<C: ChannelCore> Shared<C> {
     ///
     /// With one producer, not called concurrently with itself (nor with
     /// `poll_send`).
+    #[inline]
     pub(crate) unsafe fn try_send(&self, item: C::Item) -> Result<(), TrySendError<C::Item>> {
         if self.is_closed() {
             return Err(TrySendError::Closed(item));
@@ -86,6 +88,7 @@ impl<C: ChannelCore> Shared<C> {
     /// # Safety
     ///
     /// As for `try_send`.
+    #[inline]
     pub(crate) unsafe fn poll_send(
         &self,
         item: &mut Option<C::Item>,
@@ -124,6 +127,7 @@ impl<C: ChannelCore> Shared<C> {
 
     /// Takes an item, or reports that the channel is closed and drained, or
     /// `None` if the receiver must wait.
+    #[inline]
     fn take(&self) -> Option<Result<C::Item, RecvError>> {
         if let Some(item) = self.pop() {
             return Some(Ok(item));
@@ -137,6 +141,7 @@ impl<C: ChannelCore> Shared<C> {
         None
     }
 
+    #[inline]
     fn pop(&self) -> Option<C::Item> {
         let item = self.core.try_pop(Consumer::new())?;
         self.sender_waiters.space_freed(self);
@@ -146,6 +151,7 @@ impl<C: ChannelCore> Shared<C> {
     /// # Safety
     ///
     /// Called by the one receiver only (never concurrently).
+    #[inline]
     pub(crate) unsafe fn try_recv(&self) -> Option<Result<C::Item, RecvError>> {
         self.take()
     }
@@ -153,6 +159,7 @@ impl<C: ChannelCore> Shared<C> {
     /// # Safety
     ///
     /// Called by the one receiver only (never concurrently).
+    #[inline]
     pub(crate) unsafe fn poll_recv(
         &self,
         cx: &mut Context<'_>,

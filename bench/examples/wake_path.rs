@@ -1,0 +1,73 @@
+//! The waiting paths on one thread, for counting instructions with
+//! callgrind: two tasks on tokio's current-thread runtime bounce one message
+//! through two channels of capacity 16 (never full), 100 000 round trips, so
+//! that every receive waits and every send wakes its receiver.
+//!
+//! ```sh
+//! cargo build --release -p diatomic-bench --example wake_path
+//! valgrind --tool=callgrind target/release/examples/wake_path ours
+//! valgrind --tool=callgrind target/release/examples/wake_path tachyonix
+//! ```
+
+use diatomic_channels::{async_channel, ChannelCore, Consumer, Many, Producer};
+
+/// The `ArrayQueue` core of `contenders::ours`, declared here as a user would.
+#[async_channel(sender = WakeSender, receiver = WakeReceiver)]
+struct ArrayQueueCore<T> {
+    queue: crossbeam_queue::ArrayQueue<T>,
+}
+
+impl<T: Send> ChannelCore for ArrayQueueCore<T> {
+    type Item = T;
+    fn try_push(&self, item: T, _: Producer<'_, Many>) -> Result<(), T> {
+        self.queue.push(item)
+    }
+    fn try_pop(&self, _: Consumer<'_>) -> Option<T> {
+        self.queue.pop()
+    }
+}
+
+const ROUND_TRIPS: u64 = 100_000;
+
+fn ours() -> (WakeSender<u64>, WakeReceiver<u64>) {
+    let queue = crossbeam_queue::ArrayQueue::new(16);
+    ArrayQueueCore { queue }.into_channel()
+}
+
+fn main() {
+    let which = std::env::args().nth(1).unwrap_or_default();
+    let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    match which.as_str() {
+        "ours" => rt.block_on(async {
+            let (ping_tx, mut ping_rx) = ours();
+            let (pong_tx, mut pong_rx) = ours();
+            let echo = tokio::spawn(async move {
+                while let Ok(v) = ping_rx.recv().await {
+                    pong_tx.send(v).await.unwrap();
+                }
+            });
+            for i in 0..ROUND_TRIPS {
+                ping_tx.send(i).await.unwrap();
+                assert_eq!(pong_rx.recv().await, Ok(i));
+            }
+            drop(ping_tx);
+            echo.await.unwrap();
+        }),
+        "tachyonix" => rt.block_on(async {
+            let (ping_tx, mut ping_rx) = tachyonix::channel::<u64>(16);
+            let (pong_tx, mut pong_rx) = tachyonix::channel::<u64>(16);
+            let echo = tokio::spawn(async move {
+                while let Ok(v) = ping_rx.recv().await {
+                    pong_tx.send(v).await.unwrap();
+                }
+            });
+            for i in 0..ROUND_TRIPS {
+                ping_tx.send(i).await.unwrap();
+                assert_eq!(pong_rx.recv().await.ok(), Some(i));
+            }
+            drop(ping_tx);
+            echo.await.unwrap();
+        }),
+        _ => eprintln!("usage: wake_path ours|tachyonix"),
+    }
+}

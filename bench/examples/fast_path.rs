@@ -7,11 +7,13 @@
 //! cargo build --release -p diatomic-bench --example fast_path
 //! valgrind --tool=callgrind target/release/examples/fast_path ours
 //! valgrind --tool=callgrind target/release/examples/fast_path tachyonix
+//! valgrind --tool=callgrind target/release/examples/fast_path arrayqueue
 //! ```
 //!
 //! `ours` is the runtime over crossbeam's `ArrayQueue`, the user core of the
-//! channel workloads; divide the totals by 100 000 for instructions per
-//! message (send + receive).
+//! channel workloads; `arrayqueue` is that core alone, so that `ours` minus
+//! `arrayqueue` is the runtime's own cost. Divide the totals by 100 000 for
+//! instructions per message (send + receive).
 
 use diatomic_channels::{async_channel, ChannelCore, Consumer, Many, Producer};
 
@@ -34,32 +36,52 @@ impl<T: Send> ChannelCore for ArrayQueueCore<T> {
 const MESSAGES: u64 = 100_000;
 const BATCH: u64 = 100;
 
+#[inline(never)]
+fn ours() {
+    let queue = crossbeam_queue::ArrayQueue::new(128);
+    let (tx, mut rx) = ArrayQueueCore { queue }.into_channel();
+    for batch in 0..MESSAGES / BATCH {
+        for i in 0..BATCH {
+            tx.try_send(batch * BATCH + i).unwrap();
+        }
+        for _ in 0..BATCH {
+            std::hint::black_box(rx.try_recv().unwrap());
+        }
+    }
+}
+
+#[inline(never)]
+fn tachyonix() {
+    let (tx, mut rx) = tachyonix::channel::<u64>(128);
+    for batch in 0..MESSAGES / BATCH {
+        for i in 0..BATCH {
+            tx.try_send(batch * BATCH + i).unwrap();
+        }
+        for _ in 0..BATCH {
+            std::hint::black_box(rx.try_recv().unwrap());
+        }
+    }
+}
+
+/// The core alone, without any channel around it.
+#[inline(never)]
+fn array_queue() {
+    let queue = crossbeam_queue::ArrayQueue::new(128);
+    for batch in 0..MESSAGES / BATCH {
+        for i in 0..BATCH {
+            queue.push(batch * BATCH + i).unwrap();
+        }
+        for _ in 0..BATCH {
+            std::hint::black_box(queue.pop().unwrap());
+        }
+    }
+}
+
 fn main() {
-    let which = std::env::args().nth(1).unwrap_or_default();
-    match which.as_str() {
-        "ours" => {
-            let queue = crossbeam_queue::ArrayQueue::new(128);
-            let (tx, mut rx) = ArrayQueueCore { queue }.into_channel();
-            for batch in 0..MESSAGES / BATCH {
-                for i in 0..BATCH {
-                    tx.try_send(batch * BATCH + i).unwrap();
-                }
-                for _ in 0..BATCH {
-                    std::hint::black_box(rx.try_recv().unwrap());
-                }
-            }
-        }
-        "tachyonix" => {
-            let (tx, mut rx) = tachyonix::channel::<u64>(128);
-            for batch in 0..MESSAGES / BATCH {
-                for i in 0..BATCH {
-                    tx.try_send(batch * BATCH + i).unwrap();
-                }
-                for _ in 0..BATCH {
-                    std::hint::black_box(rx.try_recv().unwrap());
-                }
-            }
-        }
-        _ => eprintln!("usage: fast_path ours|tachyonix"),
+    match std::env::args().nth(1).unwrap_or_default().as_str() {
+        "ours" => ours(),
+        "tachyonix" => tachyonix(),
+        "arrayqueue" => array_queue(),
+        _ => eprintln!("usage: fast_path ours|tachyonix|arrayqueue"),
     }
 }

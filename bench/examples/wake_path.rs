@@ -36,7 +36,9 @@ fn ours() -> (WakeSender<u64>, WakeReceiver<u64>) {
 
 fn main() {
     let which = std::env::args().nth(1).unwrap_or_default();
-    let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
     match which.as_str() {
         "ours" => rt.block_on(async {
             let (ping_tx, mut ping_rx) = ours();

@@ -17,6 +17,7 @@ mod flume;
 mod futures_channel;
 mod kanal;
 mod ours;
+mod single_consumer_ring;
 mod tachyonix;
 mod thingbuf;
 mod tokio;
@@ -28,6 +29,7 @@ pub use self::kanal::Kanal;
 pub use self::ours::{
     ArrayQueueCore, ArrayQueueReceiver, ArrayQueueSender, OursArrayQueue, OursSlot,
 };
+pub use self::single_consumer_ring::{OursSingleConsumerRing, SingleConsumerRing};
 pub use self::tachyonix::Tachyonix;
 pub use self::thingbuf::Thingbuf;
 pub use self::tokio::TokioMpsc;
@@ -93,6 +95,7 @@ pub fn mpsc_contenders<V: MpscVisitor>(visitor: &mut V) -> Vec<V::Output> {
     vec![
         visitor.visit::<OursArrayQueue>(),
         visitor.visit::<OursSlot>(),
+        visitor.visit::<OursSingleConsumerRing>(),
         visitor.visit::<Tachyonix>(),
         visitor.visit::<TokioMpsc>(),
         visitor.visit::<AsyncChannel>(),

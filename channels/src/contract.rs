@@ -90,7 +90,7 @@ pub trait ProducerCount {
 pub trait ProducerMode: sealed::Sealed + Send + Sync + 'static {
     /// Where blocked senders of items `T` wait.
     #[doc(hidden)]
-    type Waiters<T: Send>: crate::sender_wait::SenderWaiters<T>;
+    type Waiters<T>: crate::sender_wait::SenderWaiters<T>;
 }
 
 /// One producer at a time: the sender is not `Clone`, and its methods take
@@ -104,11 +104,11 @@ pub enum One {}
 pub enum Many {}
 
 impl ProducerMode for One {
-    type Waiters<T: Send> = crate::sender_wait::OneSender;
+    type Waiters<T> = crate::sender_wait::OneSender;
 }
 
 impl ProducerMode for Many {
-    type Waiters<T: Send> = crate::sender_wait::ManySenders<T>;
+    type Waiters<T> = crate::sender_wait::ManySenders<T>;
 }
 
 mod sealed {

@@ -138,8 +138,8 @@
 //!
 //! * `std` (default): `send_blocking` / `recv_blocking`.
 //!
-//! The crate needs `std` for now: blocked senders of a many-producer channel
-//! wait in a queue under a `std` mutex. The halves that borrow a channel from
+//! The crate needs `std` for now: the values of blocked senders of a
+//! many-producer channel wait in a queue under a `std` mutex. The halves that borrow a channel from
 //! a `static`, for targets without an allocator, will come with a `no_std`
 //! waiter queue.
 #![no_std]

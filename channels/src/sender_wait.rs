@@ -38,7 +38,7 @@ pub trait Channel<T> {
 }
 
 /// The waiting side of blocked senders, for items of type `T`.
-pub trait SenderWaiters<T>: Send + Sync + fmt::Debug {
+pub trait SenderWaiters<T>: fmt::Debug {
     /// What one `send` future keeps between polls.
     type Listener: Default + Unpin + Send;
 
@@ -74,7 +74,7 @@ pub trait SenderWaiters<T>: Send + Sync + fmt::Debug {
 #[derive(Debug)]
 pub struct OneSender(DiatomicWaker);
 
-impl<T: Send> SenderWaiters<T> for OneSender {
+impl<T> SenderWaiters<T> for OneSender {
     /// Whether the waker was registered since the last failed attempt.
     type Listener = bool;
 
@@ -132,7 +132,7 @@ impl<T: Send> SenderWaiters<T> for OneSender {
 /// Blocked-sender waiting with many producers.
 pub struct ManySenders<T>(HandoffQueue<T>);
 
-impl<T: Send> SenderWaiters<T> for ManySenders<T> {
+impl<T> SenderWaiters<T> for ManySenders<T> {
     /// The entry of the parked value, while it is parked.
     type Listener = Option<usize>;
 

@@ -10,36 +10,19 @@
 //! valgrind --tool=callgrind target/release/examples/fast_path arrayqueue
 //! ```
 //!
-//! `ours` is the runtime over crossbeam's `ArrayQueue`, the user core of the
+//! `ours` is the runtime over crossbeam's `ArrayQueue` (`contenders::ours`), the user core of the
 //! channel workloads; `arrayqueue` is that core alone, so that `ours` minus
 //! `arrayqueue` is the runtime's own cost. Divide the totals by 100 000 for
 //! instructions per message (send + receive).
 
-use diatomic_channels::{async_channel, ChannelCore, Consumer, Many, Producer};
-
-/// The `ArrayQueue` core of `contenders::ours`, declared here as a user would.
-#[async_channel(sender = FastSender, receiver = FastReceiver)]
-struct ArrayQueueCore<T> {
-    queue: crossbeam_queue::ArrayQueue<T>,
-}
-
-impl<T: Send> ChannelCore for ArrayQueueCore<T> {
-    type Item = T;
-    fn try_push(&self, item: T, _: Producer<'_, Many>) -> Result<(), T> {
-        self.queue.push(item)
-    }
-    fn try_pop(&self, _: Consumer<'_>) -> Option<T> {
-        self.queue.pop()
-    }
-}
+use diatomic_bench::contenders::ArrayQueueCore;
 
 const MESSAGES: u64 = 100_000;
 const BATCH: u64 = 100;
 
 #[inline(never)]
 fn ours() {
-    let queue = crossbeam_queue::ArrayQueue::new(128);
-    let (tx, mut rx) = ArrayQueueCore { queue }.into_channel();
+    let (tx, mut rx) = ArrayQueueCore::new(128).into_channel();
     for batch in 0..MESSAGES / BATCH {
         for i in 0..BATCH {
             tx.try_send(batch * BATCH + i).unwrap();

@@ -9,29 +9,12 @@
 //! valgrind --tool=callgrind target/release/examples/wake_path tachyonix
 //! ```
 
-use diatomic_channels::{async_channel, ChannelCore, Consumer, Many, Producer};
-
-/// The `ArrayQueue` core of `contenders::ours`, declared here as a user would.
-#[async_channel(sender = WakeSender, receiver = WakeReceiver)]
-struct ArrayQueueCore<T> {
-    queue: crossbeam_queue::ArrayQueue<T>,
-}
-
-impl<T: Send> ChannelCore for ArrayQueueCore<T> {
-    type Item = T;
-    fn try_push(&self, item: T, _: Producer<'_, Many>) -> Result<(), T> {
-        self.queue.push(item)
-    }
-    fn try_pop(&self, _: Consumer<'_>) -> Option<T> {
-        self.queue.pop()
-    }
-}
+use diatomic_bench::contenders::{ArrayQueueCore, ArrayQueueReceiver, ArrayQueueSender};
 
 const ROUND_TRIPS: u64 = 100_000;
 
-fn ours() -> (WakeSender<u64>, WakeReceiver<u64>) {
-    let queue = crossbeam_queue::ArrayQueue::new(16);
-    ArrayQueueCore { queue }.into_channel()
+fn ours() -> (ArrayQueueSender<u64>, ArrayQueueReceiver<u64>) {
+    ArrayQueueCore::new(16).into_channel()
 }
 
 fn main() {

@@ -27,6 +27,15 @@ impl<T: Send> ChannelCore for ArrayQueueCore<T> {
     }
 }
 
+impl<T> ArrayQueueCore<T> {
+    /// An empty core of `capacity` places.
+    pub fn new(capacity: usize) -> Self {
+        Self {
+            queue: crossbeam_queue::ArrayQueue::new(capacity),
+        }
+    }
+}
+
 impl<T> std::fmt::Debug for ArrayQueueCore<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ArrayQueueCore")
@@ -47,8 +56,7 @@ impl Mpsc for OursArrayQueue {
     type Rx = ArrayQueueReceiver<Msg>;
 
     fn channel(capacity: usize) -> (Self::Tx, Self::Rx) {
-        let queue = crossbeam_queue::ArrayQueue::new(capacity);
-        ArrayQueueCore { queue }.into_channel()
+        ArrayQueueCore::new(capacity).into_channel()
     }
 }
 

@@ -123,42 +123,29 @@ impl<T> HandoffQueue<T> {
         Ok(index)
     }
 
-    /// The outcome of the entry `index`, parked by the caller: `Ready(Ok)`
-    /// once its value is in the core, `Ready(Err(item))` if the channel
-    /// closed first, `Pending` meanwhile (after refreshing the waker).
-    ///
-    /// # Panics
-    ///
-    /// If the core panicked while taking this value.
-    pub fn poll(&self, index: usize, waker: &Waker) -> Poll<Result<(), T>> {
+    /// The outcome of the entry `index`, parked by the caller, once there
+    /// is one (the entry is then freed); `Pending` meanwhile, after
+    /// refreshing the waker.
+    pub fn poll(&self, index: usize, waker: &Waker) -> Poll<Outcome<T>> {
         let mut w = lock(&self.waiters);
-        match &mut w.entries[index] {
-            Entry::Parked { waker: old, .. } => {
-                if !old.will_wake(waker) {
-                    let old = core::mem::replace(old, waker.clone());
-                    drop(w);
-                    drop(old); // outside the lock: user code may panic
-                }
-                Poll::Pending
-            }
-            Entry::Sent => {
-                w.release(index);
-                Poll::Ready(Ok(()))
-            }
-            Entry::Rejected { .. } => match w.release(index) {
-                Entry::Rejected { item } => {
-                    drop(w);
-                    Poll::Ready(Err(item))
-                }
-                _ => unreachable!(),
-            },
-            Entry::Lost => {
-                w.release(index);
+        if let Entry::Parked { waker: old, .. } = &mut w.entries[index] {
+            if !old.will_wake(waker) {
+                let old = core::mem::replace(old, waker.clone());
                 drop(w);
-                panic!("the channel core panicked while taking this send's value");
+                drop(old); // outside the lock: user code may panic
             }
-            Entry::Free => unreachable!("a send future's entry was freed"),
+            return Poll::Pending;
         }
+        let entry = w.release(index);
+        drop(w);
+        Poll::Ready(match entry {
+            Entry::Sent => Outcome::Sent,
+            Entry::Rejected { item } => Outcome::Rejected(item),
+            Entry::Lost => Outcome::Lost,
+            Entry::Free | Entry::Parked { .. } => {
+                unreachable!("a send future's entry was freed")
+            }
+        })
     }
 
     /// The send future that parked `index` goes away: its value is dropped
@@ -256,6 +243,17 @@ impl<T> HandoffQueue<T> {
             waker.wake();
         }
     }
+}
+
+/// How a parked send ended.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Outcome<T> {
+    /// The value went into the core.
+    Sent,
+    /// The channel closed first: the value, back.
+    Rejected(T),
+    /// The core's push panicked during the hand-over: the value is gone.
+    Lost,
 }
 
 /// What a hand-over did.

@@ -133,6 +133,7 @@
 //! | `send` or `recv` future dropped early | nothing is lost or duplicated: a dropped `send` drops its value, unless the receiver had already moved it into the queue (then it is delivered, once) |
 //! | blocked `send` future forgotten | no unsoundness; its value was parked with the channel and is delivered like the others, which keep progressing at one wakeup per message; the future's entry (a few words) is never freed |
 //! | a waker that panics | the panic reaches the caller; the channel stays usable |
+//! | the core's `try_push` panics while the receiver hands a parked value over | the panic reaches the receiver's call (the item it had taken goes with it); that sender's `send` panics when polled (its value is gone); the channel stays usable |
 //!
 //! # Features
 //!
@@ -194,7 +195,7 @@ pub mod __private {
     pub use crate::{channel, ChannelCore, Many, One, ProducerCount, Receiver, Sender};
 
     /// For `bench/benches/waiter_queue.rs`.
-    pub use crate::handoff_queue::{HandOver, HandoffQueue};
+    pub use crate::handoff_queue::{HandOver, HandoffQueue, Outcome};
 
     /// For `tests/costs.rs`, under `--cfg diatomic_waker_count_rmw`.
     #[cfg(all(diatomic_waker_count_rmw, not(diatomic_waker_loom)))]

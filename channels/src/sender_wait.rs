@@ -16,7 +16,7 @@ use core::task::{Context, Poll};
 use diatomic_waker::DiatomicWaker;
 
 use crate::error::{SendError, TrySendError};
-use crate::handoff_queue::{HandOver, HandoffQueue};
+use crate::handoff_queue::{HandOver, HandoffQueue, Outcome};
 
 /// What the waiters need of the channel.
 pub trait Channel<T> {
@@ -183,13 +183,17 @@ impl<T> SenderWaiters<T> for ManySenders<T> {
                 }
             }
         };
-        match self.0.poll(index, cx.waker()) {
-            Poll::Pending => Poll::Pending,
-            Poll::Ready(result) => {
-                *listener = None;
-                Poll::Ready(result.map_err(SendError))
-            }
-        }
+        let outcome = match self.0.poll(index, cx.waker()) {
+            Poll::Pending => return Poll::Pending,
+            Poll::Ready(outcome) => outcome,
+        };
+        // The entry is freed: forget it before anything else can happen.
+        *listener = None;
+        Poll::Ready(match outcome {
+            Outcome::Sent => Ok(()),
+            Outcome::Rejected(value) => Err(SendError(value)),
+            Outcome::Lost => panic!("the channel core panicked while taking this send's value"),
+        })
     }
 
     fn cancel(&self, listener: &mut Option<usize>) {

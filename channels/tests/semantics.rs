@@ -310,3 +310,68 @@ fn debug_output_names_the_halves() {
     );
     assert!(s.contains("senders: 1"), "{s}");
 }
+
+/// Capacity 1; pushing 13 into room panics (a broken core).
+#[diatomic_channels::async_channel(sender = TrapSender, receiver = TrapReceiver)]
+struct Trap {
+    item: std::sync::Mutex<Option<u32>>,
+}
+
+impl diatomic_channels::ChannelCore for Trap {
+    type Item = u32;
+    fn try_push(
+        &self,
+        item: u32,
+        _: diatomic_channels::Producer<'_, diatomic_channels::Many>,
+    ) -> Result<(), u32> {
+        let mut slot = self.item.lock().unwrap();
+        if slot.is_some() {
+            return Err(item);
+        }
+        if item == 13 {
+            drop(slot);
+            panic!("this core panics on 13");
+        }
+        *slot = Some(item);
+        Ok(())
+    }
+    fn try_pop(&self, _: diatomic_channels::Consumer<'_>) -> Option<u32> {
+        self.item.lock().unwrap().take()
+    }
+}
+
+/// What a core whose push panics during a hand-over leaves behind: the panic
+/// reaches the receiver that was handing the value over (the item it had
+/// taken goes with the panic), the parked sender's `send` panics when polled
+/// (its value is gone), and the channel keeps working for everyone else.
+#[test]
+fn a_core_panicking_during_a_hand_over_leaves_the_channel_usable() {
+    let (tx, mut rx) = Trap {
+        item: std::sync::Mutex::new(None),
+    }
+    .into_channel();
+    tx.try_send(1).unwrap();
+    let (f, waker) = flag();
+    let mut cx = Context::from_waker(&waker);
+    let mut unlucky = Box::pin(tx.send(13));
+    assert!(unlucky.as_mut().poll(&mut cx).is_pending(), "parked");
+    let taken = catch_unwind(AssertUnwindSafe(|| rx.try_recv()));
+    assert!(taken.is_err(), "the core's panic reaches the receiver");
+    assert_eq!(wakes(&f), 1, "the parked sender is told");
+    let polled = catch_unwind(AssertUnwindSafe(|| unlucky.as_mut().poll(&mut cx)));
+    assert!(polled.is_err(), "its send panics: the value is gone");
+    drop(unlucky);
+    // Everyone else carries on, blocked sends and hand-overs included (two
+    // parked at once: each has an entry of its own).
+    tx.try_send(2).unwrap();
+    let mut three = pin!(tx.send(3));
+    let mut four = pin!(tx.send(4));
+    assert!(three.as_mut().poll(&mut cx).is_pending());
+    assert!(four.as_mut().poll(&mut cx).is_pending());
+    assert_eq!(rx.try_recv(), Ok(2));
+    assert_eq!(rx.try_recv(), Ok(3));
+    assert_eq!(rx.try_recv(), Ok(4));
+    assert_eq!(three.as_mut().poll(&mut cx), Poll::Ready(Ok(())));
+    assert_eq!(four.as_mut().poll(&mut cx), Poll::Ready(Ok(())));
+    assert_eq!(rx.try_recv(), Err(TryRecvError::Empty));
+}

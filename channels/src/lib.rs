@@ -155,9 +155,11 @@ extern crate std;
 
 #[cfg(feature = "std")]
 mod blocking;
+mod cache_padded;
 mod contract;
 mod error;
 mod handoff_queue;
+pub mod mpsc;
 mod receiver;
 mod sender;
 mod sender_wait;

@@ -9,7 +9,7 @@
 use std::collections::VecDeque;
 
 use diatomic_channels::{
-    async_channel, slot, ChannelCore, Consumer, Many, One, Producer, RecvError, TrySendError,
+    async_channel, mpsc, slot, ChannelCore, Consumer, Many, One, Producer, RecvError, TrySendError,
 };
 use std::future::Future;
 use std::mem::ManuallyDrop;
@@ -290,5 +290,112 @@ fn hand_over_races_park_and_close_capacity_2() {
                 assert_eq!(rest, [2]);
             }
         }
+    });
+}
+
+// ---- the `mpsc` ring ----
+
+/// Two producers race the consumer on a ring of capacity 2 in its second lap
+/// (positions wrapped): every accepted item is received once, after the one
+/// queued before, and a refused one was refused because the ring was full.
+/// Three threads: bound 2.
+#[test]
+fn mpsc_two_producers_race_the_consumer_after_wrap_around() {
+    model_with_bound(2, || {
+        let (tx, mut rx) = mpsc::channel::<u32>(2);
+        for i in 0..2 {
+            tx.try_send(i).unwrap();
+        }
+        assert_eq!((rx.try_recv(), rx.try_recv()), (Ok(0), Ok(1)));
+        tx.try_send(2).unwrap();
+        let tx2 = tx.clone();
+        let a = thread::spawn(move || tx.try_send(10).is_ok());
+        let b = thread::spawn(move || tx2.try_send(20).is_ok());
+        let mut got = Vec::new();
+        if let Ok(v) = rx.try_recv() {
+            got.push(v);
+        }
+        let sent = [a.join().unwrap(), b.join().unwrap()];
+        while let Ok(v) = rx.try_recv() {
+            got.push(v);
+        }
+        assert_eq!(got[0], 2, "FIFO: the item queued first comes first");
+        let mut expected = vec![2];
+        expected.extend(
+            [10, 20]
+                .iter()
+                .zip(sent)
+                .filter(|(_, s)| *s)
+                .map(|(v, _)| *v),
+        );
+        got.sort_unstable();
+        assert_eq!(got, expected);
+        // Without a pop between them, only one of the two fits.
+        assert!(sent.iter().any(|s| *s));
+    });
+}
+
+#[test]
+fn mpsc_send_races_close() {
+    model(|| {
+        let (tx, mut rx) = mpsc::channel::<u32>(1);
+        let t = thread::spawn(move || tx.try_send(1));
+        rx.close();
+        match t.join().unwrap() {
+            Ok(()) => assert_eq!(rx.try_recv(), Ok(1)),
+            Err(e) => assert_eq!(e, TrySendError::Closed(1)),
+        }
+        assert!(rx.try_recv().is_err());
+    });
+}
+
+#[test]
+fn mpsc_recv_races_last_sender_drop_capacity_2() {
+    model(|| {
+        let (tx, mut rx) = mpsc::channel::<u32>(2);
+        let t = thread::spawn(move || {
+            tx.try_send(1).unwrap();
+            tx.try_send(2).unwrap();
+        });
+        assert_eq!(loom::future::block_on(rx.recv()), Ok(1));
+        assert_eq!(loom::future::block_on(rx.recv()), Ok(2));
+        assert_eq!(loom::future::block_on(rx.recv()), Err(RecvError));
+        t.join().unwrap();
+    });
+}
+
+/// The receiver is dropped while a producer fills the ring: every item is
+/// dropped exactly once, refused or queued.
+#[test]
+fn mpsc_receiver_dropped_with_items_queued() {
+    model(|| {
+        let drops = Arc::new(AtomicUsize::new(0));
+        let (tx, rx) = mpsc::channel::<Counted>(2);
+        let d = drops.clone();
+        let t = thread::spawn(move || {
+            for i in 0..2 {
+                drop(tx.try_send(Counted(i, d.clone())));
+            }
+        });
+        drop(rx);
+        t.join().unwrap();
+        assert_eq!(drops.load(Ordering::Relaxed), 2);
+    });
+}
+
+/// A send blocked on a full ring of capacity 1 is handed over by the
+/// receiver.
+#[test]
+fn mpsc_blocked_send_races_recv_capacity_1() {
+    model(|| {
+        let (tx, mut rx) = mpsc::channel::<u32>(1);
+        let t = thread::spawn(move || {
+            loom::future::block_on(tx.send(1)).unwrap();
+            loom::future::block_on(tx.send(2)).unwrap();
+        });
+        assert_eq!(loom::future::block_on(rx.recv()), Ok(1));
+        assert_eq!(loom::future::block_on(rx.recv()), Ok(2));
+        assert_eq!(loom::future::block_on(rx.recv()), Err(RecvError));
+        t.join().unwrap();
     });
 }

@@ -1,0 +1,152 @@
+// The whole declaration of the `mpsc` channel's core: the struct under the
+// attribute and the contract. The module documentation shows this file.
+
+use core::marker::PhantomData;
+
+use super::storage::Storage;
+use crate::cache_padded::CachePadded;
+use crate::sync::{AtomicUsize, Ordering};
+use crate::{async_channel, ChannelCore, Consumer, Many, Producer};
+
+/// The core of the `mpsc` channel: a bounded ring, any number of producers,
+/// one consumer, cells in `S` (a boxed slice or an inline array).
+///
+/// A *position* counts pushes: `lap * one_lap + index`, where `one_lap` is
+/// the smallest power of two above the capacity, so that "full with the item
+/// of position `p`" (`p + 1`) and "empty, waiting for position `p`" (`p`)
+/// never collide, even at capacity 1. A cell's stamp moves:
+///
+/// | from       | to               | by                                   | how |
+/// |------------|------------------|--------------------------------------|-----|
+/// | `p`        | `p + 1`          | the producer that won position `p`   | CAS on `tail`, write, Release store |
+/// | `p + 1`    | `p + one_lap`    | the consumer (position `p` taken)    | read, Release store |
+///
+/// A push reads the stamp of the tail's cell: equal to the tail, it tries to
+/// take the position (one CAS); behind it, the ring is full there (the item
+/// of the previous lap is not taken, or not even written yet): `Full`, never
+/// a wait; ahead of it, another producer took the position: it reads the
+/// tail again. So a producer stalled between its CAS and its write holds up
+/// no other producer; the consumer sees its cell as not yet full, and waits
+/// for it (the stalled producer notifies when it writes).
+#[async_channel(sender = RingSender, receiver = RingReceiver, crate = crate)]
+pub struct Ring<T, S>
+where
+    S: Storage<T>,
+{
+    /// The next position to push.
+    pub(super) tail: CachePadded<AtomicUsize>,
+    /// The next position to pop; written by the consumer only.
+    pub(super) head: CachePadded<AtomicUsize>,
+    /// The power of two above the capacity: positions `lap * one_lap + i`.
+    pub(super) one_lap: usize,
+    pub(super) cells: S,
+    /// The items are in `cells`; this only names their type (and is
+    /// `Send` and `Sync` whatever `T`: the cells decide).
+    pub(super) _items: PhantomData<fn() -> T>,
+}
+
+impl<T, S: Storage<T>> Ring<T, S> {
+    /// The position after `position`.
+    #[inline(always)]
+    fn next(&self, position: usize) -> usize {
+        let index = position & (self.one_lap - 1);
+        if index + 1 < self.cells.cells().len() {
+            position + 1
+        } else {
+            // The next lap, index 0.
+            (position & !(self.one_lap - 1)).wrapping_add(self.one_lap)
+        }
+    }
+}
+
+impl<T: Send, S: Storage<T> + Send + Sync> ChannelCore for Ring<T, S> {
+    type Item = T;
+
+    fn try_push(&self, item: T, _: Producer<'_, Many>) -> Result<(), T> {
+        let cells = self.cells.cells();
+        // Ordering: Relaxed; the cell's stamp orders the data, the CAS below
+        // decides who gets the position.
+        let mut tail = self.tail.load(Ordering::Relaxed);
+        loop {
+            let cell = &cells[tail & (self.one_lap - 1)];
+            // Ordering: Acquire, pairs with the consumer's Release stamp: its
+            // read of the previous lap's item happens before this write.
+            let stamp = cell.stamp.load(Ordering::Acquire);
+            // Positions only grow (wrapping after 2^64 pushes on 64-bit
+            // targets): the sign of the difference says behind or ahead.
+            let ahead = stamp.wrapping_sub(tail) as isize;
+            if ahead == 0 {
+                // Ordering: Relaxed, as above.
+                match self.tail.compare_exchange_weak(
+                    tail,
+                    self.next(tail),
+                    Ordering::Relaxed,
+                    Ordering::Relaxed,
+                ) {
+                    Ok(_) => {
+                        cell.value.with_mut(|value| {
+                            // Safety: this producer won position `tail`, whose
+                            // cell is empty (stamp == tail); nobody else
+                            // touches it until the stamp below.
+                            unsafe { (*value).write(item) };
+                        });
+                        // Ordering: Release, publishes the item to the
+                        // consumer's Acquire load.
+                        cell.stamp.store(tail.wrapping_add(1), Ordering::Release);
+                        return Ok(());
+                    }
+                    Err(current) => tail = current,
+                }
+            } else if ahead < 0 {
+                return Err(item);
+            } else {
+                // Ordering: Relaxed, as above.
+                tail = self.tail.load(Ordering::Relaxed);
+            }
+        }
+    }
+
+    fn try_pop(&self, _: Consumer<'_>) -> Option<T> {
+        // Ordering: Relaxed; only the consumer writes `head`.
+        let head = self.head.load(Ordering::Relaxed);
+        let cell = &self.cells.cells()[head & (self.one_lap - 1)];
+        // Ordering: Acquire, pairs with the producer's Release stamp.
+        if cell.stamp.load(Ordering::Acquire) != head.wrapping_add(1) {
+            return None;
+        }
+        let item = cell.value.with_mut(|value| {
+            // Safety: the stamp says the cell holds the item of position
+            // `head`; the `Consumer` token says no other pop runs.
+            unsafe { (*value).assume_init_read() }
+        });
+        // Ordering: Release, pairs with the producers' Acquire stamp load:
+        // the read above happens before the next lap's write.
+        cell.stamp
+            .store(head.wrapping_add(self.one_lap), Ordering::Release);
+        // Ordering: Relaxed; read by the consumer (and `Drop`) only.
+        self.head.store(self.next(head), Ordering::Relaxed);
+        Some(item)
+    }
+}
+
+impl<T, S: Storage<T>> Drop for Ring<T, S> {
+    fn drop(&mut self) {
+        // `&mut self`: no other access remains, Relaxed everywhere.
+        // Ordering: Relaxed, as said.
+        let mut head = self.head.load(Ordering::Relaxed);
+        let cells = self.cells.cells();
+        loop {
+            let cell = &cells[head & (self.one_lap - 1)];
+            // Ordering: Relaxed, as said.
+            if cell.stamp.load(Ordering::Relaxed) != head.wrapping_add(1) {
+                return;
+            }
+            cell.value.with_mut(|value| {
+                // Safety: full with the item of position `head`, never
+                // popped; dropped once, as `head` moves on.
+                unsafe { (*value).assume_init_drop() };
+            });
+            head = self.next(head);
+        }
+    }
+}

@@ -1,0 +1,194 @@
+//! `mpsc`: a bounded channel of any capacity, many senders, one receiver; the
+//! flagship of the family.
+//!
+//! Pick it for a queue of work or events between tasks: it is a ring of
+//! cells with a lock-free push (one compare-and-swap on the tail) and a pop
+//! that relies on the single receiver (a load and two stores, no
+//! read-modify-write). The capacity is chosen at run time
+//! ([`channel`], storage allocated once) or at compile time
+//! ([`InlineRing`], storage inline, for a `static` or a place without an
+//! allocator).
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")] async fn main() {
+//! let (tx, mut rx) = diatomic_channels::mpsc::channel::<u32>(16);
+//! for task in 0..4 {
+//!     let tx = tx.clone();
+//!     tokio::spawn(async move {
+//!         for i in 0..100 {
+//!             tx.send(task * 100 + i).await.unwrap();
+//!         }
+//!     });
+//! }
+//! drop(tx);
+//! let mut sum = 0;
+//! while let Ok(v) = rx.recv().await {
+//!     sum += v;
+//! }
+//! assert_eq!(sum, (0..400).sum());
+//! # }
+//! ```
+//!
+//! Blocked senders park their values and are served in order (see the
+//! crate's semantics table); a sender that does not wait (`try_send`, or the
+//! first attempt of `send`) may overtake them when it finds room. Items of
+//! one sender arrive in the order it sent them.
+//!
+//! The whole declaration, `mpsc/declaration.rs` as it is:
+//!
+#![doc = concat!("```ignore\n", include_str!("declaration.rs"), "```")]
+
+use core::fmt;
+use core::marker::PhantomData;
+
+use alloc::boxed::Box;
+
+use crate::cache_padded::CachePadded;
+use crate::sync::{AtomicUsize, Ordering};
+
+mod declaration;
+mod storage;
+
+pub use declaration::{Ring, RingReceiver, RingSender};
+pub use storage::{Cell, Storage};
+
+/// The cells of a ring whose capacity is chosen at run time.
+pub type Boxed<T> = Box<[Cell<T>]>;
+
+/// A ring whose capacity `N` is chosen at compile time, its cells inline.
+pub type InlineRing<T, const N: usize> = Ring<T, [Cell<T>; N]>;
+
+/// The sending half of a channel made by [`channel`].
+pub type Sender<T> = RingSender<T, Boxed<T>>;
+
+/// The receiving half of a channel made by [`channel`].
+pub type Receiver<T> = RingReceiver<T, Boxed<T>>;
+
+/// Creates a channel of `capacity` items, allocated once.
+///
+/// # Panics
+///
+/// If `capacity` is 0 (a channel that can hold nothing), or so large that
+/// its positions would not fit a `usize`.
+///
+/// # Examples
+///
+/// ```
+/// use diatomic_channels::TrySendError;
+///
+/// let (tx, mut rx) = diatomic_channels::mpsc::channel::<u8>(2);
+/// tx.try_send(1).unwrap();
+/// tx.try_send(2).unwrap();
+/// assert_eq!(tx.try_send(3), Err(TrySendError::Full(3)));
+/// assert_eq!(rx.try_recv(), Ok(1));
+/// ```
+pub fn channel<T: Send>(capacity: usize) -> (Sender<T>, Receiver<T>) {
+    Ring::with_capacity(capacity).into_channel()
+}
+
+/// The power of two above `capacity`, which positions count laps in.
+fn one_lap(capacity: usize) -> usize {
+    capacity
+        .checked_add(1)
+        .and_then(usize::checked_next_power_of_two)
+        .expect("mpsc capacity too large")
+}
+
+impl<T> Ring<T, Boxed<T>> {
+    /// An empty ring of `capacity` cells.
+    ///
+    /// # Panics
+    ///
+    /// As [`channel`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (tx, rx) = diatomic_channels::mpsc::Ring::<u8, _>::with_capacity(8).into_channel();
+    /// ```
+    pub fn with_capacity(capacity: usize) -> Self {
+        assert!(
+            capacity > 0,
+            "an mpsc channel needs a capacity of at least 1"
+        );
+        let one_lap = one_lap(capacity);
+        Self {
+            tail: CachePadded::new(AtomicUsize::new(0)),
+            head: CachePadded::new(AtomicUsize::new(0)),
+            one_lap,
+            cells: (0..capacity).map(Cell::waiting_for).collect(),
+            _items: PhantomData,
+        }
+    }
+}
+
+impl<T, const N: usize> Ring<T, [Cell<T>; N]> {
+    /// An empty ring of `N` cells, inline; `const`, so it can initialize a
+    /// `static`. `N == 0` does not compile.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use diatomic_channels::mpsc::InlineRing;
+    ///
+    /// let (tx, mut rx) = InlineRing::<u8, 4>::new().into_channel();
+    /// tx.try_send(7).unwrap();
+    /// assert_eq!(rx.try_recv(), Ok(7));
+    /// ```
+    ///
+    /// ```compile_fail
+    /// let ring = diatomic_channels::mpsc::InlineRing::<u8, 0>::new();
+    /// ```
+    #[cfg(not(diatomic_waker_loom))]
+    pub const fn new() -> Self {
+        const { assert!(N > 0, "an mpsc ring needs a capacity of at least 1") };
+        let mut cells = [const { Cell::waiting_for(0) }; N];
+        let mut i = 0;
+        while i < N {
+            cells[i] = Cell::waiting_for(i);
+            i += 1;
+        }
+        Self {
+            tail: CachePadded::new(AtomicUsize::new(0)),
+            head: CachePadded::new(AtomicUsize::new(0)),
+            one_lap: (N + 1).next_power_of_two(),
+            cells,
+            _items: PhantomData,
+        }
+    }
+
+    /// An empty ring of `N` cells, inline.
+    #[cfg(diatomic_waker_loom)]
+    pub fn new() -> Self {
+        assert!(N > 0, "an mpsc ring needs a capacity of at least 1");
+        Self {
+            tail: CachePadded::new(AtomicUsize::new(0)),
+            head: CachePadded::new(AtomicUsize::new(0)),
+            one_lap: one_lap(N),
+            cells: core::array::from_fn(Cell::waiting_for),
+            _items: PhantomData,
+        }
+    }
+}
+
+impl<T, const N: usize> Default for Ring<T, [Cell<T>; N]> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<T, S: Storage<T>> fmt::Debug for Ring<T, S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Ring")
+            .field("capacity", &self.cells.cells().len())
+            // Ordering: Relaxed, a snapshot for display.
+            .field("pushed", &self.tail.load(Ordering::Relaxed))
+            .finish_non_exhaustive()
+    }
+}
+
+impl<T> fmt::Debug for Cell<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Cell").finish_non_exhaustive()
+    }
+}

@@ -9,6 +9,12 @@
 //! Closing, backpressure and cancellation are handled once, in the generic
 //! [`Sender`] and [`Receiver`]; the attribute only names them.
 //!
+//! # The channels
+//!
+//! * [`mpsc`]: a bounded ring, many senders, any capacity (run time or
+//!   compile time);
+//! * [`slot`]: capacity 1, many senders.
+//!
 //! # Make your own channel
 //!
 //! Declare the core, put [`async_channel`] on it, implement [`ChannelCore`]:

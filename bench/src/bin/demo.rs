@@ -1,6 +1,7 @@
 //! The showcase: a short funnel (capacities 1, 10, 100) and a short pinball
-//! (4 and 64 balls per graph), our two contenders next to tokio's mpsc and
-//! tachyonix, in under a minute on two cores.
+//! (4 and 64 balls per graph), our channels (`mpsc`, `slot`, and a user's
+//! core over `ArrayQueue`) next to tokio's mpsc and tachyonix, in under a
+//! minute on two cores.
 //!
 //! Run with `cargo run --release -p diatomic-bench --bin demo`. It shows its
 //! progress on stderr and ends with a table of messages per microsecond and
@@ -9,7 +10,7 @@
 
 use std::time::Instant;
 
-use diatomic_bench::contenders::{Mpsc, OursArrayQueue, OursSlot, Tachyonix, TokioMpsc};
+use diatomic_bench::contenders::{Mpsc, OursArrayQueue, OursMpsc, OursSlot, Tachyonix, TokioMpsc};
 use diatomic_bench::progress::ProgressLine;
 use diatomic_bench::run;
 use diatomic_bench::workload::Mode;
@@ -27,6 +28,7 @@ fn main() {
         pinball::workload(mode, &[4, 64]),
     ];
     let names = [
+        OursMpsc::NAME,
         OursArrayQueue::NAME,
         OursSlot::NAME,
         TokioMpsc::NAME,

@@ -17,7 +17,6 @@ mod flume;
 mod futures_channel;
 mod kanal;
 mod ours;
-mod single_consumer_ring;
 mod tachyonix;
 mod thingbuf;
 mod tokio;
@@ -27,9 +26,8 @@ pub use self::flume::Flume;
 pub use self::futures_channel::FuturesChannel;
 pub use self::kanal::Kanal;
 pub use self::ours::{
-    ArrayQueueCore, ArrayQueueReceiver, ArrayQueueSender, OursArrayQueue, OursSlot,
+    ArrayQueueCore, ArrayQueueReceiver, ArrayQueueSender, OursArrayQueue, OursMpsc, OursSlot,
 };
-pub use self::single_consumer_ring::{OursSingleConsumerRing, SingleConsumerRing};
 pub use self::tachyonix::Tachyonix;
 pub use self::thingbuf::Thingbuf;
 pub use self::tokio::TokioMpsc;
@@ -95,7 +93,7 @@ pub fn mpsc_contenders<V: MpscVisitor>(visitor: &mut V) -> Vec<V::Output> {
     vec![
         visitor.visit::<OursArrayQueue>(),
         visitor.visit::<OursSlot>(),
-        visitor.visit::<OursSingleConsumerRing>(),
+        visitor.visit::<OursMpsc>(),
         visitor.visit::<Tachyonix>(),
         visitor.visit::<TokioMpsc>(),
         visitor.visit::<AsyncChannel>(),

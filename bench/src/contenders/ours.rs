@@ -1,6 +1,7 @@
-//! Our two MPSC contenders: the `slot` channel (capacity 1) and a core
-//! declared by a user with `#[async_channel]` over crossbeam's `ArrayQueue`
-//! (any capacity).
+//! Our MPSC contenders: the `mpsc` channel (the family's ring, any
+//! capacity), the `slot` channel (capacity 1), and a core declared by a user
+//! with `#[async_channel]` over crossbeam's `ArrayQueue` (any capacity), which
+//! shows the runtime's cost apart from any core of ours.
 //!
 //! Not run by itself: a contender of `benches/channels.rs` (see there for
 //! the command).
@@ -72,6 +73,35 @@ impl MpscSender for ArrayQueueSender<Msg> {
 impl MpscReceiver for ArrayQueueReceiver<Msg> {
     async fn recv(&mut self) -> Option<Msg> {
         let rx: &mut Receiver<ArrayQueueCore<Msg>> = self;
+        rx.recv().await.ok()
+    }
+}
+
+/// The `mpsc` channel: every capacity.
+#[derive(Debug)]
+pub struct OursMpsc;
+
+impl Mpsc for OursMpsc {
+    const NAME: &'static str = "ours/mpsc";
+    const OURS: bool = true;
+    type Tx = diatomic_channels::mpsc::Sender<Msg>;
+    type Rx = diatomic_channels::mpsc::Receiver<Msg>;
+
+    fn channel(capacity: usize) -> (Self::Tx, Self::Rx) {
+        diatomic_channels::mpsc::channel(capacity)
+    }
+}
+
+impl MpscSender for diatomic_channels::mpsc::Sender<Msg> {
+    async fn send(&mut self, msg: Msg) -> Result<(), Closed> {
+        let tx: &diatomic_channels::Sender<diatomic_channels::mpsc::Ring<Msg, _>> = self;
+        tx.send(msg).await.map_err(|_| Closed)
+    }
+}
+
+impl MpscReceiver for diatomic_channels::mpsc::Receiver<Msg> {
+    async fn recv(&mut self) -> Option<Msg> {
+        let rx: &mut Receiver<diatomic_channels::mpsc::Ring<Msg, _>> = self;
         rx.recv().await.ok()
     }
 }

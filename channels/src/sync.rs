@@ -4,8 +4,9 @@
 //!
 //! Under `--cfg diatomic_waker_count_rmw`, the runtime's own atomic
 //! read-modify-writes, fences and lock acquisitions are counted per thread
-//! (see [`counter`]), for the cost tests in `tests/costs.rs`. The cores'
-//! atomics are theirs, not counted.
+//! (see [`counter`]), for the cost tests in `tests/costs.rs`, with those
+//! of this crate's cores built on these atomics (`mpsc`). A user's core has
+//! its own atomics, not counted.
 
 #[cfg(not(diatomic_waker_loom))]
 pub(crate) use alloc::sync::Arc;
@@ -65,8 +66,9 @@ pub mod counter {
     /// What one thread did since the last [`take`].
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
     pub struct Counts {
-        /// Atomic read-modify-writes of the runtime (the primitive's are
-        /// counted by `diatomic_waker::__rmw_counter`).
+        /// Atomic read-modify-writes of the runtime and of this crate's own
+        /// cores that use its atomics (`mpsc`); the primitive's are counted
+        /// by `diatomic_waker::__rmw_counter`.
         pub rmws: usize,
         /// Memory fences.
         pub fences: usize,
@@ -113,6 +115,19 @@ impl AtomicUsize {
     }
     pub(crate) fn load(&self, order: Ordering) -> usize {
         self.0.load(order)
+    }
+    pub(crate) fn store(&self, value: usize, order: Ordering) {
+        self.0.store(value, order);
+    }
+    pub(crate) fn compare_exchange_weak(
+        &self,
+        current: usize,
+        new: usize,
+        success: Ordering,
+        failure: Ordering,
+    ) -> Result<usize, usize> {
+        counter::count(|c| c.rmws += 1);
+        self.0.compare_exchange_weak(current, new, success, failure)
     }
     pub(crate) fn fetch_add(&self, value: usize, order: Ordering) -> usize {
         counter::count(|c| c.rmws += 1);

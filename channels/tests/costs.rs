@@ -1,8 +1,8 @@
 //! What one `send` and one `recv` cost, counted rather than timed: the
 //! runtime's atomic read-modify-writes, fences and lock acquisitions, and the
 //! primitive's RMWs, for each path, on one thread (so the counts are exact).
-//! The core's own atomics (here `slot`'s) are not counted: they are the
-//! core's.
+//! `slot`'s own atomic (an `AtomicU8`) is not counted: it is the core's.
+//! `mpsc`'s ring uses the crate's counted `AtomicUsize`, so its CAS is.
 //!
 //! Run with
 //! `RUSTFLAGS="--cfg diatomic_waker_count_rmw" cargo test -p diatomic-channels --test costs`
@@ -89,4 +89,20 @@ fn blocked_send_is_handed_over() {
         "one lock to read the outcome"
     );
     assert_eq!(rx.try_recv(), Ok(1));
+}
+
+/// The `mpsc` ring's own atomics go through the same counters: a push is one
+/// compare-and-swap, a pop none.
+#[test]
+fn mpsc_fast_paths() {
+    let (tx, mut rx) = diatomic_channels::mpsc::channel::<u32>(4);
+    costs();
+    tx.try_send(1).unwrap();
+    assert_eq!(
+        costs(),
+        (counts(1, 0, 0), 1),
+        "push: one CAS; notify: one RMW"
+    );
+    assert_eq!(rx.try_recv(), Ok(1));
+    assert_eq!(costs(), (counts(0, 1, 0), 0), "pop: no RMW; one fence");
 }

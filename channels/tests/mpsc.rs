@@ -1,11 +1,13 @@
 //! The `mpsc` channel: its ring against a `VecDeque` model (proptest), drops
-//! counted on every path, and real contention on tokio's multi-threaded
-//! runtime and on plain threads.
+//! counted on every path, and a second of real contention per test on
+//! tokio's multi-threaded runtime and on plain threads (a fixed count under
+//! Miri), at capacities 2 and 1024.
 
 mod support;
 
 use std::collections::VecDeque;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use diatomic_channels::mpsc::{self, InlineRing};
 use diatomic_channels::{TryRecvError, TrySendError};
@@ -139,86 +141,127 @@ fn capacity_zero_is_refused_at_run_time() {
     let _ = mpsc::channel::<u8>(0);
 }
 
-/// Producers that each send `per` numbered items; the receiver checks that
-/// every item arrives once, in order per producer.
-fn check_delivery(
-    received: impl IntoIterator<Item = (usize, usize)>,
-    producers: usize,
-    per: usize,
-) {
-    let mut next = vec![0; producers];
-    for (p, i) in received {
-        assert_eq!(i, next[p], "producer {p}: out of order or duplicated");
-        next[p] += 1;
+/// How long each stress test keeps its producers sending; under Miri, a
+/// fixed number of items instead.
+const CONTENTION: Duration = Duration::from_secs(1);
+const MIRI_ITEMS: usize = 100;
+
+/// Whether producer `p`, having sent `sent` items since `start`, goes on.
+fn keep_sending(start: Instant, sent: usize) -> bool {
+    if cfg!(miri) {
+        sent < MIRI_ITEMS
+    } else {
+        sent % 256 != 0 || start.elapsed() < CONTENTION
     }
-    assert_eq!(next, vec![per; producers], "every item arrived");
 }
 
-fn stress_tokio(capacity: usize, producers: usize, per: usize) {
+/// What the receiver checks as items arrive: each producer's items come
+/// once and in order.
+struct Delivery {
+    next: Vec<usize>,
+}
+
+impl Delivery {
+    fn new(producers: usize) -> Self {
+        Self {
+            next: vec![0; producers],
+        }
+    }
+
+    fn receive(&mut self, (p, i): (usize, usize)) {
+        assert_eq!(i, self.next[p], "producer {p}: out of order or duplicated");
+        self.next[p] += 1;
+    }
+
+    /// Checks that everything each producer sent arrived; returns the total.
+    fn finish(self, sent: &[usize]) -> usize {
+        assert_eq!(self.next, sent, "every item arrived");
+        sent.iter().sum()
+    }
+}
+
+fn stress_tokio(capacity: usize, producers: usize) -> usize {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .build()
         .unwrap();
-    let received = rt.block_on(async {
+    let (delivery, sent) = rt.block_on(async {
         let (tx, mut rx) = mpsc::channel::<(usize, usize)>(capacity);
-        for p in 0..producers {
-            let tx = tx.clone();
-            tokio::spawn(async move {
-                for i in 0..per {
-                    tx.send((p, i)).await.unwrap();
-                }
-            });
-        }
+        let start = Instant::now();
+        let tasks: Vec<_> = (0..producers)
+            .map(|p| {
+                let tx = tx.clone();
+                tokio::spawn(async move {
+                    let mut i = 0;
+                    while keep_sending(start, i) {
+                        tx.send((p, i)).await.unwrap();
+                        i += 1;
+                    }
+                    i
+                })
+            })
+            .collect();
         drop(tx);
-        let mut received = Vec::with_capacity(producers * per);
+        let mut delivery = Delivery::new(producers);
         while let Ok(item) = rx.recv().await {
-            received.push(item);
+            delivery.receive(item);
         }
-        received
+        let mut sent = Vec::new();
+        for task in tasks {
+            sent.push(task.await.unwrap());
+        }
+        (delivery, sent)
     });
-    check_delivery(received, producers, per);
+    delivery.finish(&sent)
 }
 
-fn stress_threads(capacity: usize, producers: usize, per: usize) {
+fn stress_threads(capacity: usize, producers: usize) -> usize {
     let (tx, mut rx) = mpsc::channel::<(usize, usize)>(capacity);
+    let start = Instant::now();
     let threads: Vec<_> = (0..producers)
         .map(|p| {
             let tx = tx.clone();
             std::thread::spawn(move || {
-                for i in 0..per {
+                let mut i = 0;
+                while keep_sending(start, i) {
                     tx.send_blocking((p, i)).unwrap();
+                    i += 1;
                 }
+                i
             })
         })
         .collect();
     drop(tx);
-    let received = std::iter::from_fn(|| rx.recv_blocking().ok()).collect::<Vec<_>>();
-    check_delivery(received, producers, per);
-    for t in threads {
-        t.join().unwrap();
+    let mut delivery = Delivery::new(producers);
+    while let Ok(item) = rx.recv_blocking() {
+        delivery.receive(item);
     }
+    let sent: Vec<usize> = threads.into_iter().map(|t| t.join().unwrap()).collect();
+    delivery.finish(&sent)
 }
-
-const PER: usize = if cfg!(miri) { 100 } else { 50_000 };
 
 #[test]
 fn tasks_deliver_every_item_once_in_order_capacity_2() {
-    stress_tokio(2, 4, PER);
+    let items = stress_tokio(2, 4);
+    println!("4 tasks, capacity 2: {items} items");
 }
 
 #[test]
 fn tasks_deliver_every_item_once_in_order_capacity_1024() {
-    stress_tokio(1024, 4, PER);
+    let items = stress_tokio(1024, 4);
+    println!("4 tasks, capacity 1024: {items} items");
 }
 
 #[test]
 fn threads_deliver_every_item_once_in_order_capacity_2() {
-    stress_threads(2, 3, PER / 5);
+    let items = stress_threads(2, 3);
+    println!("3 threads, capacity 2: {items} items");
 }
 
 #[test]
 fn threads_deliver_every_item_once_in_order_capacity_1024() {
-    stress_threads(1024, 3, PER / 5);
+    let items = stress_threads(1024, 3);
+    println!("3 threads, capacity 1024: {items} items");
 }
 
 /// `InlineRing::new` is `const`: it can initialize a `static` (the halves

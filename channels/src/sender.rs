@@ -251,8 +251,10 @@ impl<C: ChannelCore> Drop for SendFuture<'_, C> {
 
 impl<C: ChannelCore> fmt::Debug for SendFuture<'_, C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Whether the value is still in this future: not once it is parked
+        // with the channel (many producers), sent, or handed back.
         f.debug_struct("SendFuture")
-            .field("done", &self.item.is_none())
+            .field("holds_value", &self.item.is_some())
             .finish_non_exhaustive()
     }
 }

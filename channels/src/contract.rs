@@ -75,6 +75,75 @@ pub trait ChannelCore: ProducerCount + Send + Sync {
     fn try_pop(&self, consumer: Consumer<'_>) -> Option<Self::Item>;
 }
 
+/// An optional capability of a core: it knows its capacity and how many
+/// items it holds, so that both halves of its channel have `len`,
+/// `capacity`, `is_empty` and `is_full`.
+///
+/// A core need not implement it; the halves of one that does not simply
+/// lack those methods (a compile error, not a value that means "unknown").
+/// `is_empty` and `is_full` have defaults in terms of the other two.
+///
+/// Under concurrency the figures are snapshots: an item may be pushed or
+/// popped as soon as they are read. They must stay within `0..=capacity`.
+///
+/// # Examples
+///
+/// ```
+/// use std::collections::VecDeque;
+/// use std::sync::Mutex;
+/// use diatomic_channels::{async_channel, ChannelCore, Consumer, Many, Occupancy, Producer};
+///
+/// #[async_channel]
+/// struct Pair {
+///     items: Mutex<VecDeque<u8>>,
+/// }
+///
+/// impl ChannelCore for Pair {
+///     type Item = u8;
+///     fn try_push(&self, item: u8, _: Producer<'_, Many>) -> Result<(), u8> {
+///         let mut items = self.items.lock().unwrap();
+///         if items.len() == 2 {
+///             return Err(item);
+///         }
+///         items.push_back(item);
+///         Ok(())
+///     }
+///     fn try_pop(&self, _: Consumer<'_>) -> Option<u8> {
+///         self.items.lock().unwrap().pop_front()
+///     }
+/// }
+///
+/// impl Occupancy for Pair {
+///     fn capacity(&self) -> usize {
+///         2
+///     }
+///     fn len(&self) -> usize {
+///         self.items.lock().unwrap().len()
+///     }
+/// }
+///
+/// let (tx, rx) = Pair { items: Mutex::default() }.into_channel();
+/// tx.try_send(1).unwrap();
+/// assert_eq!((tx.len(), tx.capacity(), rx.is_empty(), rx.is_full()), (1, 2, false, false));
+/// ```
+pub trait Occupancy: ChannelCore {
+    /// How many items the core can hold.
+    fn capacity(&self) -> usize;
+
+    /// How many items it holds now.
+    fn len(&self) -> usize;
+
+    /// Whether it holds none.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Whether it holds `capacity` items.
+    fn is_full(&self) -> bool {
+        self.len() >= self.capacity()
+    }
+}
+
 /// How many senders a channel has; implemented by `#[async_channel]` from its
 /// `producers` argument.
 #[diagnostic::on_unimplemented(

@@ -36,6 +36,10 @@
 //! | `Sent`     | in the core   | freed by the future (`Ready(Ok)`) or its drop             |
 //! | `Rejected` | in the entry  | freed by the future (`Ready(Err(value))`) or its drop     |
 //! | `Lost`     | gone          | the core's push panicked during a hand-over; the future panics when polled |
+//!
+//! A `closed` future also holds an entry, `Watching`, with no value: `close`
+//! takes and wakes its waker; the future frees the entry when it sees the
+//! queue closed, or when dropped.
 
 use core::fmt;
 use core::task::{Poll, Waker};
@@ -50,6 +54,7 @@ enum Entry<T> {
     Sent,
     Rejected { item: T },
     Lost,
+    Watching { waker: Option<Waker> },
 }
 
 struct Waiters<T> {
@@ -62,6 +67,17 @@ struct Waiters<T> {
 }
 
 impl<T> Waiters<T> {
+    /// A free entry, for the caller to fill.
+    fn allocate(&mut self) -> usize {
+        match self.free.pop() {
+            Some(index) => index,
+            None => {
+                self.entries.push(Entry::Free);
+                self.entries.len() - 1
+            }
+        }
+    }
+
     fn release(&mut self, index: usize) -> Entry<T> {
         self.free.push(index);
         core::mem::replace(&mut self.entries[index], Entry::Free)
@@ -104,13 +120,7 @@ impl<T> HandoffQueue<T> {
             drop(w);
             return Err(item);
         }
-        let index = match w.free.pop() {
-            Some(index) => index,
-            None => {
-                w.entries.push(Entry::Free);
-                w.entries.len() - 1
-            }
-        };
+        let index = w.allocate();
         w.entries[index] = Entry::Parked { item, waker };
         w.order.push_back(index);
         // Ordering: Relaxed; the fence below orders it.
@@ -142,7 +152,7 @@ impl<T> HandoffQueue<T> {
             Entry::Sent => Outcome::Sent,
             Entry::Rejected { item } => Outcome::Rejected(item),
             Entry::Lost => Outcome::Lost,
-            Entry::Free | Entry::Parked { .. } => {
+            Entry::Free | Entry::Parked { .. } | Entry::Watching { .. } => {
                 unreachable!("a send future's entry was freed")
             }
         })
@@ -160,6 +170,38 @@ impl<T> HandoffQueue<T> {
         let entry = w.release(index);
         drop(w);
         drop(entry); // outside the lock: the value's and the waker's drops are user code
+    }
+
+    /// Polls a `closed` future whose entry, if it has one, is in
+    /// `listener`: ready once the queue is closed (the entry is then freed),
+    /// otherwise registers `waker`.
+    pub fn poll_closed(&self, listener: &mut Option<usize>, waker: &Waker) -> Poll<()> {
+        // Cloned outside the lock: user code may panic.
+        let new = listener.is_none().then(|| waker.clone());
+        let mut w = lock(&self.waiters);
+        if w.closed {
+            let entry = listener.take().map(|index| w.release(index));
+            drop(w);
+            drop(entry); // outside the lock: the waker's drop is user code
+            return Poll::Ready(());
+        }
+        match *listener {
+            None => {
+                let index = w.allocate();
+                w.entries[index] = Entry::Watching { waker: new };
+                *listener = Some(index);
+            }
+            Some(index) => {
+                if let Entry::Watching { waker: Some(old) } = &mut w.entries[index] {
+                    if !old.will_wake(waker) {
+                        let old = core::mem::replace(old, waker.clone());
+                        drop(w);
+                        drop(old); // outside the lock
+                    }
+                }
+            }
+        }
+        Poll::Pending
     }
 
     /// Called after an item was taken from the core: if values are parked,
@@ -221,14 +263,31 @@ impl<T> HandoffQueue<T> {
         }
     }
 
-    /// Closes the queue: nothing parks any more, and every parked sender gets
-    /// its value back (woken one per lock, outside it).
+    /// Closes the queue: nothing parks any more, every parked sender gets
+    /// its value back, and every `closed` future is woken (one per lock,
+    /// outside it).
     pub fn close(&self) {
         lock(&self.waiters).closed = true;
+        let mut next = 0;
         loop {
             let mut w = lock(&self.waiters);
             let Some(index) = w.order.pop_front() else {
-                return;
+                // Then the `closed` futures, from the first entry up.
+                let watching = (next..w.entries.len())
+                    .find(|&i| matches!(w.entries[i], Entry::Watching { waker: Some(_) }));
+                let Some(index) = watching else {
+                    return;
+                };
+                next = index + 1;
+                let waker = match &mut w.entries[index] {
+                    Entry::Watching { waker } => waker.take(),
+                    _ => unreachable!("found above"),
+                };
+                drop(w);
+                if let Some(waker) = waker {
+                    waker.wake();
+                }
+                continue;
             };
             let waker = match core::mem::replace(&mut w.entries[index], Entry::Free) {
                 Entry::Parked { item, waker } => {

@@ -13,6 +13,10 @@
 //!
 //! * [`mpsc`]: a bounded ring, many senders, any capacity (run time or
 //!   compile time);
+//! * [`spsc`]: a bounded ring, one sender, no read-modify-write in the ring;
+//! * [`oneshot`]: one value, once; the receiver is a future;
+//! * [`watch`]: the latest value, overwritten by each send, which never
+//!   waits;
 //! * [`slot`]: capacity 1, many senders.
 //!
 //! # Make your own channel
@@ -166,19 +170,23 @@ mod contract;
 mod error;
 mod handoff_queue;
 pub mod mpsc;
+pub mod oneshot;
 mod receiver;
 mod sender;
 mod sender_wait;
 mod shared;
 pub mod slot;
+pub mod spsc;
+mod storage;
 mod sync;
+pub mod watch;
 
 pub use crate::contract::{
-    ChannelCore, Consumer, Many, One, Producer, ProducerCount, ProducerMode,
+    ChannelCore, Consumer, Many, Occupancy, One, Producer, ProducerCount, ProducerMode,
 };
 pub use crate::error::{RecvError, SendError, TryRecvError, TrySendError};
-pub use crate::receiver::{Receiver, RecvFuture};
-pub use crate::sender::{SendFuture, Sender};
+pub use crate::receiver::{Receiver, RecvFuture, RecvManyFuture};
+pub use crate::sender::{ClosedFuture, SendFuture, Sender};
 pub use diatomic_macros::async_channel;
 
 /// Makes a channel over `core`: its sender and its receiver.

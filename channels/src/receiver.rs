@@ -6,7 +6,9 @@ use core::future::Future;
 use core::pin::Pin;
 use core::task::{Context, Poll};
 
-use crate::contract::ChannelCore;
+use alloc::vec::Vec;
+
+use crate::contract::{ChannelCore, Occupancy};
 use crate::error::{RecvError, TryRecvError};
 use crate::shared::Shared;
 use crate::sync::Arc;
@@ -62,6 +64,41 @@ impl<C: ChannelCore> Receiver<C> {
     /// ```
     pub fn recv(&mut self) -> RecvFuture<'_, C> {
         RecvFuture { receiver: self }
+    }
+
+    /// Waits for at least one item, then moves up to `limit` items into
+    /// `buffer` (appended) in one go, and returns how many. Returns 0 if
+    /// `limit` is 0, or once the channel is closed and drained.
+    ///
+    /// With many items queued it costs one wakeup for the lot. Cancel safe:
+    /// a dropped future has taken nothing.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let (tx, mut rx) = diatomic_channels::mpsc::channel::<u8>(8);
+    /// for i in 0..5 {
+    ///     tx.try_send(i).unwrap();
+    /// }
+    /// drop(tx);
+    /// let mut buffer = Vec::new();
+    /// assert_eq!(rx.recv_many(&mut buffer, 3).await, 3);
+    /// assert_eq!(rx.recv_many(&mut buffer, 3).await, 2);
+    /// assert_eq!(buffer, [0, 1, 2, 3, 4]);
+    /// assert_eq!(rx.recv_many(&mut buffer, 3).await, 0); // closed and drained
+    /// # }
+    /// ```
+    pub fn recv_many<'a>(
+        &'a mut self,
+        buffer: &'a mut Vec<C::Item>,
+        limit: usize,
+    ) -> RecvManyFuture<'a, C> {
+        RecvManyFuture {
+            receiver: self,
+            buffer,
+            limit,
+        }
     }
 
     /// Polls for an item, registering `cx`'s waker if there is none yet.
@@ -122,6 +159,59 @@ impl<C: ChannelCore> Receiver<C> {
     }
 }
 
+/// With a core that implements [`Occupancy`] (every channel of this crate).
+impl<C: Occupancy> Receiver<C> {
+    /// How many items are queued now (a snapshot).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (tx, rx) = diatomic_channels::mpsc::channel::<u8>(4);
+    /// tx.try_send(1).unwrap();
+    /// assert_eq!(rx.len(), 1);
+    /// ```
+    pub fn len(&self) -> usize {
+        self.shared.core().len()
+    }
+
+    /// How many items the queue can hold.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (_tx, rx) = diatomic_channels::mpsc::channel::<u8>(4);
+    /// assert_eq!(rx.capacity(), 4);
+    /// ```
+    pub fn capacity(&self) -> usize {
+        self.shared.core().capacity()
+    }
+
+    /// Whether no item is queued (a snapshot).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (_tx, rx) = diatomic_channels::mpsc::channel::<u8>(4);
+    /// assert!(rx.is_empty());
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        self.shared.core().is_empty()
+    }
+
+    /// Whether the queue is full (a snapshot).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (tx, rx) = diatomic_channels::slot::channel::<u8>();
+    /// tx.try_send(1).unwrap();
+    /// assert!(rx.is_full());
+    /// ```
+    pub fn is_full(&self) -> bool {
+        self.shared.core().is_full()
+    }
+}
+
 impl<C: ChannelCore> Drop for Receiver<C> {
     fn drop(&mut self) {
         // Safety: the one receiver, going away.
@@ -162,5 +252,47 @@ impl<C: ChannelCore> Future for RecvFuture<'_, C> {
 impl<C: ChannelCore> fmt::Debug for RecvFuture<'_, C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RecvFuture").finish_non_exhaustive()
+    }
+}
+
+/// The future returned by [`Receiver::recv_many`].
+#[must_use = "futures do nothing unless polled"]
+pub struct RecvManyFuture<'a, C: ChannelCore> {
+    receiver: &'a mut Receiver<C>,
+    buffer: &'a mut Vec<C::Item>,
+    limit: usize,
+}
+
+impl<C: ChannelCore> Future for RecvManyFuture<'_, C> {
+    type Output = usize;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<usize> {
+        let this = self.get_mut();
+        if this.limit == 0 {
+            return Poll::Ready(0);
+        }
+        match this.receiver.poll_recv(cx) {
+            Poll::Pending => return Poll::Pending,
+            Poll::Ready(Err(RecvError)) => return Poll::Ready(0),
+            Poll::Ready(Ok(item)) => this.buffer.push(item),
+        }
+        let mut taken = 1;
+        while taken < this.limit {
+            // Safety: `&mut` on the one receiver.
+            match unsafe { this.receiver.shared.try_recv() } {
+                Some(Ok(item)) => this.buffer.push(item),
+                _ => break,
+            }
+            taken += 1;
+        }
+        Poll::Ready(taken)
+    }
+}
+
+impl<C: ChannelCore> fmt::Debug for RecvManyFuture<'_, C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RecvManyFuture")
+            .field("limit", &self.limit)
+            .finish_non_exhaustive()
     }
 }

@@ -6,7 +6,7 @@ use core::future::Future;
 use core::pin::Pin;
 use core::task::{Context, Poll};
 
-use crate::contract::{ChannelCore, Many, One, ProducerCount, ProducerMode};
+use crate::contract::{ChannelCore, Many, Occupancy, One, ProducerCount, ProducerMode};
 use crate::error::{SendError, TrySendError};
 use crate::sender_wait::SenderWaiters;
 use crate::shared::Shared;
@@ -39,6 +39,74 @@ impl<C: ChannelCore<Producers = M>, M: ProducerMode> Sender<C, M> {
     /// ```
     pub fn is_closed(&self) -> bool {
         self.shared.is_closed()
+    }
+
+    /// Whether `self` and `other` send on the same channel.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (tx, _rx) = diatomic_channels::mpsc::channel::<u8>(4);
+    /// let (other, _other_rx) = diatomic_channels::mpsc::channel::<u8>(4);
+    /// assert!(tx.same_channel(&tx.clone()));
+    /// assert!(!tx.same_channel(&other));
+    /// ```
+    pub fn same_channel(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.shared, &other.shared)
+    }
+}
+
+/// With a core that implements [`Occupancy`] (every channel of this crate).
+impl<C: Occupancy<Producers = M>, M: ProducerMode> Sender<C, M> {
+    /// How many items the queue holds now (a snapshot).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (tx, _rx) = diatomic_channels::mpsc::channel::<u8>(4);
+    /// tx.try_send(1).unwrap();
+    /// assert_eq!(tx.len(), 1);
+    /// ```
+    pub fn len(&self) -> usize {
+        self.shared.core().len()
+    }
+
+    /// How many items the queue can hold: fixed, unlike tokio's
+    /// `Sender::capacity`, which is the room left (here `capacity() - len()`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (tx, _rx) = diatomic_channels::mpsc::channel::<u8>(4);
+    /// assert_eq!(tx.capacity(), 4);
+    /// ```
+    pub fn capacity(&self) -> usize {
+        self.shared.core().capacity()
+    }
+
+    /// Whether the queue holds no item (a snapshot).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (tx, _rx) = diatomic_channels::mpsc::channel::<u8>(4);
+    /// assert!(tx.is_empty());
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        self.shared.core().is_empty()
+    }
+
+    /// Whether the queue is full (a snapshot).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (tx, _rx) = diatomic_channels::slot::channel::<u8>();
+    /// tx.try_send(1).unwrap();
+    /// assert!(tx.is_full());
+    /// ```
+    pub fn is_full(&self) -> bool {
+        self.shared.core().is_full()
     }
 }
 
@@ -114,6 +182,28 @@ impl<C: ChannelCore<Producers = Many>> Sender<C, Many> {
     pub fn send_blocking(&self, item: C::Item) -> Result<(), SendError<C::Item>> {
         crate::blocking::block_on(self.send(item))
     }
+
+    /// Completes when the receiver closes the channel or is dropped: for a
+    /// producer that wants to stop working for nobody.
+    ///
+    /// Cancel safe: dropping it loses nothing.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let (tx, rx) = diatomic_channels::mpsc::channel::<u8>(4);
+    /// let watcher = tokio::spawn(async move {
+    ///     tx.closed().await;
+    ///     assert!(tx.is_closed());
+    /// });
+    /// drop(rx);
+    /// watcher.await.unwrap();
+    /// # }
+    /// ```
+    pub fn closed(&self) -> ClosedFuture<'_, C> {
+        ClosedFuture::new(&self.shared)
+    }
 }
 
 /// With one producer. The examples use this core:
@@ -178,6 +268,23 @@ impl<C: ChannelCore<Producers = One>> Sender<C, One> {
     #[cfg(feature = "std")]
     pub fn send_blocking(&mut self, item: C::Item) -> Result<(), SendError<C::Item>> {
         crate::blocking::block_on(self.send(item))
+    }
+
+    /// Completes when the receiver closes the channel or is dropped; as the
+    /// `Many` form, with the sender borrowed mutably for the future's life.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let (mut tx, rx) = diatomic_channels::spsc::channel::<u8>(4);
+    /// let watcher = tokio::spawn(async move { tx.closed().await });
+    /// drop(rx);
+    /// watcher.await.unwrap();
+    /// # }
+    /// ```
+    pub fn closed(&mut self) -> ClosedFuture<'_, C> {
+        ClosedFuture::new(&self.shared)
     }
 }
 
@@ -245,7 +352,7 @@ impl<C: ChannelCore> Future for SendFuture<'_, C> {
 
 impl<C: ChannelCore> Drop for SendFuture<'_, C> {
     fn drop(&mut self) {
-        self.shared.cancel_send(&mut self.listener);
+        self.shared.cancel_wait(&mut self.listener);
     }
 }
 
@@ -255,6 +362,48 @@ impl<C: ChannelCore> fmt::Debug for SendFuture<'_, C> {
         // with the channel (many producers), sent, or handed back.
         f.debug_struct("SendFuture")
             .field("holds_value", &self.item.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+/// The future returned by `closed`.
+#[must_use = "futures do nothing unless polled"]
+pub struct ClosedFuture<'a, C: ChannelCore> {
+    shared: &'a Shared<C>,
+    listener: Listener<C>,
+}
+
+impl<'a, C: ChannelCore> ClosedFuture<'a, C> {
+    /// The caller borrows the sender for `'a`, mutably with one producer.
+    fn new(shared: &'a Shared<C>) -> Self {
+        Self {
+            shared,
+            listener: Default::default(),
+        }
+    }
+}
+
+impl<C: ChannelCore> Future for ClosedFuture<'_, C> {
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let this = self.get_mut();
+        // Safety: with one producer, the future borrows the only sender
+        // mutably, so no send or other `closed` runs meanwhile.
+        unsafe { this.shared.poll_closed(&mut this.listener, cx) }
+    }
+}
+
+impl<C: ChannelCore> Drop for ClosedFuture<'_, C> {
+    fn drop(&mut self) {
+        self.shared.cancel_wait(&mut self.listener);
+    }
+}
+
+impl<C: ChannelCore> fmt::Debug for ClosedFuture<'_, C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClosedFuture")
+            .field("closed", &self.shared.is_closed())
             .finish_non_exhaustive()
     }
 }

@@ -59,9 +59,23 @@ pub trait SenderWaiters<T>: fmt::Debug {
         channel: &impl Channel<T>,
     ) -> Poll<Result<(), SendError<T>>>;
 
-    /// The send future goes away: its parked value, if any, is dropped
-    /// unless it already went into the core.
+    /// The send or `closed` future goes away: its parked value, if any, is
+    /// dropped unless it already went into the core.
     fn cancel(&self, listener: &mut Self::Listener);
+
+    /// Polls a `closed` future: ready once the channel is closed (which
+    /// `is_closed` reads), with `cx` registered meanwhile.
+    ///
+    /// # Safety
+    ///
+    /// With one producer, not called concurrently with itself or
+    /// `poll_send`.
+    unsafe fn poll_closed(
+        &self,
+        listener: &mut Self::Listener,
+        cx: &mut Context<'_>,
+        is_closed: impl Fn() -> bool,
+    ) -> Poll<()>;
 
     /// The receiver took an item from `channel`: one space is free.
     fn space_freed(&self, channel: &impl Channel<T>);
@@ -117,6 +131,25 @@ impl<T> SenderWaiters<T> for OneSender {
     fn cancel(&self, _: &mut bool) {
         // A stale registration of the one sender's waker costs one spurious
         // wake at most.
+    }
+
+    unsafe fn poll_closed(
+        &self,
+        _: &mut bool,
+        cx: &mut Context<'_>,
+        is_closed: impl Fn() -> bool,
+    ) -> Poll<()> {
+        if is_closed() {
+            return Poll::Ready(());
+        }
+        // Register, then look again: `close` sets the flag, then notifies.
+        // Safety: one producer, so this sink is never registered
+        // concurrently (the caller's contract).
+        unsafe { self.0.register(cx.waker()) };
+        if is_closed() {
+            return Poll::Ready(());
+        }
+        Poll::Pending
     }
 
     #[inline]
@@ -200,6 +233,16 @@ impl<T> SenderWaiters<T> for ManySenders<T> {
         if let Some(index) = listener.take() {
             self.0.cancel(index);
         }
+    }
+
+    unsafe fn poll_closed(
+        &self,
+        listener: &mut Option<usize>,
+        cx: &mut Context<'_>,
+        _: impl Fn() -> bool,
+    ) -> Poll<()> {
+        // The queue learns of the close under its lock, which orders it.
+        self.0.poll_closed(listener, cx.waker())
     }
 
     #[inline]

@@ -99,9 +99,32 @@ impl<C: ChannelCore> Shared<C> {
         unsafe { self.sender_waiters.poll_send(item, listener, cx, self) }
     }
 
-    /// A send future goes away, possibly registered as a waiter.
-    pub(crate) fn cancel_send(&self, listener: &mut Listener<C>) {
+    /// A send or `closed` future goes away, possibly registered as a waiter.
+    pub(crate) fn cancel_wait(&self, listener: &mut Listener<C>) {
         self.sender_waiters.cancel(listener);
+    }
+
+    /// Polls a `closed` future.
+    ///
+    /// # Safety
+    ///
+    /// As for `try_send`.
+    pub(crate) unsafe fn poll_closed(
+        &self,
+        listener: &mut Listener<C>,
+        cx: &mut Context<'_>,
+    ) -> Poll<()> {
+        // Ordering: Acquire, pairs with the primitive's notification after
+        // `close` set the flag (one producer: the sender's waker).
+        let is_closed = || self.state.load(Ordering::Acquire) & CLOSED != 0;
+        // Safety: the caller's contract, passed on.
+        unsafe { self.sender_waiters.poll_closed(listener, cx, is_closed) }
+    }
+
+    /// The core, for the capabilities a caller may read (`len`).
+    #[inline]
+    pub(crate) fn core(&self) -> &C {
+        &self.core
     }
 
     pub(crate) fn add_sender(&self) {

@@ -41,7 +41,7 @@ fn check<S>(
     ops: &[Op],
     (tx, mut rx): (mpsc::RingSender<Counted, S>, mpsc::RingReceiver<Counted, S>),
 ) where
-    S: mpsc::Storage<Counted> + Send + Sync,
+    S: mpsc::Storage<mpsc::Cell<Counted>> + Send + Sync,
 {
     let drops = drops();
     let mut model: VecDeque<usize> = VecDeque::new();

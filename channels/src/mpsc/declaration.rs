@@ -3,10 +3,11 @@
 
 use core::marker::PhantomData;
 
-use super::storage::Storage;
+use super::Cell;
 use crate::cache_padded::CachePadded;
+use crate::storage::Storage;
 use crate::sync::{AtomicUsize, Ordering};
-use crate::{async_channel, ChannelCore, Consumer, Many, Producer};
+use crate::{async_channel, ChannelCore, Consumer, Many, Occupancy, Producer};
 
 /// The core of the `mpsc` channel: a bounded ring, any number of producers,
 /// one consumer, cells in `S` (a boxed slice or an inline array).
@@ -31,7 +32,7 @@ use crate::{async_channel, ChannelCore, Consumer, Many, Producer};
 #[async_channel(sender = RingSender, receiver = RingReceiver, crate = crate)]
 pub struct Ring<T, S>
 where
-    S: Storage<T>,
+    S: Storage<Cell<T>>,
 {
     /// The next position to push.
     pub(super) tail: CachePadded<AtomicUsize>,
@@ -45,7 +46,7 @@ where
     pub(super) _items: PhantomData<fn() -> T>,
 }
 
-impl<T, S: Storage<T>> Ring<T, S> {
+impl<T, S: Storage<Cell<T>>> Ring<T, S> {
     /// The position after `position`.
     #[inline(always)]
     fn next(&self, position: usize) -> usize {
@@ -59,7 +60,7 @@ impl<T, S: Storage<T>> Ring<T, S> {
     }
 }
 
-impl<T: Send, S: Storage<T> + Send + Sync> ChannelCore for Ring<T, S> {
+impl<T: Send, S: Storage<Cell<T>> + Send + Sync> ChannelCore for Ring<T, S> {
     type Item = T;
 
     fn try_push(&self, item: T, _: Producer<'_, Many>) -> Result<(), T> {
@@ -129,7 +130,28 @@ impl<T: Send, S: Storage<T> + Send + Sync> ChannelCore for Ring<T, S> {
     }
 }
 
-impl<T, S: Storage<T>> Drop for Ring<T, S> {
+impl<T: Send, S: Storage<Cell<T>> + Send + Sync> Occupancy for Ring<T, S> {
+    fn capacity(&self) -> usize {
+        self.cells.cells().len()
+    }
+
+    fn len(&self) -> usize {
+        // Ordering: Relaxed, both: a snapshot. `head` first: the later
+        // `tail` is then at least as far, so the difference is not negative
+        // (it may exceed the capacity if pushes and pops ran in between).
+        let head = self.head.load(Ordering::Relaxed);
+        let tail = self.tail.load(Ordering::Relaxed);
+        let index = |p: usize| p & (self.one_lap - 1);
+        let laps = (tail / self.one_lap).wrapping_sub(head / self.one_lap);
+        let len = laps
+            .wrapping_mul(self.capacity())
+            .wrapping_add(index(tail))
+            .wrapping_sub(index(head));
+        len.min(self.capacity())
+    }
+}
+
+impl<T, S: Storage<Cell<T>>> Drop for Ring<T, S> {
     fn drop(&mut self) {
         // `&mut self`: no other access remains, Relaxed everywhere.
         // Ordering: Relaxed, as said.

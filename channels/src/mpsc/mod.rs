@@ -46,11 +46,12 @@ use alloc::boxed::Box;
 use crate::cache_padded::CachePadded;
 use crate::sync::{AtomicUsize, Ordering};
 
+mod cell;
 mod declaration;
-mod storage;
 
+pub use crate::storage::Storage;
+pub use cell::Cell;
 pub use declaration::{Ring, RingReceiver, RingSender};
-pub use storage::{Cell, Storage};
 
 /// The cells of a ring whose capacity is chosen at run time.
 pub type Boxed<T> = Box<[Cell<T>]>;
@@ -177,18 +178,12 @@ impl<T, const N: usize> Default for Ring<T, [Cell<T>; N]> {
     }
 }
 
-impl<T, S: Storage<T>> fmt::Debug for Ring<T, S> {
+impl<T, S: Storage<Cell<T>>> fmt::Debug for Ring<T, S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Ring")
             .field("capacity", &self.cells.cells().len())
             // Ordering: Relaxed, a snapshot for display.
             .field("pushed", &self.tail.load(Ordering::Relaxed))
             .finish_non_exhaustive()
-    }
-}
-
-impl<T> fmt::Debug for Cell<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Cell").finish_non_exhaustive()
     }
 }

@@ -4,7 +4,7 @@
 use core::mem::MaybeUninit;
 
 use crate::sync::{AtomicU8, Ordering, UnsafeCell};
-use crate::{async_channel, ChannelCore, Consumer, Many, Producer};
+use crate::{async_channel, ChannelCore, Consumer, Many, Occupancy, Producer};
 
 /// Nothing stored; producers race to take the cell.
 pub(super) const EMPTY: u8 = 0;
@@ -64,6 +64,17 @@ impl<T: Send> ChannelCore for Slot<T> {
         // above happens before the next write.
         self.state.store(EMPTY, Ordering::Release);
         Some(item)
+    }
+}
+
+impl<T: Send> Occupancy for Slot<T> {
+    fn capacity(&self) -> usize {
+        1
+    }
+
+    fn len(&self) -> usize {
+        // Ordering: Relaxed; a snapshot.
+        usize::from(self.state.load(Ordering::Relaxed) == FULL)
     }
 }
 

@@ -1,7 +1,6 @@
-//! Where the `mpsc` ring keeps its cells: a boxed slice (capacity chosen at
-//! run time, allocated once) or an inline array (capacity `N`, for a
-//! `static` or any place without an allocator). One ring serves both.
+//! One place of the `mpsc` ring: a stamp and a value.
 
+use core::fmt;
 use core::mem::MaybeUninit;
 
 use crate::sync::{AtomicUsize, UnsafeCell};
@@ -38,31 +37,8 @@ impl<T> Cell<T> {
 // (the stamp protocol of `Ring`), so sharing it needs `T: Send` only.
 unsafe impl<T: Send> Sync for Cell<T> {}
 
-/// The cells of a ring, however they are stored.
-///
-/// Implemented for `Box<[Cell<T>]>` (run-time capacity) and `[Cell<T>; N]`
-/// (compile-time capacity); sealed.
-pub trait Storage<T>: sealed::Sealed {
-    /// The cells, at least one.
-    fn cells(&self) -> &[Cell<T>];
-}
-
-impl<T> Storage<T> for alloc::boxed::Box<[Cell<T>]> {
-    #[inline(always)]
-    fn cells(&self) -> &[Cell<T>] {
-        self
+impl<T> fmt::Debug for Cell<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Cell").finish_non_exhaustive()
     }
-}
-
-impl<T, const N: usize> Storage<T> for [Cell<T>; N] {
-    #[inline(always)]
-    fn cells(&self) -> &[Cell<T>] {
-        self
-    }
-}
-
-mod sealed {
-    pub trait Sealed {}
-    impl<T> Sealed for alloc::boxed::Box<[super::Cell<T>]> {}
-    impl<T, const N: usize> Sealed for [super::Cell<T>; N] {}
 }

@@ -1,0 +1,204 @@
+//! `oneshot`: one value, once, from one sender to one receiver.
+//!
+//! Pick it for a reply: a request carries a [`Sender`], the requester
+//! awaits the [`Receiver`], which is itself a future. [`Sender::send`]
+//! consumes the sender and never waits; the receiver learns if the sender
+//! is dropped without sending, and the sender can learn, with
+//! [`Sender::closed`] or [`Sender::is_closed`], whether anyone still waits.
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")] async fn main() {
+//! let (tx, rx) = diatomic_channels::oneshot::channel::<u32>();
+//! tokio::spawn(async move {
+//!     tx.send(42).unwrap();
+//! });
+//! assert_eq!(rx.await, Ok(42));
+//!
+//! let (tx, rx) = diatomic_channels::oneshot::channel::<u32>();
+//! drop(tx);
+//! assert!(rx.await.is_err()); // the sender left without sending
+//! # }
+//! ```
+//!
+//! These are thin types over the generic halves of the core below (declared
+//! with `producers = one`), which give everything else: closing, the
+//! receiver's waker, the sender's `closed`.
+//!
+//! The whole declaration, `oneshot/declaration.rs` as it is:
+//!
+#![doc = concat!("```ignore\n", include_str!("declaration.rs"), "```")]
+
+use core::fmt;
+use core::future::Future;
+use core::pin::Pin;
+use core::task::{Context, Poll};
+
+use crate::error::{RecvError, TryRecvError};
+
+mod declaration;
+
+pub use declaration::{Once, OnceReceiver, OnceSender};
+
+/// Creates a oneshot channel.
+///
+/// # Examples
+///
+/// ```
+/// let (tx, mut rx) = diatomic_channels::oneshot::channel::<&str>();
+/// tx.send("done").unwrap();
+/// assert_eq!(rx.try_recv(), Ok("done"));
+/// ```
+pub fn channel<T: Send>() -> (Sender<T>, Receiver<T>) {
+    let (sender, receiver) = Once::new().into_channel();
+    (Sender { inner: sender }, Receiver { inner: receiver })
+}
+
+/// Sends the one value of a [`channel`].
+pub struct Sender<T: Send> {
+    inner: OnceSender<T>,
+}
+
+impl<T: Send> Sender<T> {
+    /// Sends `value`, consuming the sender; never waits. Hands the value back
+    /// if the receiver is gone or closed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (tx, rx) = diatomic_channels::oneshot::channel::<u8>();
+    /// drop(rx);
+    /// assert_eq!(tx.send(1), Err(1));
+    /// ```
+    pub fn send(mut self, value: T) -> Result<(), T> {
+        // The one push of this core, so never `Full`: any error is `Closed`.
+        self.inner.try_send(value).map_err(|e| e.into_inner())
+    }
+
+    /// Whether the receiver is gone or closed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (tx, mut rx) = diatomic_channels::oneshot::channel::<u8>();
+    /// assert!(!tx.is_closed());
+    /// rx.close();
+    /// assert!(tx.is_closed());
+    /// ```
+    pub fn is_closed(&self) -> bool {
+        self.inner.is_closed()
+    }
+
+    /// Completes when the receiver is dropped or closed: for a task that
+    /// computes a reply only while someone waits for it. Cancel safe.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let (mut tx, rx) = diatomic_channels::oneshot::channel::<u8>();
+    /// let worker = tokio::spawn(async move {
+    ///     tokio::select! {
+    ///         _ = tx.closed() => "abandoned",
+    ///         _ = std::future::pending::<()>() => unreachable!(),
+    ///     }
+    /// });
+    /// drop(rx);
+    /// assert_eq!(worker.await.unwrap(), "abandoned");
+    /// # }
+    /// ```
+    pub async fn closed(&mut self) {
+        self.inner.closed().await;
+    }
+}
+
+impl<T: Send> fmt::Debug for Sender<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("oneshot::Sender")
+            .field("closed", &self.is_closed())
+            .finish()
+    }
+}
+
+/// Receives the one value of a [`channel`]; a future of it.
+///
+/// Awaiting it gives the value, or `RecvError` if the sender was dropped
+/// without sending (or the receiver closed before it sent). Polled again
+/// after that, it returns `RecvError`. Cancel safe: dropping it drops the
+/// value, if one was sent.
+pub struct Receiver<T: Send> {
+    inner: OnceReceiver<T>,
+}
+
+impl<T: Send> Receiver<T> {
+    /// Takes the value if it was sent, without waiting.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use diatomic_channels::TryRecvError;
+    ///
+    /// let (tx, mut rx) = diatomic_channels::oneshot::channel::<u8>();
+    /// assert_eq!(rx.try_recv(), Err(TryRecvError::Empty));
+    /// tx.send(5).unwrap();
+    /// assert_eq!(rx.try_recv(), Ok(5));
+    /// assert_eq!(rx.try_recv(), Err(TryRecvError::Closed));
+    /// ```
+    pub fn try_recv(&mut self) -> Result<T, TryRecvError> {
+        self.inner.try_recv()
+    }
+
+    /// Closes the channel: the sender's `send` fails from now on; a value
+    /// already sent can still be received.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (tx, mut rx) = diatomic_channels::oneshot::channel::<u8>();
+    /// rx.close();
+    /// assert_eq!(tx.send(1), Err(1));
+    /// ```
+    pub fn close(&mut self) {
+        self.inner.close();
+    }
+
+    /// Waits for the value from a synchronous thread. Do not call it from
+    /// async code.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (tx, rx) = diatomic_channels::oneshot::channel::<u8>();
+    /// std::thread::spawn(move || tx.send(3));
+    /// assert_eq!(rx.recv_blocking(), Ok(3));
+    /// ```
+    #[cfg(feature = "std")]
+    pub fn recv_blocking(mut self) -> Result<T, RecvError> {
+        self.inner.recv_blocking()
+    }
+}
+
+impl<T: Send> Future for Receiver<T> {
+    type Output = Result<T, RecvError>;
+
+    #[inline]
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        self.get_mut().inner.poll_recv(cx)
+    }
+}
+
+impl<T: Send> fmt::Debug for Receiver<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("oneshot::Receiver")
+            .field("sent", &self.inner.is_full())
+            .finish()
+    }
+}
+
+impl<T: Send> fmt::Debug for Once<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use crate::Occupancy;
+        f.debug_struct("Once")
+            .field("full", &self.is_full())
+            .finish_non_exhaustive()
+    }
+}

@@ -126,6 +126,11 @@ pub trait ChannelCore: ProducerCount + Send + Sync {
 /// tx.try_send(1).unwrap();
 /// assert_eq!((tx.len(), tx.capacity(), rx.is_empty(), rx.is_full()), (1, 2, false, false));
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not report its occupancy",
+    label = "`len`, `capacity`, `is_empty` and `is_full` need `Occupancy`",
+    note = "implement `diatomic_channels::Occupancy` for `{Self}`: its `capacity` and `len`"
+)]
 pub trait Occupancy: ChannelCore {
     /// How many items the core can hold.
     fn capacity(&self) -> usize;

@@ -7,7 +7,7 @@ mod support;
 
 use std::collections::VecDeque;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use diatomic_channels::mpsc::{self, InlineRing};
 use diatomic_channels::{TryRecvError, TrySendError};
@@ -91,6 +91,9 @@ fn check<S>(
                 senders.pop();
             }
         }
+        assert_eq!(rx.len(), model.len());
+        assert_eq!(rx.is_full(), model.len() == capacity);
+        assert_eq!(rx.capacity(), capacity);
     }
     drop(senders);
     drop(rx);
@@ -139,45 +142,6 @@ fn every_path_drops_its_items_once() {
 #[should_panic(expected = "capacity of at least 1")]
 fn capacity_zero_is_refused_at_run_time() {
     let _ = mpsc::channel::<u8>(0);
-}
-
-/// How long each stress test keeps its producers sending; under Miri, a
-/// fixed number of items instead.
-const CONTENTION: Duration = Duration::from_secs(1);
-const MIRI_ITEMS: usize = 100;
-
-/// Whether producer `p`, having sent `sent` items since `start`, goes on.
-fn keep_sending(start: Instant, sent: usize) -> bool {
-    if cfg!(miri) {
-        sent < MIRI_ITEMS
-    } else {
-        sent % 256 != 0 || start.elapsed() < CONTENTION
-    }
-}
-
-/// What the receiver checks as items arrive: each producer's items come
-/// once and in order.
-struct Delivery {
-    next: Vec<usize>,
-}
-
-impl Delivery {
-    fn new(producers: usize) -> Self {
-        Self {
-            next: vec![0; producers],
-        }
-    }
-
-    fn receive(&mut self, (p, i): (usize, usize)) {
-        assert_eq!(i, self.next[p], "producer {p}: out of order or duplicated");
-        self.next[p] += 1;
-    }
-
-    /// Checks that everything each producer sent arrived; returns the total.
-    fn finish(self, sent: &[usize]) -> usize {
-        assert_eq!(self.next, sent, "every item arrived");
-        sent.iter().sum()
-    }
 }
 
 fn stress_tokio(capacity: usize, producers: usize) -> usize {

@@ -5,6 +5,7 @@ use std::collections::VecDeque;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Wake, Waker};
+use std::time::{Duration, Instant};
 
 use diatomic_channels::{async_channel, ChannelCore, Consumer, Many, One, Producer};
 
@@ -171,5 +172,46 @@ impl<T: Send, const N: usize> ChannelCore for Solo<T, N> {
     }
     fn try_pop(&self, _: Consumer<'_>) -> Option<T> {
         self.items.try_pop()
+    }
+}
+
+// ---- stress: real contention for a while, checked as items arrive ----
+
+/// How long each stress test keeps its producers sending; under Miri, a
+/// fixed number of items instead.
+pub const CONTENTION: Duration = Duration::from_secs(1);
+pub const MIRI_ITEMS: usize = 100;
+
+/// Whether producer `p`, having sent `sent` items since `start`, goes on.
+pub fn keep_sending(start: Instant, sent: usize) -> bool {
+    if cfg!(miri) {
+        sent < MIRI_ITEMS
+    } else {
+        sent % 256 != 0 || start.elapsed() < CONTENTION
+    }
+}
+
+/// What the receiver checks as items arrive: each producer's items come
+/// once and in order.
+pub struct Delivery {
+    pub next: Vec<usize>,
+}
+
+impl Delivery {
+    pub fn new(producers: usize) -> Self {
+        Self {
+            next: vec![0; producers],
+        }
+    }
+
+    pub fn receive(&mut self, (p, i): (usize, usize)) {
+        assert_eq!(i, self.next[p], "producer {p}: out of order or duplicated");
+        self.next[p] += 1;
+    }
+
+    /// Checks that everything each producer sent arrived; returns the total.
+    pub fn finish(self, sent: &[usize]) -> usize {
+        assert_eq!(self.next, sent, "every item arrived");
+        sent.iter().sum()
     }
 }

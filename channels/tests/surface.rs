@@ -1,0 +1,192 @@
+//! The surface every channel shares, through the generic halves: `closed`,
+//! `same_channel`, `recv_many`, and `len`/`capacity`/`is_empty`/`is_full`
+//! on each member.
+
+mod support;
+
+use std::future::Future;
+use std::pin::{pin, Pin};
+use std::task::{Context, Poll};
+
+use diatomic_channels::{mpsc, oneshot, slot, spsc, watch};
+use support::*;
+
+#[test]
+fn every_closed_future_of_many_senders_completes_when_the_receiver_goes() {
+    let (f, waker) = flag();
+    let mut cx = Context::from_waker(&waker);
+    let (tx, rx) = mpsc::channel::<u8>(1);
+    let tx2 = tx.clone();
+    let mut a = pin!(tx.closed());
+    let mut b = pin!(tx2.closed());
+    assert_eq!(a.as_mut().poll(&mut cx), Poll::Pending);
+    assert_eq!(b.as_mut().poll(&mut cx), Poll::Pending);
+    // A third one, dropped before the close: it is not woken.
+    {
+        let mut c = pin!(tx.closed());
+        assert_eq!(c.as_mut().poll(&mut cx), Poll::Pending);
+    }
+    // A sender parked meanwhile gets its value back, as before.
+    tx.try_send(1).unwrap();
+    let mut send = pin!(tx.send(2));
+    assert!(send.as_mut().poll(&mut cx).is_pending());
+    assert_eq!(wakes(&f), 0);
+    drop(rx);
+    assert_eq!(wakes(&f), 3, "two `closed` futures and the parked sender");
+    assert_eq!(a.as_mut().poll(&mut cx), Poll::Ready(()));
+    assert_eq!(b.as_mut().poll(&mut cx), Poll::Ready(()));
+    assert!(matches!(send.as_mut().poll(&mut cx), Poll::Ready(Err(e)) if e.into_inner() == 2));
+    // After the close, `closed` is ready at once.
+    assert_eq!(pin!(tx.closed()).poll(&mut cx), Poll::Ready(()));
+}
+
+#[test]
+fn closed_of_one_sender_completes_on_close() {
+    let (f, waker) = flag();
+    let mut cx = Context::from_waker(&waker);
+    let (mut tx, mut rx) = spsc::channel::<u8>(1);
+    {
+        let mut closed = pin!(tx.closed());
+        assert_eq!(closed.as_mut().poll(&mut cx), Poll::Pending);
+        rx.close();
+        assert_eq!(wakes(&f), 1);
+        assert_eq!(closed.as_mut().poll(&mut cx), Poll::Ready(()));
+    }
+    assert!(tx.try_send(1).unwrap_err().is_closed());
+}
+
+#[test]
+fn closed_does_not_complete_while_the_receiver_lives() {
+    let (f, waker) = flag();
+    let mut cx = Context::from_waker(&waker);
+    let (tx, mut rx) = slot::channel::<u8>();
+    let mut closed = pin!(tx.closed());
+    assert_eq!(closed.as_mut().poll(&mut cx), Poll::Pending);
+    tx.try_send(1).unwrap();
+    assert_eq!(rx.try_recv(), Ok(1));
+    assert_eq!(closed.as_mut().poll(&mut cx), Poll::Pending);
+    assert_eq!(wakes(&f), 0);
+    let debug = format!("{:?}", closed);
+    assert_eq!(debug, "ClosedFuture { closed: false, .. }");
+}
+
+#[test]
+fn same_channel_tells_channels_apart() {
+    let (tx, _rx) = mpsc::channel::<u8>(2);
+    let (other, _other_rx) = mpsc::channel::<u8>(2);
+    assert!(tx.same_channel(&tx.clone()));
+    assert!(!tx.same_channel(&other));
+    let (a, _ra) = watch::channel::<u8>();
+    let (b, _rb) = watch::channel::<u8>();
+    assert!(a.same_channel(&a.clone()));
+    assert!(!a.same_channel(&b));
+}
+
+#[test]
+fn recv_many_takes_up_to_the_limit_in_one_go() {
+    let (_, waker) = flag();
+    let mut cx = Context::from_waker(&waker);
+    let (tx, mut rx) = mpsc::channel::<u32>(8);
+    let mut buffer = vec![99];
+    // Nothing queued: pending.
+    assert_eq!(
+        pin!(rx.recv_many(&mut buffer, 4)).poll(&mut cx),
+        Poll::Pending
+    );
+    for i in 0..6 {
+        tx.try_send(i).unwrap();
+    }
+    assert_eq!(
+        pin!(rx.recv_many(&mut buffer, 0)).poll(&mut cx),
+        Poll::Ready(0)
+    );
+    assert_eq!(
+        pin!(rx.recv_many(&mut buffer, 4)).poll(&mut cx),
+        Poll::Ready(4)
+    );
+    assert_eq!(buffer, [99, 0, 1, 2, 3], "appended");
+    drop(tx);
+    assert_eq!(
+        pin!(rx.recv_many(&mut buffer, 4)).poll(&mut cx),
+        Poll::Ready(2)
+    );
+    assert_eq!(
+        pin!(rx.recv_many(&mut buffer, 4)).poll(&mut cx),
+        Poll::Ready(0)
+    );
+    assert_eq!(buffer, [99, 0, 1, 2, 3, 4, 5]);
+}
+
+#[test]
+fn recv_many_moves_parked_values_in_as_it_takes() {
+    let (_, waker) = flag();
+    let mut cx = Context::from_waker(&waker);
+    let (tx, mut rx) = mpsc::channel::<u32>(2);
+    tx.try_send(0).unwrap();
+    tx.try_send(1).unwrap();
+    let mut parked = pin!(tx.send(2));
+    assert!(parked.as_mut().poll(&mut cx).is_pending());
+    let mut buffer = Vec::new();
+    assert_eq!(
+        pin!(rx.recv_many(&mut buffer, 10)).poll(&mut cx),
+        Poll::Ready(3)
+    );
+    assert_eq!(buffer, [0, 1, 2]);
+    assert!(matches!(parked.as_mut().poll(&mut cx), Poll::Ready(Ok(()))));
+}
+
+#[test]
+fn every_member_reports_its_occupancy() {
+    let (tx, rx) = mpsc::channel::<u8>(3);
+    tx.try_send(1).unwrap();
+    assert_eq!(
+        (
+            tx.len(),
+            rx.len(),
+            rx.capacity(),
+            rx.is_empty(),
+            rx.is_full()
+        ),
+        (1, 1, 3, false, false)
+    );
+
+    let (mut tx, rx) = spsc::channel::<u8>(2);
+    tx.try_send(1).unwrap();
+    tx.try_send(2).unwrap();
+    assert_eq!((tx.len(), rx.capacity(), rx.is_full()), (2, 2, true));
+
+    let (tx, rx) = slot::channel::<u8>();
+    assert!(rx.is_empty());
+    tx.try_send(1).unwrap();
+    assert_eq!((tx.len(), rx.capacity(), rx.is_full()), (1, 1, true));
+
+    let (tx, mut rx) = watch::channel::<u8>();
+    tx.send(1).unwrap();
+    tx.send(2).unwrap();
+    assert_eq!((tx.len(), rx.capacity()), (1, 1));
+    assert_eq!(rx.try_recv(), Ok(2));
+    assert!(tx.is_empty());
+
+    let (tx, mut rx) = oneshot::channel::<u8>();
+    tx.send(1).unwrap();
+    assert_eq!(
+        Pin::new(&mut rx).poll(&mut Context::from_waker(&flag().1)),
+        Poll::Ready(Ok(1))
+    );
+}
+
+#[test]
+fn mpsc_len_is_right_across_laps() {
+    // Positions jump at the end of each lap (capacity 3: one lap is 4).
+    let (tx, mut rx) = mpsc::channel::<usize>(3);
+    for round in 0..50 {
+        for i in 0..=(round % 3) {
+            tx.try_send(i).unwrap();
+            assert_eq!(tx.len(), i + 1);
+        }
+        for i in 0..=(round % 3) {
+            rx.try_recv().unwrap();
+            assert_eq!(rx.len(), round % 3 - i);
+        }
+    }
+}

@@ -9,7 +9,7 @@
 use std::collections::VecDeque;
 
 use diatomic_channels::{
-    async_channel, mpsc, slot, ChannelCore, Consumer, Many, One, Producer, RecvError, TrySendError,
+    async_channel, mpsc, oneshot, slot, spsc, watch, ChannelCore, Consumer, Many, One, Producer, RecvError, TrySendError,
 };
 use std::future::Future;
 use std::mem::ManuallyDrop;
@@ -396,6 +396,203 @@ fn mpsc_blocked_send_races_recv_capacity_1() {
         assert_eq!(loom::future::block_on(rx.recv()), Ok(1));
         assert_eq!(loom::future::block_on(rx.recv()), Ok(2));
         assert_eq!(loom::future::block_on(rx.recv()), Err(RecvError));
+        t.join().unwrap();
+    });
+}
+
+// ---- spsc ----
+
+/// After the indices have wrapped (capacity 2), one producer sends three
+/// items, blocking on the full ring, while the consumer takes them: all
+/// arrive, in order.
+#[test]
+fn spsc_blocked_send_races_recv_after_wrap_around() {
+    model(|| {
+        let (mut tx, mut rx) = spsc::channel::<u32>(2);
+        for i in 0..3 {
+            tx.try_send(i).unwrap();
+            assert_eq!(rx.try_recv(), Ok(i));
+        }
+        let t = thread::spawn(move || {
+            for i in 10..13 {
+                loom::future::block_on(tx.send(i)).unwrap();
+            }
+        });
+        for i in 10..13 {
+            assert_eq!(loom::future::block_on(rx.recv()), Ok(i));
+        }
+        assert_eq!(loom::future::block_on(rx.recv()), Err(RecvError));
+        t.join().unwrap();
+    });
+}
+
+#[test]
+fn spsc_send_races_close() {
+    model(|| {
+        let (mut tx, mut rx) = spsc::channel::<u32>(1);
+        let t = thread::spawn(move || tx.try_send(1));
+        rx.close();
+        match t.join().unwrap() {
+            Ok(()) => assert_eq!(rx.try_recv(), Ok(1)),
+            Err(e) => assert_eq!(e, TrySendError::Closed(1)),
+        }
+        assert!(rx.try_recv().is_err());
+    });
+}
+
+#[test]
+fn spsc_recv_races_last_sender_drop_capacity_2() {
+    model(|| {
+        let (mut tx, mut rx) = spsc::channel::<u32>(2);
+        let t = thread::spawn(move || {
+            tx.try_send(1).unwrap();
+            tx.try_send(2).unwrap();
+        });
+        assert_eq!(loom::future::block_on(rx.recv()), Ok(1));
+        assert_eq!(loom::future::block_on(rx.recv()), Ok(2));
+        assert_eq!(loom::future::block_on(rx.recv()), Err(RecvError));
+        t.join().unwrap();
+    });
+}
+
+/// The receiver is dropped while the producer fills the ring: every item
+/// is dropped exactly once, refused or queued.
+#[test]
+fn spsc_receiver_dropped_with_items_queued() {
+    model(|| {
+        let drops = Arc::new(AtomicUsize::new(0));
+        let (mut tx, rx) = spsc::channel::<Counted>(2);
+        let d = drops.clone();
+        let t = thread::spawn(move || {
+            for i in 0..2 {
+                drop(tx.try_send(Counted(i, d.clone())));
+            }
+        });
+        drop(rx);
+        t.join().unwrap();
+        assert_eq!(drops.load(Ordering::Relaxed), 2);
+    });
+}
+
+/// `closed` of the one sender, racing the receiver's drop, completes.
+#[test]
+fn spsc_closed_races_receiver_drop() {
+    model(|| {
+        let (mut tx, rx) = spsc::channel::<u32>(1);
+        let t = thread::spawn(move || loom::future::block_on(tx.closed()));
+        drop(rx);
+        t.join().unwrap();
+    });
+}
+
+// ---- oneshot ----
+
+#[test]
+fn oneshot_send_races_the_awaiting_receiver() {
+    model(|| {
+        let (tx, rx) = oneshot::channel::<u32>();
+        let t = thread::spawn(move || tx.send(5).unwrap());
+        assert_eq!(loom::future::block_on(rx), Ok(5));
+        t.join().unwrap();
+    });
+}
+
+#[test]
+fn oneshot_sender_dropped_unsent_races_the_awaiting_receiver() {
+    model(|| {
+        let (tx, rx) = oneshot::channel::<u32>();
+        let t = thread::spawn(move || drop(tx));
+        assert_eq!(loom::future::block_on(rx), Err(RecvError));
+        t.join().unwrap();
+    });
+}
+
+/// The value is dropped once: handed back to the sender, or with the
+/// channel.
+#[test]
+fn oneshot_send_races_receiver_drop() {
+    model(|| {
+        let drops = Arc::new(AtomicUsize::new(0));
+        let (tx, rx) = oneshot::channel::<Counted>();
+        let d = drops.clone();
+        let t = thread::spawn(move || drop(tx.send(Counted(1, d))));
+        drop(rx);
+        t.join().unwrap();
+        assert_eq!(drops.load(Ordering::Relaxed), 1);
+    });
+}
+
+#[test]
+fn oneshot_closed_races_receiver_drop() {
+    model(|| {
+        let (mut tx, rx) = oneshot::channel::<u32>();
+        let t = thread::spawn(move || {
+            loom::future::block_on(tx.closed());
+            assert!(tx.is_closed());
+        });
+        drop(rx);
+        t.join().unwrap();
+    });
+}
+
+// ---- watch ----
+
+/// Two senders race each other and the receiver. Every value is dropped
+/// once (received, overwritten or dropped by its sender as overwritten by
+/// a write in progress); none is received twice; and a value sent after
+/// the receiver's last take is there for it.
+/// Three threads: bound 2.
+#[test]
+fn watch_two_senders_race_the_receiver() {
+    model_with_bound(2, || {
+        let drops = Arc::new(AtomicUsize::new(0));
+        let (tx, mut rx) = watch::channel::<Counted>();
+        let tx2 = tx.clone();
+        let (d, d2) = (drops.clone(), drops.clone());
+        let a = thread::spawn(move || tx.send(Counted(1, d)).unwrap());
+        let b = thread::spawn(move || tx2.send(Counted(2, d2)).unwrap());
+        let early = rx.try_recv().ok().map(|v| v.0);
+        a.join().unwrap();
+        b.join().unwrap();
+        let late = rx.try_recv().ok().map(|v| v.0);
+        assert!(rx.try_recv().is_err());
+        assert!(early.is_some() || late.is_some(), "the newest value is kept");
+        assert_ne!(early, late, "no value twice");
+        drop(rx);
+        assert_eq!(drops.load(Ordering::Relaxed), 2);
+    });
+}
+
+/// One sender sends twice while the receiver waits: it gets the values in
+/// order, the last one surely, each at most once.
+#[test]
+fn watch_sends_race_the_waiting_receiver() {
+    model(|| {
+        let (tx, mut rx) = watch::channel::<u32>();
+        let t = thread::spawn(move || {
+            tx.send(1).unwrap();
+            tx.send(2).unwrap();
+        });
+        let first = loom::future::block_on(rx.recv()).unwrap();
+        if first == 1 {
+            assert_eq!(loom::future::block_on(rx.recv()), Ok(2));
+        } else {
+            assert_eq!(first, 2);
+        }
+        assert_eq!(loom::future::block_on(rx.recv()), Err(RecvError));
+        t.join().unwrap();
+    });
+}
+
+// ---- the common surface, many producers ----
+
+/// `closed` of a many-producer sender, racing the receiver's drop, completes.
+#[test]
+fn mpsc_closed_races_receiver_drop() {
+    model(|| {
+        let (tx, rx) = mpsc::channel::<u32>(1);
+        let t = thread::spawn(move || loom::future::block_on(tx.closed()));
+        drop(rx);
         t.join().unwrap();
     });
 }

@@ -106,3 +106,50 @@ fn mpsc_fast_paths() {
     assert_eq!(rx.try_recv(), Ok(1));
     assert_eq!(costs(), (counts(0, 1, 0), 0), "pop: no RMW; one fence");
 }
+
+/// `spsc`'s ring has no RMW at all: a push is loads and a store, a pop the
+/// same; the runtime adds the receiver's notification to a send, and the
+/// blocked sender's notification to a receive.
+#[test]
+fn spsc_fast_paths() {
+    let (mut tx, mut rx) = diatomic_channels::spsc::channel::<u32>(4);
+    costs();
+    tx.try_send(1).unwrap();
+    assert_eq!(costs(), (counts(0, 0, 0), 1), "push: no RMW; notify: one RMW");
+    assert_eq!(rx.try_recv(), Ok(1));
+    assert_eq!(
+        costs(),
+        (counts(0, 0, 0), 1),
+        "pop: no RMW; the sender's waker: one RMW"
+    );
+}
+
+/// `oneshot`: the push is a load and a store; the sender's drop counts it
+/// out (one RMW) and notifies the receiver once more.
+#[test]
+fn oneshot_paths() {
+    let (tx, mut rx) = diatomic_channels::oneshot::channel::<u32>();
+    costs();
+    tx.send(1).unwrap();
+    assert_eq!(
+        costs(),
+        (counts(1, 0, 0), 2),
+        "push: no RMW; notify; the sender's drop: one RMW and notify"
+    );
+    assert_eq!(rx.try_recv(), Ok(1));
+    assert_eq!(costs(), (counts(0, 0, 0), 1), "pop: no RMW; the sender's waker");
+}
+
+/// `watch`: a send and a receive are each one CAS and one `fetch_xor` on
+/// the state word; an overwrite costs no more.
+#[test]
+fn watch_paths() {
+    let (tx, mut rx) = diatomic_channels::watch::channel::<u32>();
+    costs();
+    tx.send(1).unwrap();
+    assert_eq!(costs(), (counts(2, 0, 0), 1), "send: CAS, fetch_xor; notify");
+    tx.send(2).unwrap();
+    assert_eq!(costs(), (counts(2, 0, 0), 1), "overwrite: the same");
+    assert_eq!(rx.try_recv(), Ok(2));
+    assert_eq!(costs(), (counts(2, 1, 0), 0), "take: CAS, fetch_xor; the fence");
+}

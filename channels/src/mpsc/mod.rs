@@ -29,10 +29,21 @@
 //! # }
 //! ```
 //!
+//! # Costs
+//!
+//! Counted, not timed, by `tests/costs.rs`: a send with room is one
+//! compare-and-swap on the ring's tail plus one RMW to notify the receiver;
+//! a receive with an item is no RMW and one fence (to see whether a sender
+//! is parked). No allocation per message, blocked sends included.
+//!
+//! # Fairness and cancellation
+//!
 //! Blocked senders park their values and are served in order (see the
 //! crate's semantics table); a sender that does not wait (`try_send`, or the
 //! first attempt of `send`) may overtake them when it finds room. Items of
-//! one sender arrive in the order it sent them.
+//! one sender arrive in the order it sent them. A cancelled `recv` loses
+//! nothing; a cancelled `send` drops its value, unless the receiver had
+//! already moved it into the ring (see [`Sender::send`](crate::Sender::send)).
 //!
 //! The whole declaration, `mpsc/declaration.rs` as it is:
 //!

@@ -25,10 +25,21 @@
 //! # }
 //! ```
 //!
+//! # Costs
+//!
+//! Counted by `tests/costs.rs`: the ring itself does no atomic
+//! read-modify-write at all. The runtime adds one RMW per send (notifying
+//! the receiver's waker) and one per receive (notifying the sender's, in
+//! case it waits for room). No allocation per message.
+//!
+//! # Fairness and cancellation
+//!
 //! The sender's methods take `&mut self`. A blocked sender waits on a second
 //! `DiatomicWaker`, which the receiver notifies after each item it takes; it
 //! then tries again (there is no one to overtake it). Items arrive in the
-//! order they were sent.
+//! order they were sent. With one producer the value of a blocked `send`
+//! stays in its future, so a cancelled `send` has not sent (its value is
+//! dropped with it), and a cancelled `recv` loses nothing.
 //!
 //! The whole declaration, `spsc/declaration.rs` as it is:
 //!

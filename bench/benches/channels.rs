@@ -33,6 +33,7 @@ fn main() {
     let rt = run::runtime();
     let mut progress = ProgressLine::new();
     let mut runs = Vec::new();
+    let mut outcomes = Vec::new();
     for mut workload in workloads::all(options.mode) {
         workload.filter_points(&options.filters);
         if workload.points.is_empty() {
@@ -43,11 +44,15 @@ fn main() {
         });
         progress.clear();
         println!("\n{}", report::tables(&workload, &records));
+        outcomes.extend(report::outcomes(&workload, &records));
         runs.push((workload, records));
     }
     if runs.is_empty() {
         println!("no point matches {:?}", options.filters);
         return;
+    }
+    if !outcomes.is_empty() {
+        println!("{}", report::targets(&outcomes));
     }
 
     std::fs::create_dir_all(&options.out).expect("create the output directory");

@@ -1,19 +1,26 @@
 //! Async channel workloads, ours against the crates users would otherwise
 //! pick, all in one run on one tokio multi-threaded runtime (one worker per
-//! core): *funnel* (61 rigs of 13 senders and 1 receiver, capacities 1 to
-//! 10 000), *pinball* (61 complete graphs of 13 nodes, balls doing a random
-//! walk) and *ping-pong* (round trip through two capacity-1 channels).
+//! core). MPSC channels: *funnel* (61 rigs of 13 senders and 1 receiver,
+//! capacities 1 to 10 000), *pinball* (61 complete graphs of 13 nodes, balls
+//! doing a random walk) and *ping-pong* (round trip through two capacity-1
+//! channels). The family's other members: *spsc* (one producer streaming to
+//! one consumer, capacities 16 to 4096, against async-ringbuf and every
+//! MPSC channel), *oneshot* (a request-reply through a new oneshot channel
+//! each time, 1 and 16 clients) and *watch* (sends per microsecond with a
+//! slower reader, 1 and 4 senders).
 //!
 //! Run with `cargo bench -p diatomic-bench --bench channels`; options after
-//! `--`: `--quick` (a short run, about a minute; what CI runs), `--out DIR`
-//! (default `bench/results/`, or `target/diatomic-bench/` with `--quick`),
-//! and substrings of `workload/point` names to run only those points, e.g.
-//! `-- --quick funnel` or `-- cap=1`. It prints a table per workload and
+//! `--`: `--quick` (a short run, about half a minute; what CI runs), `--out
+//! DIR` (default `bench/results/`, or `target/diatomic-bench/` with
+//! `--quick`), and substrings of `workload/point` names to run only those
+//! points, e.g. `-- --quick funnel`, `-- spsc oneshot watch` or `-- cap=1`.
+//! It prints a table per workload and the targets (met or missed), and
 //! writes `channels.csv` (every sample) and one SVG plot per workload into
-//! the output directory.
+//! the output directory. A filtered run writes only what it ran, so give a
+//! partial run its own `--out`.
 //!
-//! Ratios are ours/peer for throughputs and peer/ours for round-trip times:
-//! above 1, ours is faster. The machines are shared and noisy: read the
+//! Ratios are ours/peer for throughputs and rates, peer/ours for round-trip
+//! times: above 1, ours is faster. The machines are shared and noisy: read the
 //! ratios and the ranges, not single figures. The harness is the library in
 //! `bench/src/`.
 

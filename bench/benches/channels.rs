@@ -12,7 +12,8 @@
 //! Run with `cargo bench -p diatomic-bench --bench channels`; options after
 //! `--`: `--quick` (a short run, about half a minute; what CI runs), `--out
 //! DIR` (default `bench/results/`, or `target/diatomic-bench/` with
-//! `--quick`), and substrings of `workload/point` names to run only those
+//! `--quick`; a relative DIR is taken from `bench/`, where cargo runs
+//! benchmarks), and substrings of `workload/point` names to run only those
 //! points, e.g. `-- --quick funnel`, `-- spsc oneshot watch` or `-- cap=1`.
 //! It prints a table per workload and the targets (met or missed), and
 //! writes `channels.csv` (every sample) and one SVG plot per workload into
@@ -63,13 +64,16 @@ fn main() {
     }
 
     std::fs::create_dir_all(&options.out).expect("create the output directory");
-    let csv_path = options.out.join("channels.csv");
+    // Say where the files go in full: a relative `--out` is taken from the
+    // directory cargo runs benchmarks in, which may not be the caller's.
+    let out = std::fs::canonicalize(&options.out).unwrap_or_else(|_| options.out.clone());
+    let csv_path = out.join("channels.csv");
     csv::write(&csv_path, &runs).expect("write the CSV");
     println!("wrote {}", csv_path.display());
     let subtitle = format!("{:?} mode, {}", options.mode, machine::describe());
     for (workload, records) in &runs {
         if let Some(how) = workload.plot {
-            let path = options.out.join(format!("{}.svg", workload.name));
+            let path = out.join(format!("{}.svg", workload.name));
             plot::draw(&path, workload, how, records, &subtitle).expect("draw the plot");
             println!("wrote {}", path.display());
         }

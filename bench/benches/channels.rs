@@ -10,7 +10,7 @@
 //! slower reader, 1 and 4 senders).
 //!
 //! Run with `cargo bench -p diatomic-bench --bench channels`; options after
-//! `--`: `--quick` (a short run, about half a minute; what CI runs), `--out
+//! `--`: `--quick` (a short run, about 15 s on two cores; what CI runs), `--out
 //! DIR` (default `bench/results/`, or `target/diatomic-bench/` with
 //! `--quick`; a relative DIR is taken from `bench/`, where cargo runs
 //! benchmarks), and substrings of `workload/point` names to run only those

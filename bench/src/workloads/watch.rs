@@ -77,7 +77,7 @@ pub fn workload(mode: Mode, senders: &[usize]) -> Workload {
     Workload {
         name: "watch",
         description: format!(
-            "senders -> 1 reader doing ~200 ns of work per value; senders yield every {YIELD_EVERY} sends"
+            "senders (yielding every {YIELD_EVERY} sends) -> 1 reader, ~200 ns of work per value"
         ),
         metric: Metric::Rate("sends/us"),
         plot: Some(Plot::Bars),

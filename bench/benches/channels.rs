@@ -1,19 +1,27 @@
 //! Async channel workloads, ours against the crates users would otherwise
 //! pick, all in one run on one tokio multi-threaded runtime (one worker per
-//! core): *funnel* (61 rigs of 13 senders and 1 receiver, capacities 1 to
-//! 10 000), *pinball* (61 complete graphs of 13 nodes, balls doing a random
-//! walk) and *ping-pong* (round trip through two capacity-1 channels).
+//! core). MPSC channels: *funnel* (61 rigs of 13 senders and 1 receiver,
+//! capacities 1 to 10 000), *pinball* (61 complete graphs of 13 nodes, balls
+//! doing a random walk) and *ping-pong* (round trip through two capacity-1
+//! channels). The family's other members: *spsc* (one producer streaming to
+//! one consumer, capacities 16 to 4096, against async-ringbuf and every
+//! MPSC channel), *oneshot* (a request-reply through a new oneshot channel
+//! each time, 1 and 16 clients) and *watch* (sends per microsecond with a
+//! slower reader, 1 and 4 senders).
 //!
 //! Run with `cargo bench -p diatomic-bench --bench channels`; options after
-//! `--`: `--quick` (a short run, about a minute; what CI runs), `--out DIR`
-//! (default `bench/results/`, or `target/diatomic-bench/` with `--quick`),
-//! and substrings of `workload/point` names to run only those points, e.g.
-//! `-- --quick funnel` or `-- cap=1`. It prints a table per workload and
+//! `--`: `--quick` (a short run, about 15 s on two cores; what CI runs), `--out
+//! DIR` (default `bench/results/`, or `target/diatomic-bench/` with
+//! `--quick`; a relative DIR is taken from `bench/`, where cargo runs
+//! benchmarks), and substrings of `workload/point` names to run only those
+//! points, e.g. `-- --quick funnel`, `-- spsc oneshot watch` or `-- cap=1`.
+//! It prints a table per workload and the targets (met or missed), and
 //! writes `channels.csv` (every sample) and one SVG plot per workload into
-//! the output directory.
+//! the output directory. A filtered run writes only what it ran, so give a
+//! partial run its own `--out`.
 //!
-//! Ratios are ours/peer for throughputs and peer/ours for round-trip times:
-//! above 1, ours is faster. The machines are shared and noisy: read the
+//! Ratios are ours/peer for throughputs and rates, peer/ours for round-trip
+//! times: above 1, ours is faster. The machines are shared and noisy: read the
 //! ratios and the ranges, not single figures. The harness is the library in
 //! `bench/src/`.
 
@@ -33,6 +41,7 @@ fn main() {
     let rt = run::runtime();
     let mut progress = ProgressLine::new();
     let mut runs = Vec::new();
+    let mut outcomes = Vec::new();
     for mut workload in workloads::all(options.mode) {
         workload.filter_points(&options.filters);
         if workload.points.is_empty() {
@@ -43,21 +52,28 @@ fn main() {
         });
         progress.clear();
         println!("\n{}", report::tables(&workload, &records));
+        outcomes.extend(report::outcomes(&workload, &records));
         runs.push((workload, records));
     }
     if runs.is_empty() {
         println!("no point matches {:?}", options.filters);
         return;
     }
+    if !outcomes.is_empty() {
+        println!("{}", report::targets(&outcomes));
+    }
 
     std::fs::create_dir_all(&options.out).expect("create the output directory");
-    let csv_path = options.out.join("channels.csv");
+    // Say where the files go in full: a relative `--out` is taken from the
+    // directory cargo runs benchmarks in, which may not be the caller's.
+    let out = std::fs::canonicalize(&options.out).unwrap_or_else(|_| options.out.clone());
+    let csv_path = out.join("channels.csv");
     csv::write(&csv_path, &runs).expect("write the CSV");
     println!("wrote {}", csv_path.display());
     let subtitle = format!("{:?} mode, {}", options.mode, machine::describe());
     for (workload, records) in &runs {
         if let Some(how) = workload.plot {
-            let path = options.out.join(format!("{}.svg", workload.name));
+            let path = out.join(format!("{}.svg", workload.name));
             plot::draw(&path, workload, how, records, &subtitle).expect("draw the plot");
             println!("wrote {}", path.display());
         }

@@ -8,10 +8,12 @@
 //! * `cargo bench -p diatomic-bench --bench waiter_queue`: the channels'
 //!   blocked-sender queue;
 //! * `cargo bench -p diatomic-bench --bench channels`: async channel
-//!   workloads (funnel, pinball, ping-pong) on tokio's multi-threaded
-//!   runtime; this library is its harness;
-//! * `cargo run --release -p diatomic-bench --bin demo`: a one-minute
-//!   showcase of the channel workloads.
+//!   workloads on tokio's multi-threaded runtime: funnel, pinball and
+//!   ping-pong over MPSC channels, then the SPSC stream, the oneshot
+//!   request-reply and the watch update rate, each against its own peers
+//!   and with its targets; this library is its harness;
+//! * `cargo run --release -p diatomic-bench --bin demo`: a showcase of the
+//!   channel workloads, about 15 seconds.
 
 pub mod contenders;
 pub mod csv;

@@ -1,5 +1,7 @@
 //! The SVG plot of a workload: the median of each contender against the
-//! point's abscissa (capacity, balls), one line per contender, ours thicker.
+//! point's abscissa (capacity, balls), one line per contender, ours thicker;
+//! or, for workloads with few points, one group of bars per point, one bar
+//! per contender, ours outlined.
 //!
 //! Not run by itself: see `benches/channels.rs` for the command.
 
@@ -7,6 +9,7 @@ use std::error::Error;
 use std::path::Path;
 
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::report::summary;
 use crate::run::Record;
@@ -22,7 +25,8 @@ struct Line {
     points: Vec<(f64, f64)>,
 }
 
-/// Draws `workload`'s medians from `records` into the SVG file `path`.
+/// Draws `workload`'s medians from `records` into the SVG file `path`, as
+/// `plot` says.
 pub fn draw(
     path: &Path,
     workload: &Workload,
@@ -30,7 +34,28 @@ pub fn draw(
     records: &[Record],
     subtitle: &str,
 ) -> Result<(), Box<dyn Error>> {
-    let lines: Vec<Line> = workload
+    let lines = medians(workload, records);
+    if lines.is_empty() {
+        return Ok(());
+    }
+    let title = format!(
+        "{}: {} ({})",
+        workload.name,
+        workload.metric.unit(),
+        subtitle
+    );
+    match plot {
+        Plot::Lines { x_label, log_x } => {
+            draw_lines_plot(path, workload, &lines, &title, x_label, log_x)
+        }
+        Plot::Bars => draw_bars_plot(path, workload, &lines, &title),
+    }
+}
+
+/// Each contender's medians, with its colour (contenders with none left
+/// out).
+fn medians(workload: &Workload, records: &[Record]) -> Vec<Line> {
+    workload
         .runners
         .iter()
         .enumerate()
@@ -45,25 +70,27 @@ pub fn draw(
                 .collect(),
         })
         .filter(|line| !line.points.is_empty())
-        .collect();
+        .collect()
+}
+
+/// The line plot: medians against the abscissa.
+fn draw_lines_plot(
+    path: &Path,
+    workload: &Workload,
+    lines: &[Line],
+    title: &str,
+    x_label: &str,
+    log_x: bool,
+) -> Result<(), Box<dyn Error>> {
     let all = lines.iter().flat_map(|line| line.points.iter());
     let (x_min, x_max, y_max) = all.fold((f64::MAX, f64::MIN, 0.0f64), |(a, b, c), &(x, y)| {
         (a.min(x), b.max(x), c.max(y))
     });
-    if lines.is_empty() {
-        return Ok(());
-    }
     let x_range = (x_min / 1.5)..(x_max * 1.5);
     let y_range = 0.0..(y_max * 1.1).max(f64::MIN_POSITIVE);
 
     let root = SVGBackend::new(path, (960, 600)).into_drawing_area();
     root.fill(&WHITE)?;
-    let title = format!(
-        "{}: {} ({})",
-        workload.name,
-        workload.metric.unit(),
-        subtitle
-    );
     let mut builder = ChartBuilder::on(&root);
     builder
         .caption(title, ("sans-serif", 20))
@@ -71,25 +98,117 @@ pub fn draw(
         .x_label_area_size(44)
         .y_label_area_size(60);
     // The two scales are different types: one drawing function for both.
-    if plot.log_x {
+    if log_x {
         let mut chart = builder.build_cartesian_2d(x_range.log_scale(), y_range)?;
         chart
             .configure_mesh()
-            .x_desc(plot.x_label)
+            .x_desc(x_label)
             .x_label_formatter(&|x| format!("{x}"))
             .y_desc(workload.metric.unit())
             .draw()?;
-        draw_lines(&mut chart, &lines)?;
+        draw_lines(&mut chart, lines)?;
     } else {
         let mut chart = builder.build_cartesian_2d(x_range, y_range)?;
         chart
             .configure_mesh()
-            .x_desc(plot.x_label)
+            .x_desc(x_label)
             .x_label_formatter(&|x| format!("{x}"))
             .y_desc(workload.metric.unit())
             .draw()?;
-        draw_lines(&mut chart, &lines)?;
+        draw_lines(&mut chart, lines)?;
     }
+    root.present()?;
+    Ok(())
+}
+
+/// The bar plot: a group per point (in the workload's order), a bar per
+/// contender, its median written above it.
+///
+/// The abscissa counts half bars: each group is a gap of one bar then its
+/// bars, and the point's label stands under the group's middle.
+fn draw_bars_plot(
+    path: &Path,
+    workload: &Workload,
+    lines: &[Line],
+    title: &str,
+) -> Result<(), Box<dyn Error>> {
+    let labels: Vec<(f64, &str)> = workload
+        .points
+        .iter()
+        .map(|p| (p.x, p.label.as_str()))
+        .filter(|(x, _)| lines.iter().any(|l| l.points.iter().any(|q| q.0 == *x)))
+        .collect();
+    let bars = lines.len() as i32;
+    let stride = 2 * (bars + 1);
+    let width = labels.len() as i32 * stride + 2;
+    // Where bar `i` of group `g` starts, and where the group's middle is.
+    let start = move |g: i32, i: i32| g * stride + 2 + 2 * i;
+    let middle = move |g: i32| g * stride + 2 + bars;
+    let y_max = lines
+        .iter()
+        .flat_map(|line| line.points.iter())
+        .fold(0.0f64, |m, &(_, y)| m.max(y));
+    // Room above the tallest bar for its figure and the legend.
+    let y_range = 0.0..(y_max * 1.35).max(f64::MIN_POSITIVE);
+
+    let root = SVGBackend::new(path, (960, 600)).into_drawing_area();
+    root.fill(&WHITE)?;
+    let mut chart = ChartBuilder::on(&root)
+        .caption(title, ("sans-serif", 20))
+        .margin(16)
+        .x_label_area_size(44)
+        .y_label_area_size(60)
+        .build_cartesian_2d(0..width, y_range)?;
+    let label_of = |x: &i32| {
+        (0..labels.len() as i32)
+            .find(|&g| middle(g) == *x)
+            .map_or_else(String::new, |g| labels[g as usize].1.to_string())
+    };
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        // A label, and no tick, at every half bar: only the middles have text.
+        .x_labels(width as usize + 1)
+        .set_tick_mark_size(LabelAreaPosition::Bottom, 0)
+        .x_label_formatter(&label_of)
+        .y_desc(workload.metric.unit())
+        .draw()?;
+    let value_style = TextStyle::from(("sans-serif", 12).into_font())
+        .color(&BLACK)
+        .pos(Pos::new(HPos::Left, VPos::Bottom));
+    for (i, line) in lines.iter().enumerate() {
+        let color = line.color;
+        let bars_of_line: Vec<(i32, f64)> = labels
+            .iter()
+            .enumerate()
+            .filter_map(|(g, (x, _))| {
+                let y = line.points.iter().find(|q| q.0 == *x)?.1;
+                Some((start(g as i32, i as i32), y))
+            })
+            .collect();
+        chart
+            .draw_series(bars_of_line.iter().map(|&(slot, y)| {
+                Rectangle::new([(slot, 0.0), (slot + 2, y)], color.mix(0.85).filled())
+            }))?
+            .label(line.name)
+            .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], color.filled()));
+        if line.ours {
+            chart.draw_series(bars_of_line.iter().map(|&(slot, y)| {
+                Rectangle::new([(slot, 0.0), (slot + 2, y)], BLACK.stroke_width(2))
+            }))?;
+        }
+        chart.draw_series(
+            bars_of_line
+                .iter()
+                .map(|&(slot, y)| Text::new(format!("{y:.2}"), (slot, y), value_style.clone())),
+        )?;
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK)
+        .draw()?;
     root.present()?;
     Ok(())
 }

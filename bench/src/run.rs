@@ -29,6 +29,8 @@ pub struct Record {
     pub nanos: u128,
     /// The reported value (in the workload's unit).
     pub value: f64,
+    /// Values the receiver got, where that is not every message (watch).
+    pub received: Option<u64>,
 }
 
 /// Where a run is, for a progress line.
@@ -108,6 +110,7 @@ pub fn run_workload(
                         ops: measurement.ops,
                         nanos: measurement.elapsed.as_nanos(),
                         value: measurement.value(workload.metric),
+                        received: measurement.received,
                     });
                 }
             }

@@ -8,7 +8,10 @@ use std::time::Duration;
 
 use tokio::runtime::Runtime;
 
-use crate::contenders::{mpsc_contenders, Mpsc, MpscVisitor};
+use crate::contenders::{
+    mpsc_contenders, oneshot_contenders, spsc_contenders, watch_contenders, Mpsc, MpscVisitor,
+    Oneshot, OneshotVisitor, Spsc, SpscVisitor, Watch, WatchVisitor,
+};
 
 /// How long the suite runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,6 +44,9 @@ pub enum Metric {
     Throughput,
     /// Nanoseconds per round trip: lower is better.
     RoundTrip,
+    /// Operations (of the kind the unit names, e.g. `sends/us`) per
+    /// microsecond: higher is better.
+    Rate(&'static str),
 }
 
 impl Metric {
@@ -49,15 +55,22 @@ impl Metric {
         match self {
             Metric::Throughput => "msg/us",
             Metric::RoundTrip => "ns/round-trip",
+            Metric::Rate(unit) => unit,
         }
     }
 
+    /// Whether a higher value is better.
+    pub fn higher_is_better(self) -> bool {
+        !matches!(self, Metric::RoundTrip)
+    }
+
     /// How much faster `ours` is than `peer` (above 1: ours is faster):
-    /// ours/peer for a throughput, peer/ours for a time.
+    /// ours/peer for a throughput or a rate, peer/ours for a time.
     pub fn speedup(self, ours: f64, peer: f64) -> f64 {
-        match self {
-            Metric::Throughput => ours / peer,
-            Metric::RoundTrip => peer / ours,
+        if self.higher_is_better() {
+            ours / peer
+        } else {
+            peer / ours
         }
     }
 }
@@ -73,8 +86,11 @@ pub struct Point {
     pub capacity: usize,
     /// Balls per graph (pinball only; 0 elsewhere).
     pub balls: usize,
-    /// Amount of work per sample: messages per sender, hops per graph or
-    /// round trips.
+    /// Tasks on the side that varies: clients (oneshot), senders (watch);
+    /// 0 elsewhere.
+    pub tasks: usize,
+    /// Amount of work per sample: messages per sender, hops per graph,
+    /// round trips (per client), or sends per sender.
     pub count: u64,
 }
 
@@ -85,15 +101,28 @@ pub struct Measurement {
     pub ops: u64,
     /// Wall time they took.
     pub elapsed: Duration,
+    /// Values the receiver got, where that is not every message: a
+    /// latest-value channel drops the values the receiver was too slow for.
+    pub received: Option<u64>,
 }
 
 impl Measurement {
+    /// `ops` operations in `elapsed`, every message received.
+    pub fn new(ops: u64, elapsed: Duration) -> Self {
+        Self {
+            ops,
+            elapsed,
+            received: None,
+        }
+    }
+
     /// The value reported under `metric`.
     pub fn value(&self, metric: Metric) -> f64 {
         let nanos = self.elapsed.as_nanos().max(1) as f64;
-        match metric {
-            Metric::Throughput => self.ops as f64 * 1e3 / nanos,
-            Metric::RoundTrip => nanos / self.ops.max(1) as f64,
+        if metric.higher_is_better() {
+            self.ops as f64 * 1e3 / nanos
+        } else {
+            nanos / self.ops.max(1) as f64
         }
     }
 }
@@ -136,13 +165,103 @@ impl<W: MpscWorkload> MpscVisitor for MakeRunner<W> {
     }
 }
 
+/// One [`Runner`] per SPSC contender (ours, the MPSC channels with one
+/// sender, async-ringbuf), for workload `W`.
+pub fn spsc_runners<W: SpscWorkload>() -> Vec<Runner> {
+    spsc_contenders(&mut MakeRunner::<W>(PhantomData))
+}
+
+/// A workload over SPSC channels, written once for any contender.
+pub trait SpscWorkload: 'static {
+    /// Runs one sample of `point` with contender `C` on `rt`.
+    fn run<C: Spsc>(rt: &Runtime, point: &Point) -> Measurement;
+}
+
+impl<W: SpscWorkload> SpscVisitor for MakeRunner<W> {
+    type Output = Runner;
+    fn visit<C: Spsc>(&mut self) -> Runner {
+        Runner {
+            name: C::NAME,
+            ours: C::OURS,
+            accepts: |point| C::accepts(point.capacity),
+            run: W::run::<C>,
+        }
+    }
+}
+
+/// A workload over oneshot channels, written once for any contender.
+pub trait OneshotWorkload: 'static {
+    /// Runs one sample of `point` with contender `C` on `rt`.
+    fn run<C: Oneshot>(rt: &Runtime, point: &Point) -> Measurement;
+}
+
+/// One [`Runner`] per oneshot contender, for workload `W`.
+pub fn oneshot_runners<W: OneshotWorkload>() -> Vec<Runner> {
+    oneshot_contenders(&mut MakeRunner::<W>(PhantomData))
+}
+
+impl<W: OneshotWorkload> OneshotVisitor for MakeRunner<W> {
+    type Output = Runner;
+    fn visit<C: Oneshot>(&mut self) -> Runner {
+        Runner {
+            name: C::NAME,
+            ours: C::OURS,
+            accepts: |_| true,
+            run: W::run::<C>,
+        }
+    }
+}
+
+/// A workload over latest-value channels, written once for any contender.
+pub trait WatchWorkload: 'static {
+    /// Runs one sample of `point` with contender `C` on `rt`.
+    fn run<C: Watch>(rt: &Runtime, point: &Point) -> Measurement;
+}
+
+/// One [`Runner`] per latest-value contender, for workload `W`.
+pub fn watch_runners<W: WatchWorkload>() -> Vec<Runner> {
+    watch_contenders(&mut MakeRunner::<W>(PhantomData))
+}
+
+impl<W: WatchWorkload> WatchVisitor for MakeRunner<W> {
+    type Output = Runner;
+    fn visit<C: Watch>(&mut self) -> Runner {
+        Runner {
+            name: C::NAME,
+            ours: C::OURS,
+            accepts: |_| true,
+            run: W::run::<C>,
+        }
+    }
+}
+
 /// How a workload is plotted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Plot {
-    /// Label of the abscissa.
-    pub x_label: &'static str,
-    /// Logarithmic abscissa.
-    pub log_x: bool,
+pub enum Plot {
+    /// One line per contender through its medians, against the points'
+    /// abscissae.
+    Lines {
+        /// Label of the abscissa.
+        x_label: &'static str,
+        /// Logarithmic abscissa.
+        log_x: bool,
+    },
+    /// One group of bars per point, one bar per contender (its median).
+    Bars,
+}
+
+/// A goal for one of ours at every point: to be at least `factor` times as
+/// fast as the best of `peers` there.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Target {
+    /// Our contender.
+    pub ours: &'static str,
+    /// The peers, as the report names them (e.g. `the best MPSC peer`).
+    pub against: &'static str,
+    /// The peers' names; at each point the best median of them counts.
+    pub peers: Vec<&'static str>,
+    /// The speedup to reach (ours/peer for a rate, peer/ours for a time).
+    pub factor: f64,
 }
 
 /// A workload: its points and its contenders.
@@ -160,6 +279,8 @@ pub struct Workload {
     pub points: Vec<Point>,
     /// Its contenders, ours first.
     pub runners: Vec<Runner>,
+    /// What ours should reach (none for most workloads).
+    pub targets: Vec<Target>,
 }
 
 impl Workload {

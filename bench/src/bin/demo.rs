@@ -1,12 +1,17 @@
 //! The showcase: a short funnel (capacities 1, 10, 100) and a short pinball
 //! (4 and 64 balls per graph), our channels (`mpsc`, `slot`, and a user's
-//! core over `ArrayQueue`) next to tokio's mpsc and tachyonix, in under a
-//! minute on two cores.
+//! core over `ArrayQueue`) next to tokio's mpsc and tachyonix; then one line
+//! for each other member of the family, against its peers: `spsc` (capacity
+//! 256, against async-ringbuf and every MPSC channel), `oneshot` (one
+//! client's request-reply, against tokio's and the `oneshot` crate's) and
+//! `watch` (one sender, a slower reader, against tokio's). About 15 s on two
+//! cores.
 //!
 //! Run with `cargo run --release -p diatomic-bench --bin demo`. It shows its
 //! progress on stderr and ends with a table of messages per microsecond and
-//! the ratios ours/peer (above 1: ours is faster). The full comparison,
-//! against every peer, is `cargo bench -p diatomic-bench --bench channels`.
+//! the ratios ours/peer (above 1: ours is faster), then the three lines. The
+//! full comparison, against every peer, is
+//! `cargo bench -p diatomic-bench --bench channels`.
 
 use std::time::Instant;
 
@@ -14,14 +19,14 @@ use diatomic_bench::contenders::{Mpsc, OursArrayQueue, OursMpsc, OursSlot, Tachy
 use diatomic_bench::progress::ProgressLine;
 use diatomic_bench::run;
 use diatomic_bench::workload::Mode;
-use diatomic_bench::workloads::{funnel, pinball};
+use diatomic_bench::workloads::{funnel, oneshot, pinball, spsc, watch};
 use diatomic_bench::{machine, report};
 
 fn main() {
     let started = Instant::now();
     println!("diatomic-channels demo: {}", machine::describe());
     println!("runtime: tokio multi-threaded, {} workers", run::workers());
-    // Full-length samples, on few points and contenders: about 20 s.
+    // Full-length samples, on few points and contenders: about 12 s.
     let mode = Mode::Full;
     let mut workloads = vec![
         funnel::workload(mode, &[1, 10, 100]),
@@ -37,6 +42,13 @@ fn main() {
     for workload in &mut workloads {
         workload.keep_contenders(&names);
     }
+    // The other members: one point each, every contender, short samples
+    // (about 2 s in all).
+    let members = vec![
+        spsc::workload(Mode::Quick, &[256]),
+        oneshot::workload(Mode::Quick, &[1]),
+        watch::workload(Mode::Quick, &[1]),
+    ];
     let rt = run::runtime();
     let mut progress = ProgressLine::new();
     let mut tables = Vec::new();
@@ -44,9 +56,18 @@ fn main() {
         let records = run::run_workload(&rt, workload, mode, &mut |p| progress.update(p));
         tables.push(report::tables(workload, &records));
     }
+    let mut lines = Vec::new();
+    for workload in &members {
+        let records = run::run_workload(&rt, workload, Mode::Quick, &mut |p| progress.update(p));
+        lines.push(report::summary_line(&report::outcomes(workload, &records)));
+    }
     progress.clear();
     for table in tables {
         println!("\n{table}");
+    }
+    println!("the family's other members (above 1x: ours is faster):");
+    for line in lines {
+        println!("{line}");
     }
     println!("took {:.1} s", started.elapsed().as_secs_f64());
 }

@@ -1,43 +1,56 @@
 //! The contenders: what a channel must offer to enter a workload, one adapter
-//! file per crate, and the list the workloads draw from.
+//! file per crate, and the lists the workloads draw from.
 //!
-//! A *family* is one kind of channel, with its own trait and its own list of
-//! contenders: today the bounded MPSC channels ([`Mpsc`],
-//! [`mpsc_contenders`]). The other members of our family (SPSC, oneshot,
-//! watch) go in as new traits with their own peers (async-ringbuf; tokio's
-//! and the `oneshot` crate's oneshot; tokio watch) and their own
-//! `*_contenders` lists, without touching this one.
+//! A *family* is one kind of channel, with its own traits and its own list of
+//! contenders:
+//!
+//! * bounded MPSC ([`Mpsc`], [`mpsc_contenders`]): ours, tachyonix, tokio,
+//!   async-channel, flume, thingbuf, kanal, futures-channel;
+//! * bounded SPSC ([`Spsc`], [`spsc_contenders`]): ours, async-ringbuf, and
+//!   every MPSC channel above used with one sender (through [`ViaMpsc`], so
+//!   no MPSC adapter is written twice);
+//! * oneshot ([`Oneshot`], [`oneshot_contenders`]): ours, tokio's, the
+//!   `oneshot` crate's;
+//! * latest value with one receiver ([`Watch`], [`watch_contenders`]): ours,
+//!   tokio's `watch`.
 //!
 //! Not run by itself: see `benches/channels.rs` for the command.
 
 use std::future::Future;
+use std::marker::PhantomData;
 
 mod async_channel;
+mod async_ringbuf;
 mod flume;
 mod futures_channel;
 mod kanal;
+mod oneshot;
 mod ours;
 mod tachyonix;
 mod thingbuf;
 mod tokio;
 
 pub use self::async_channel::AsyncChannel;
+pub use self::async_ringbuf::AsyncRingbuf;
 pub use self::flume::Flume;
 pub use self::futures_channel::FuturesChannel;
 pub use self::kanal::Kanal;
+pub use self::oneshot::OneshotCrate;
 pub use self::ours::{
-    ArrayQueueCore, ArrayQueueReceiver, ArrayQueueSender, OursArrayQueue, OursMpsc, OursSlot,
+    ArrayQueueCore, ArrayQueueReceiver, ArrayQueueSender, OursArrayQueue, OursMpsc, OursOneshot,
+    OursSlot, OursSpsc, OursWatch,
 };
 pub use self::tachyonix::Tachyonix;
 pub use self::thingbuf::Thingbuf;
-pub use self::tokio::TokioMpsc;
+pub use self::tokio::{TokioMpsc, TokioOneshot, TokioWatch};
 
 /// What the channels carry: a `Copy` integer, so that no contender pays for
 /// an allocation or a drop, and `thingbuf` (which wants `Default + Clone`
 /// to recycle its slots) can take it as it is.
 pub type Msg = u64;
 
-/// The receiver is gone: the send did not happen.
+/// The other side is gone: the receiver, for a send (which did not
+/// happen); the sender, for a oneshot receive (which got nothing).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Closed;
 
@@ -102,4 +115,216 @@ pub fn mpsc_contenders<V: MpscVisitor>(visitor: &mut V) -> Vec<V::Output> {
         visitor.visit::<Kanal>(),
         visitor.visit::<FuturesChannel>(),
     ]
+}
+
+/// The SPSC family's MPSC stand-ins that are left out: ours with a narrower
+/// purpose (`slot` holds one message, below every SPSC capacity;
+/// `ArrayQueue` is the runtime over a user's core, not a channel of the
+/// family).
+const NOT_IN_SPSC: [&str; 2] = [OursSlot::NAME, OursArrayQueue::NAME];
+
+/// The sending half of a bounded SPSC channel: only `Send`, since there is
+/// one sender. Every MPSC sender is one, as it is.
+pub trait SpscSender: Send + 'static {
+    /// Sends `msg`, waiting while the channel is full.
+    fn send(&mut self, msg: Msg) -> impl Future<Output = Result<(), Closed>> + Send + '_;
+}
+
+impl<T: MpscSender> SpscSender for T {
+    fn send(&mut self, msg: Msg) -> impl Future<Output = Result<(), Closed>> + Send + '_ {
+        MpscSender::send(self, msg)
+    }
+}
+
+/// The receiving half of a bounded SPSC channel. Every MPSC receiver is
+/// one, as it is.
+pub trait SpscReceiver: Send + 'static {
+    /// Receives the next message, waiting while the channel is empty;
+    /// `None` once it is empty and the sender is gone.
+    fn recv(&mut self) -> impl Future<Output = Option<Msg>> + Send + '_;
+}
+
+impl<T: MpscReceiver> SpscReceiver for T {
+    fn recv(&mut self) -> impl Future<Output = Option<Msg>> + Send + '_ {
+        MpscReceiver::recv(self)
+    }
+}
+
+/// A bounded single-producer single-consumer channel factory.
+pub trait Spsc: 'static {
+    /// The name in tables, the CSV and the plots.
+    const NAME: &'static str;
+    /// One of ours: the ratios are ours against each peer.
+    const OURS: bool;
+    /// The sending half.
+    type Tx: SpscSender;
+    /// The receiving half.
+    type Rx: SpscReceiver;
+
+    /// Whether this contender can make a channel of `capacity`.
+    fn accepts(capacity: usize) -> bool {
+        capacity >= 1
+    }
+
+    /// A channel that holds `capacity` messages.
+    fn channel(capacity: usize) -> (Self::Tx, Self::Rx);
+}
+
+/// The MPSC contender `C` entering the SPSC family: the same channel, its
+/// sender never cloned.
+#[derive(Debug)]
+pub struct ViaMpsc<C>(PhantomData<fn() -> C>);
+
+impl<C: Mpsc> Spsc for ViaMpsc<C> {
+    const NAME: &'static str = C::NAME;
+    const OURS: bool = C::OURS;
+    type Tx = C::Tx;
+    type Rx = C::Rx;
+
+    fn accepts(capacity: usize) -> bool {
+        C::accepts(capacity)
+    }
+
+    fn channel(capacity: usize) -> (Self::Tx, Self::Rx) {
+        C::channel(capacity)
+    }
+}
+
+/// Something done once per SPSC contender, with its type in hand.
+pub trait SpscVisitor {
+    /// What is made per contender.
+    type Output;
+    /// Called once per contender.
+    fn visit<C: Spsc>(&mut self) -> Self::Output;
+}
+
+/// Every SPSC contender, in the order of the tables: ours first, then the
+/// MPSC channels (ours, then the peers, in their list's order), then
+/// async-ringbuf.
+pub fn spsc_contenders<V: SpscVisitor>(visitor: &mut V) -> Vec<V::Output> {
+    let mut all = vec![visitor.visit::<OursSpsc>()];
+    all.extend(
+        mpsc_contenders(&mut ThroughMpsc(visitor))
+            .into_iter()
+            .flatten(),
+    );
+    all.push(visitor.visit::<AsyncRingbuf>());
+    all
+}
+
+/// Hands each MPSC contender (but those of [`NOT_IN_SPSC`]) to an SPSC
+/// visitor.
+struct ThroughMpsc<'a, V>(&'a mut V);
+
+impl<V: SpscVisitor> MpscVisitor for ThroughMpsc<'_, V> {
+    type Output = Option<V::Output>;
+    fn visit<C: Mpsc>(&mut self) -> Option<V::Output> {
+        (!NOT_IN_SPSC.contains(&C::NAME)).then(|| self.0.visit::<ViaMpsc<C>>())
+    }
+}
+
+/// The names of the MPSC peers (not ours), in their list's order: the SPSC
+/// targets hold ours against the best of them.
+pub fn mpsc_peer_names() -> Vec<&'static str> {
+    struct Names;
+    impl MpscVisitor for Names {
+        type Output = (&'static str, bool);
+        fn visit<C: Mpsc>(&mut self) -> Self::Output {
+            (C::NAME, C::OURS)
+        }
+    }
+    mpsc_contenders(&mut Names)
+        .into_iter()
+        .filter(|&(_, ours)| !ours)
+        .map(|(name, _)| name)
+        .collect()
+}
+
+/// The sending half of a oneshot channel: consumed by its one send, which
+/// never waits.
+pub trait OneshotSender: Send + 'static {
+    /// Sends `msg`.
+    fn send(self, msg: Msg) -> Result<(), Closed>;
+}
+
+/// The receiving half of a oneshot channel: consumed by its one receive.
+pub trait OneshotReceiver: Send + 'static {
+    /// Waits for the value; `Closed` if the sender is dropped without
+    /// sending.
+    fn recv(self) -> impl Future<Output = Result<Msg, Closed>> + Send;
+}
+
+/// A oneshot channel factory.
+pub trait Oneshot: 'static {
+    /// The name in tables, the CSV and the plots.
+    const NAME: &'static str;
+    /// One of ours: the ratios are ours against each peer.
+    const OURS: bool;
+    /// The sending half.
+    type Tx: OneshotSender;
+    /// The receiving half.
+    type Rx: OneshotReceiver;
+
+    /// A new channel.
+    fn channel() -> (Self::Tx, Self::Rx);
+}
+
+/// Something done once per oneshot contender, with its type in hand.
+pub trait OneshotVisitor {
+    /// What is made per contender.
+    type Output;
+    /// Called once per contender.
+    fn visit<C: Oneshot>(&mut self) -> Self::Output;
+}
+
+/// Every oneshot contender, ours first, in the order of the tables.
+pub fn oneshot_contenders<V: OneshotVisitor>(visitor: &mut V) -> Vec<V::Output> {
+    vec![
+        visitor.visit::<OursOneshot>(),
+        visitor.visit::<TokioOneshot>(),
+        visitor.visit::<OneshotCrate>(),
+    ]
+}
+
+/// The sending half of a latest-value channel: `Clone`, and a send never
+/// waits (it replaces the value not yet received).
+pub trait WatchSender: Clone + Send + 'static {
+    /// Makes `msg` the latest value.
+    fn send(&self, msg: Msg) -> Result<(), Closed>;
+}
+
+/// The one receiving half of a latest-value channel.
+pub trait WatchReceiver: Send + 'static {
+    /// Waits for a value newer than the last one received and returns it
+    /// (the newest); `None` once every sender is gone and the newest value
+    /// was received.
+    fn recv(&mut self) -> impl Future<Output = Option<Msg>> + Send + '_;
+}
+
+/// A latest-value channel factory (no value at first).
+pub trait Watch: 'static {
+    /// The name in tables, the CSV and the plots.
+    const NAME: &'static str;
+    /// One of ours: the ratios are ours against each peer.
+    const OURS: bool;
+    /// The sending half.
+    type Tx: WatchSender;
+    /// The receiving half.
+    type Rx: WatchReceiver;
+
+    /// A new channel.
+    fn channel() -> (Self::Tx, Self::Rx);
+}
+
+/// Something done once per latest-value contender, with its type in hand.
+pub trait WatchVisitor {
+    /// What is made per contender.
+    type Output;
+    /// Called once per contender.
+    fn visit<C: Watch>(&mut self) -> Self::Output;
+}
+
+/// Every latest-value contender, ours first, in the order of the tables.
+pub fn watch_contenders<V: WatchVisitor>(visitor: &mut V) -> Vec<V::Output> {
+    vec![visitor.visit::<OursWatch>(), visitor.visit::<TokioWatch>()]
 }

@@ -1,15 +1,21 @@
-//! Our MPSC contenders: the `mpsc` channel (the family's ring, any
+//! Our contenders. MPSC: the `mpsc` channel (the family's ring, any
 //! capacity), the `slot` channel (capacity 1), and a core declared by a user
 //! with `#[async_channel]` over crossbeam's `ArrayQueue` (any capacity), which
-//! shows the runtime's cost apart from any core of ours.
+//! shows the runtime's cost apart from any core of ours. The other families:
+//! the `spsc` channel (any capacity), `oneshot` and `watch`.
 //!
 //! Not run by itself: a contender of `benches/channels.rs` (see there for
 //! the command).
 
 use diatomic_channels::slot::{Slot, SlotReceiver, SlotSender};
-use diatomic_channels::{async_channel, ChannelCore, Consumer, Many, Producer, Receiver};
+use diatomic_channels::{
+    async_channel, oneshot, spsc, watch, ChannelCore, Consumer, Many, One, Producer, Receiver,
+};
 
-use super::{Closed, Mpsc, MpscReceiver, MpscSender, Msg};
+use super::{
+    Closed, Mpsc, MpscReceiver, MpscSender, Msg, Oneshot, OneshotReceiver, OneshotSender, Spsc,
+    SpscReceiver, SpscSender, Watch, WatchReceiver, WatchSender,
+};
 
 /// A channel core as a user would write one: crossbeam's bounded lock-free
 /// queue, made async by the attribute.
@@ -138,6 +144,97 @@ impl MpscSender for SlotSender<Msg> {
 impl MpscReceiver for SlotReceiver<Msg> {
     async fn recv(&mut self) -> Option<Msg> {
         let rx: &mut Receiver<Slot<Msg>> = self;
+        rx.recv().await.ok()
+    }
+}
+
+/// The `spsc` channel: every capacity.
+#[derive(Debug)]
+pub struct OursSpsc;
+
+impl Spsc for OursSpsc {
+    const NAME: &'static str = "ours/spsc";
+    const OURS: bool = true;
+    type Tx = spsc::Sender<Msg>;
+    type Rx = spsc::Receiver<Msg>;
+
+    fn channel(capacity: usize) -> (Self::Tx, Self::Rx) {
+        spsc::channel(capacity)
+    }
+}
+
+/// The core behind `spsc::channel`.
+type SpscRing = spsc::Ring<Msg, spsc::Boxed<Msg>>;
+
+impl SpscSender for spsc::Sender<Msg> {
+    async fn send(&mut self, msg: Msg) -> Result<(), Closed> {
+        // The generic one-producer sender behind the named one.
+        let tx: &mut diatomic_channels::Sender<SpscRing, One> = self;
+        tx.send(msg).await.map_err(|_| Closed)
+    }
+}
+
+impl SpscReceiver for spsc::Receiver<Msg> {
+    async fn recv(&mut self) -> Option<Msg> {
+        let rx: &mut Receiver<SpscRing> = self;
+        rx.recv().await.ok()
+    }
+}
+
+/// The `oneshot` channel.
+#[derive(Debug)]
+pub struct OursOneshot;
+
+impl Oneshot for OursOneshot {
+    const NAME: &'static str = "ours/oneshot";
+    const OURS: bool = true;
+    type Tx = oneshot::Sender<Msg>;
+    type Rx = oneshot::Receiver<Msg>;
+
+    fn channel() -> (Self::Tx, Self::Rx) {
+        oneshot::channel()
+    }
+}
+
+impl OneshotSender for oneshot::Sender<Msg> {
+    fn send(self, msg: Msg) -> Result<(), Closed> {
+        oneshot::Sender::send(self, msg).map_err(|_| Closed)
+    }
+}
+
+impl OneshotReceiver for oneshot::Receiver<Msg> {
+    async fn recv(self) -> Result<Msg, Closed> {
+        // The receiver is the future.
+        self.await.map_err(|_| Closed)
+    }
+}
+
+/// The `watch` channel.
+#[derive(Debug)]
+pub struct OursWatch;
+
+impl Watch for OursWatch {
+    const NAME: &'static str = "ours/watch";
+    const OURS: bool = true;
+    type Tx = watch::Sender<Msg>;
+    type Rx = watch::Receiver<Msg>;
+
+    fn channel() -> (Self::Tx, Self::Rx) {
+        watch::channel()
+    }
+}
+
+impl WatchSender for watch::Sender<Msg> {
+    fn send(&self, msg: Msg) -> Result<(), Closed> {
+        watch::Sender::send(self, msg).map_err(|_| Closed)
+    }
+}
+
+impl WatchReceiver for watch::Receiver<Msg> {
+    async fn recv(&mut self) -> Option<Msg> {
+        // The generic receiver behind the named one: its `recv` takes the
+        // latest value.
+        let rx: &mut Receiver<watch::Latest<Msg>> = self;
         rx.recv().await.ok()
     }
 }

@@ -1,13 +1,23 @@
-//! tokio: `tokio::sync::mpsc::channel(capacity)`, exact capacity.
+//! tokio: `tokio::sync::mpsc::channel(capacity)` (exact capacity),
+//! `tokio::sync::oneshot`, and `tokio::sync::watch`.
+//!
+//! tokio's `watch` has many receivers that *borrow* a shared value; the
+//! adapter receives as a single receiver would: `changed().await`, then a
+//! copy of `borrow_and_update()`. The channel starts with a value (0) that
+//! the receiver counts as seen, so its first `changed` waits for a send, as
+//! ours does. Its sender is `Clone` in the locked version (1.54).
 //!
 //! Not run by itself: a contender of `benches/channels.rs` (see there for
 //! the command).
 
 use std::future::Future;
 
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, oneshot, watch};
 
-use super::{Closed, Mpsc, MpscReceiver, MpscSender, Msg};
+use super::{
+    Closed, Mpsc, MpscReceiver, MpscSender, Msg, Oneshot, OneshotReceiver, OneshotSender, Watch,
+    WatchReceiver, WatchSender,
+};
 
 /// tokio's bounded MPSC channel.
 #[derive(Debug)]
@@ -33,5 +43,60 @@ impl MpscSender for mpsc::Sender<Msg> {
 impl MpscReceiver for mpsc::Receiver<Msg> {
     fn recv(&mut self) -> impl Future<Output = Option<Msg>> + Send + '_ {
         mpsc::Receiver::recv(self)
+    }
+}
+
+/// tokio's oneshot channel.
+#[derive(Debug)]
+pub struct TokioOneshot;
+
+impl Oneshot for TokioOneshot {
+    const NAME: &'static str = "tokio oneshot";
+    const OURS: bool = false;
+    type Tx = oneshot::Sender<Msg>;
+    type Rx = oneshot::Receiver<Msg>;
+
+    fn channel() -> (Self::Tx, Self::Rx) {
+        oneshot::channel()
+    }
+}
+
+impl OneshotSender for oneshot::Sender<Msg> {
+    fn send(self, msg: Msg) -> Result<(), Closed> {
+        oneshot::Sender::send(self, msg).map_err(|_| Closed)
+    }
+}
+
+impl OneshotReceiver for oneshot::Receiver<Msg> {
+    async fn recv(self) -> Result<Msg, Closed> {
+        self.await.map_err(|_| Closed)
+    }
+}
+
+/// tokio's watch channel, with its one receiver.
+#[derive(Debug)]
+pub struct TokioWatch;
+
+impl Watch for TokioWatch {
+    const NAME: &'static str = "tokio watch";
+    const OURS: bool = false;
+    type Tx = watch::Sender<Msg>;
+    type Rx = watch::Receiver<Msg>;
+
+    fn channel() -> (Self::Tx, Self::Rx) {
+        watch::channel(0)
+    }
+}
+
+impl WatchSender for watch::Sender<Msg> {
+    fn send(&self, msg: Msg) -> Result<(), Closed> {
+        watch::Sender::send(self, msg).map_err(|_| Closed)
+    }
+}
+
+impl WatchReceiver for watch::Receiver<Msg> {
+    async fn recv(&mut self) -> Option<Msg> {
+        self.changed().await.ok()?;
+        Some(*self.borrow_and_update())
     }
 }

@@ -48,6 +48,7 @@ pub fn workload(mode: Mode, capacities: &[usize]) -> Workload {
             x: capacity as f64,
             capacity,
             balls: 0,
+            tasks: 0,
             count: messages_per_sender(mode, capacity),
         })
         .collect();
@@ -55,12 +56,13 @@ pub fn workload(mode: Mode, capacities: &[usize]) -> Workload {
         name: "funnel",
         description: format!("{RIGS} rigs of {SENDERS} senders -> 1 receiver, tight send loop"),
         metric: Metric::Throughput,
-        plot: Some(Plot {
+        plot: Some(Plot::Lines {
             x_label: "channel capacity",
             log_x: true,
         }),
         points,
         runners: mpsc_runners::<Funnel>(),
+        targets: Vec::new(),
     }
 }
 
@@ -100,10 +102,7 @@ impl MpscWorkload for Funnel {
             for sender in senders {
                 sender.await.expect("sender task");
             }
-            Measurement {
-                ops: per_rig * RIGS as u64,
-                elapsed,
-            }
+            Measurement::new(per_rig * RIGS as u64, elapsed)
         })
     }
 }

@@ -1,10 +1,14 @@
-//! The workloads over MPSC channels: funnel, pinball, ping-pong.
+//! The workloads: funnel, pinball and ping-pong over MPSC channels; the
+//! SPSC stream; the oneshot request-reply; the watch update rate.
 //!
 //! Not run by itself: see `benches/channels.rs` for the command.
 
 pub mod funnel;
+pub mod oneshot;
 pub mod pinball;
 pub mod ping_pong;
+pub mod spsc;
+pub mod watch;
 mod xorshift;
 
 use crate::workload::{Mode, Workload};
@@ -15,5 +19,37 @@ pub fn all(mode: Mode) -> Vec<Workload> {
         funnel::workload(mode, funnel::CAPACITIES),
         pinball::workload(mode, pinball::BALLS),
         ping_pong::workload(mode),
+        spsc::workload(mode, spsc::CAPACITIES),
+        oneshot::workload(mode, oneshot::CLIENTS),
+        watch::workload(mode, watch::SENDERS),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The workloads that keep points under `filters`.
+    fn kept(filters: &[&str]) -> Vec<&'static str> {
+        let filters: Vec<String> = filters.iter().map(|f| f.to_string()).collect();
+        all(Mode::Quick)
+            .into_iter()
+            .filter_map(|mut w| {
+                w.filter_points(&filters);
+                (!w.points.is_empty()).then_some(w.name)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn each_family_has_its_filter() {
+        assert_eq!(kept(&["spsc"]), ["spsc"]);
+        assert_eq!(kept(&["oneshot"]), ["oneshot"]);
+        assert_eq!(kept(&["watch"]), ["watch"]);
+        assert_eq!(
+            kept(&["spsc", "oneshot", "watch"]),
+            ["spsc", "oneshot", "watch"]
+        );
+        assert_eq!(kept(&["funnel"]), ["funnel"]);
+    }
 }

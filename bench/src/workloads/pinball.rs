@@ -53,6 +53,7 @@ pub fn workload(mode: Mode, balls: &[usize]) -> Workload {
             // a send never waits.
             capacity: balls + NODES,
             balls,
+            tasks: 0,
             count: hops_per_graph(mode),
         })
         .collect();
@@ -62,12 +63,13 @@ pub fn workload(mode: Mode, balls: &[usize]) -> Workload {
             "{GRAPHS} complete graphs of {NODES} nodes, random walk, channels never full"
         ),
         metric: Metric::Throughput,
-        plot: Some(Plot {
+        plot: Some(Plot::Lines {
             x_label: "balls per graph",
             log_x: true,
         }),
         points,
         runners: mpsc_runners::<Pinball>(),
+        targets: Vec::new(),
     }
 }
 
@@ -108,10 +110,7 @@ impl MpscWorkload for Pinball {
             for task in tasks {
                 task.await.expect("node task");
             }
-            Measurement {
-                ops: hops * GRAPHS as u64,
-                elapsed: start.elapsed(),
-            }
+            Measurement::new(hops * GRAPHS as u64, start.elapsed())
         })
     }
 }

@@ -31,9 +31,11 @@ pub fn workload(mode: Mode) -> Workload {
             x: 1.0,
             capacity: 1,
             balls: 0,
+            tasks: 0,
             count: round_trips(mode),
         }],
         runners: mpsc_runners::<PingPong>(),
+        targets: Vec::new(),
     }
 }
 
@@ -66,10 +68,7 @@ impl MpscWorkload for PingPong {
             });
             let elapsed = pinger.await.expect("pinger task");
             echo.await.expect("echo task");
-            Measurement {
-                ops: round_trips,
-                elapsed,
-            }
+            Measurement::new(round_trips, elapsed)
         })
     }
 }

@@ -257,6 +257,17 @@ impl<C: ChannelCore<Producers = One>> Sender<C, One> {
         unsafe { self.shared.try_send(item) }
     }
 
+    /// `try_send`, then drops the sender: the drop's notification of the
+    /// receiver (this is the one sender) serves the item too.
+    pub(crate) fn try_send_and_drop(self, item: C::Item) -> Result<(), TrySendError<C::Item>> {
+        // Safety: `self` is the only producer, and is consumed.
+        let result = unsafe { self.shared.try_push(item) };
+        // (On unwinding out of the core's push, `self` is dropped too: the
+        // receiver learns either way.)
+        drop(self);
+        result
+    }
+
     /// Sends `item`, waiting while the queue is full; as the `Many` form,
     /// with the sender borrowed mutably for the future's life.
     pub fn send(&mut self, item: C::Item) -> SendFuture<'_, C> {

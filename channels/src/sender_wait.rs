@@ -35,6 +35,8 @@ pub trait Channel<T> {
     unsafe fn push(&self, item: T) -> Result<(), T>;
     /// Tells the receiver an item arrived.
     fn notify_receiver(&self);
+    /// Whether every sender is gone, for good.
+    fn senders_gone(&self) -> bool;
 }
 
 /// The waiting side of blocked senders, for items of type `T`.
@@ -153,8 +155,12 @@ impl<T> SenderWaiters<T> for OneSender {
     }
 
     #[inline]
-    fn space_freed(&self, _: &impl Channel<T>) {
-        self.0.notify();
+    fn space_freed(&self, channel: &impl Channel<T>) {
+        // The one sender may be waiting for room, unless it is gone (a
+        // `oneshot` after its send): then the RMW is saved.
+        if !channel.senders_gone() {
+            self.0.notify();
+        }
     }
 
     fn close(&self) {

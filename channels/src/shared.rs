@@ -69,14 +69,27 @@ impl<C: ChannelCore> Shared<C> {
     /// `poll_send`).
     #[inline]
     pub(crate) unsafe fn try_send(&self, item: C::Item) -> Result<(), TrySendError<C::Item>> {
+        // Safety: the same contract.
+        let result = unsafe { self.try_push(item) };
+        if result.is_ok() {
+            self.receiver_wake.notify();
+        }
+        result
+    }
+
+    /// `try_send` without notifying the receiver: the caller does, or drops
+    /// the last sender (which does).
+    ///
+    /// # Safety
+    ///
+    /// As for `try_send`.
+    #[inline]
+    pub(crate) unsafe fn try_push(&self, item: C::Item) -> Result<(), TrySendError<C::Item>> {
         if self.is_closed() {
             return Err(TrySendError::Closed(item));
         }
         match self.core.try_push(item, Producer::new()) {
-            Ok(()) => {
-                self.receiver_wake.notify();
-                Ok(())
-            }
+            Ok(()) => Ok(()),
             Err(item) if self.is_closed() => Err(TrySendError::Closed(item)),
             Err(item) => Err(TrySendError::Full(item)),
         }
@@ -214,7 +227,15 @@ impl<C: ChannelCore> Shared<C> {
     ///
     /// Called by the one receiver only, when it goes away.
     pub(crate) unsafe fn close_and_drain(&self) {
-        self.close();
+        // Ordering: Acquire, pairs with the last sender's Release: its pushes
+        // are visible to the drain below.
+        if self.state.load(Ordering::Acquire) >= SENDER {
+            // Someone may still send, or wait: tell them.
+            self.close();
+        }
+        // Otherwise no sender is left, and none can come back (senders are
+        // only made from live ones): nobody to tell, two RMWs saved. Values
+        // parked by forgotten send futures go with the waiters.
         while let Some(item) = self.core.try_pop(Consumer::new()) {
             drop(item);
         }
@@ -242,6 +263,13 @@ impl<C: ChannelCore> Channel<C::Item> for Shared<C> {
     #[inline]
     fn notify_receiver(&self) {
         self.receiver_wake.notify();
+    }
+
+    #[inline]
+    fn senders_gone(&self) -> bool {
+        // Ordering: Relaxed; zero is final (senders are only made from live
+        // ones), and a stale non-zero costs a useless notification.
+        self.state.load(Ordering::Relaxed) < SENDER
     }
 }
 

@@ -115,7 +115,11 @@ fn spsc_fast_paths() {
     let (mut tx, mut rx) = diatomic_channels::spsc::channel::<u32>(4);
     costs();
     tx.try_send(1).unwrap();
-    assert_eq!(costs(), (counts(0, 0, 0), 1), "push: no RMW; notify: one RMW");
+    assert_eq!(
+        costs(),
+        (counts(0, 0, 0), 1),
+        "push: no RMW; notify: one RMW"
+    );
     assert_eq!(rx.try_recv(), Ok(1));
     assert_eq!(
         costs(),
@@ -124,8 +128,10 @@ fn spsc_fast_paths() {
     );
 }
 
-/// `oneshot`: the push is a load and a store; the sender's drop counts it
-/// out (one RMW) and notifies the receiver once more.
+/// `oneshot`: the push is a load and a store; the sender, consumed, counts
+/// itself out (one RMW) and notifies the receiver once, for the value and
+/// its departure together. The receiver does not notify a sender that is
+/// gone, and its drop, with no sender left, has nobody to tell.
 #[test]
 fn oneshot_paths() {
     let (tx, mut rx) = diatomic_channels::oneshot::channel::<u32>();
@@ -133,11 +139,36 @@ fn oneshot_paths() {
     tx.send(1).unwrap();
     assert_eq!(
         costs(),
-        (counts(1, 0, 0), 2),
-        "push: no RMW; notify; the sender's drop: one RMW and notify"
+        (counts(1, 0, 0), 1),
+        "push: no RMW; the sender's drop: one RMW; one notification"
     );
     assert_eq!(rx.try_recv(), Ok(1));
-    assert_eq!(costs(), (counts(0, 0, 0), 1), "pop: no RMW; the sender's waker");
+    assert_eq!(
+        costs(),
+        (counts(0, 0, 0), 0),
+        "pop: no RMW, no notification"
+    );
+    drop(rx);
+    assert_eq!(
+        costs(),
+        (counts(0, 0, 0), 0),
+        "the receiver's drop: no close to announce"
+    );
+}
+
+/// A receiver dropped while its sender lives closes the channel: one RMW,
+/// and a notification of the sender's waker.
+#[test]
+fn a_receiver_dropped_before_its_sender_closes() {
+    let (tx, rx) = diatomic_channels::oneshot::channel::<u32>();
+    costs();
+    drop(rx);
+    assert_eq!(
+        costs(),
+        (counts(1, 0, 0), 1),
+        "close: one RMW; notify the sender"
+    );
+    assert_eq!(tx.send(1), Err(1));
 }
 
 /// `watch`: a send and a receive are each one CAS and one `fetch_xor` on
@@ -147,9 +178,17 @@ fn watch_paths() {
     let (tx, mut rx) = diatomic_channels::watch::channel::<u32>();
     costs();
     tx.send(1).unwrap();
-    assert_eq!(costs(), (counts(2, 0, 0), 1), "send: CAS, fetch_xor; notify");
+    assert_eq!(
+        costs(),
+        (counts(2, 0, 0), 1),
+        "send: CAS, fetch_xor; notify"
+    );
     tx.send(2).unwrap();
     assert_eq!(costs(), (counts(2, 0, 0), 1), "overwrite: the same");
     assert_eq!(rx.try_recv(), Ok(2));
-    assert_eq!(costs(), (counts(2, 1, 0), 0), "take: CAS, fetch_xor; the fence");
+    assert_eq!(
+        costs(),
+        (counts(2, 1, 0), 0),
+        "take: CAS, fetch_xor; the fence"
+    );
 }

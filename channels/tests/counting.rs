@@ -138,7 +138,12 @@ fn spsc_allocates_nothing_per_message_after_construction() {
     for i in 1..=rounds {
         round(i);
     }
-    assert_eq!(allocations() - before, 0, "allocations for {} messages", 4 * rounds);
+    assert_eq!(
+        allocations() - before,
+        0,
+        "allocations for {} messages",
+        4 * rounds
+    );
 }
 
 #[test]
@@ -159,7 +164,12 @@ fn watch_allocates_nothing_per_message_after_construction() {
     for i in 1..=rounds {
         round(i);
     }
-    assert_eq!(allocations() - before, 0, "allocations for {} sends", 2 * rounds);
+    assert_eq!(
+        allocations() - before,
+        0,
+        "allocations for {} sends",
+        2 * rounds
+    );
 }
 
 #[test]

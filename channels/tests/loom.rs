@@ -9,7 +9,8 @@
 use std::collections::VecDeque;
 
 use diatomic_channels::{
-    async_channel, mpsc, oneshot, slot, spsc, watch, ChannelCore, Consumer, Many, One, Producer, RecvError, TrySendError,
+    async_channel, mpsc, oneshot, slot, spsc, watch, ChannelCore, Consumer, Many, One, Producer,
+    RecvError, TrySendError,
 };
 use std::future::Future;
 use std::mem::ManuallyDrop;
@@ -556,7 +557,10 @@ fn watch_two_senders_race_the_receiver() {
         b.join().unwrap();
         let late = rx.try_recv().ok().map(|v| v.0);
         assert!(rx.try_recv().is_err());
-        assert!(early.is_some() || late.is_some(), "the newest value is kept");
+        assert!(
+            early.is_some() || late.is_some(),
+            "the newest value is kept"
+        );
         assert_ne!(early, late, "no value twice");
         drop(rx);
         assert_eq!(drops.load(Ordering::Relaxed), 2);

@@ -48,6 +48,7 @@ use core::pin::Pin;
 use core::task::{Context, Poll};
 
 use crate::error::{RecvError, TryRecvError};
+use crate::One;
 
 mod declaration;
 
@@ -63,13 +64,15 @@ pub use declaration::{Once, OnceReceiver, OnceSender};
 /// assert_eq!(rx.try_recv(), Ok("done"));
 /// ```
 pub fn channel<T: Send>() -> (Sender<T>, Receiver<T>) {
-    let (sender, receiver) = Once::new().into_channel();
+    // The generic halves themselves (not `OnceSender`), so that `send` can
+    // consume the generic sender.
+    let (sender, receiver) = crate::channel(Once::new());
     (Sender { inner: sender }, Receiver { inner: receiver })
 }
 
 /// Sends the one value of a [`channel`].
 pub struct Sender<T: Send> {
-    inner: OnceSender<T>,
+    inner: crate::Sender<Once<T>, One>,
 }
 
 impl<T: Send> Sender<T> {
@@ -83,9 +86,12 @@ impl<T: Send> Sender<T> {
     /// drop(rx);
     /// assert_eq!(tx.send(1), Err(1));
     /// ```
-    pub fn send(mut self, value: T) -> Result<(), T> {
+    pub fn send(self, value: T) -> Result<(), T> {
         // The one push of this core, so never `Full`: any error is `Closed`.
-        self.inner.try_send(value).map_err(|e| e.into_inner())
+        // Dropping the sender with it notifies the receiver once for both.
+        self.inner
+            .try_send_and_drop(value)
+            .map_err(|e| e.into_inner())
     }
 
     /// Whether the receiver is gone or closed.
@@ -140,7 +146,7 @@ impl<T: Send> fmt::Debug for Sender<T> {
 /// after that, it returns `RecvError`. Cancel safe: dropping it drops the
 /// value, if one was sent.
 pub struct Receiver<T: Send> {
-    inner: OnceReceiver<T>,
+    inner: crate::Receiver<Once<T>>,
 }
 
 impl<T: Send> Receiver<T> {

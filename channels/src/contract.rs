@@ -149,6 +149,31 @@ pub trait Occupancy: ChannelCore {
     }
 }
 
+/// The halves `#[async_channel]` names for a core that borrow a
+/// [`Channel`](crate::Channel) (`<Sender>Ref` and `<Receiver>Ref` unless
+/// given with `sender_ref` / `receiver_ref`); implemented by the attribute,
+/// for [`Channel::split`](crate::Channel::split).
+pub trait Halves: ChannelCore + Sized {
+    /// The named sending half that borrows its channel.
+    type SenderRef<'a>: fmt::Debug
+    where
+        Self: 'a;
+
+    /// The named receiving half that borrows its channel.
+    type ReceiverRef<'a>: fmt::Debug
+    where
+        Self: 'a;
+
+    /// Wraps the generic borrowed halves in the named ones.
+    #[doc(hidden)]
+    fn name_borrowed<'a>(
+        sender: crate::BorrowedSender<'a, Self>,
+        receiver: crate::BorrowedReceiver<'a, Self>,
+    ) -> (Self::SenderRef<'a>, Self::ReceiverRef<'a>)
+    where
+        Self: 'a;
+}
+
 /// How many senders a channel has; implemented by `#[async_channel]` from its
 /// `producers` argument.
 #[diagnostic::on_unimplemented(

@@ -94,6 +94,21 @@ pub struct HandoffQueue<T> {
 
 impl<T> HandoffQueue<T> {
     /// An empty queue.
+    #[cfg(not(diatomic_waker_loom))]
+    pub const fn new() -> Self {
+        Self {
+            len: AtomicUsize::new(0),
+            waiters: Mutex::new(Waiters {
+                entries: Vec::new(),
+                free: Vec::new(),
+                order: VecDeque::new(),
+                closed: false,
+            }),
+        }
+    }
+
+    /// An empty queue.
+    #[cfg(diatomic_waker_loom)]
     pub fn new() -> Self {
         Self {
             len: AtomicUsize::new(0),

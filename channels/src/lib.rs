@@ -114,22 +114,57 @@
 //!
 //! # The attribute
 //!
-//! `#[async_channel(sender = Name, receiver = Name, producers = one | many,
-//! crate = path)]`, every argument optional:
+//! `#[async_channel(sender = Name, receiver = Name, sender_ref = Name,
+//! receiver_ref = Name, producers = one | many, crate = path)]`, every
+//! argument optional:
 //!
-//! | argument    | default                    | meaning |
-//! |-------------|----------------------------|---------|
-//! | `sender`    | `<Struct>Sender`           | name of the generated sending half |
-//! | `receiver`  | `<Struct>Receiver`         | name of the generated receiving half |
-//! | `producers` | `many`                     | `many`: the sender is `Clone`, its methods take `&self`; `one`: not `Clone`, `&mut self`, and the core may rely on a single pusher |
-//! | `crate`     | `::diatomic_channels`      | where the runtime is, for crates that re-export it |
+//! | argument       | default                    | meaning |
+//! |----------------|----------------------------|---------|
+//! | `sender`       | `<Struct>Sender`           | name of the generated sending half |
+//! | `receiver`     | `<Struct>Receiver`         | name of the generated receiving half |
+//! | `sender_ref`   | `<sender>Ref`              | name of the sending half that borrows a [`Channel`] |
+//! | `receiver_ref` | `<receiver>Ref`            | name of the receiving half that borrows a [`Channel`] |
+//! | `producers`    | `many`                     | `many`: the sender is `Clone`, its methods take `&self`; `one`: not `Clone`, `&mut self`, and the core may rely on a single pusher |
+//! | `crate`        | `::diatomic_channels`      | where the runtime is, for crates that re-export it |
 //!
 //! It accepts a struct with named fields, public or not, with type and const
 //! parameters and `where` clauses (not lifetime parameters), keeps it
-//! unchanged, and writes: `impl ProducerCount` for it, the two halves (same
+//! unchanged, and writes: `impl ProducerCount` for it; four halves (same
 //! visibility and parameters as the struct; they dereference to [`Sender`]
-//! and [`Receiver`]), and `fn into_channel(self) -> (Sender, Receiver)`.
+//! and [`Receiver`]): the pair that shares the channel through an `Arc`,
+//! made by `fn into_channel(self) -> (Sender, Receiver)`, and the pair that
+//! borrows a [`Channel`] (`'static` when it is a `static`), made by
+//! [`Channel::split`] through the [`Halves`] impl it also writes.
 //! `tests/expanded/` in the repository holds one expansion in full.
+//!
+//! # Two homes: an `Arc`, or a `static`
+//!
+//! `into_channel` (and each member's `channel`) puts the channel in an `Arc`
+//! that its halves share. [`Channel::new`] is `const`, so a channel can also
+//! be a `static`, or live anywhere the halves can borrow it from;
+//! [`Channel::split`] hands out its halves once. Both pairs are the same
+//! generic [`Sender`] and [`Receiver`], over a different [`Home`]: one
+//! implementation, the same semantics (the semantics suite runs in both).
+//!
+//! ```
+//! use diatomic_channels::mpsc::InlineRing;
+//! use diatomic_channels::Channel;
+//!
+//! static EVENTS: Channel<InlineRing<u32, 16>> = Channel::new(InlineRing::new());
+//!
+//! let (tx, mut rx) = EVENTS.split().expect("split once");
+//! let producer = std::thread::spawn(move || {
+//!     for event in 0..100 {
+//!         tx.send_blocking(event).unwrap();
+//!     }
+//! });
+//! let mut sum = 0;
+//! while let Ok(event) = rx.recv_blocking() {
+//!     sum += event;
+//! }
+//! producer.join().unwrap();
+//! assert_eq!(sum, 4950);
+//! ```
 //!
 //! # Semantics
 //!
@@ -166,25 +201,28 @@ extern crate std;
 #[cfg(feature = "std")]
 mod blocking;
 mod cache_padded;
+mod channel;
 mod contract;
 mod error;
 mod handoff_queue;
+mod home;
 pub mod mpsc;
 pub mod oneshot;
 mod receiver;
 mod sender;
 mod sender_wait;
-mod shared;
 pub mod slot;
 pub mod spsc;
 mod storage;
 mod sync;
 pub mod watch;
 
+pub use crate::channel::Channel;
 pub use crate::contract::{
-    ChannelCore, Consumer, Many, Occupancy, One, Producer, ProducerCount, ProducerMode,
+    ChannelCore, Consumer, Halves, Many, Occupancy, One, Producer, ProducerCount, ProducerMode,
 };
 pub use crate::error::{RecvError, SendError, TryRecvError, TrySendError};
+pub use crate::home::{BorrowedReceiver, BorrowedSender, Home};
 pub use crate::receiver::{Receiver, RecvFuture, RecvManyFuture};
 pub use crate::sender::{ClosedFuture, SendFuture, Sender};
 pub use diatomic_macros::async_channel;
@@ -198,7 +236,7 @@ where
     C: ChannelCore<Producers = M>,
     M: ProducerMode,
 {
-    let shared = sync::Arc::new(shared::Shared::new(core));
+    let shared = sync::Arc::new(Channel::new_split(core));
     (Sender::new(shared.clone()), Receiver::new(shared))
 }
 
@@ -208,7 +246,9 @@ pub mod __private {
     pub use ::core;
     pub use futures_core::Stream;
 
-    pub use crate::{channel, ChannelCore, Many, One, ProducerCount, Receiver, Sender};
+    pub use crate::{
+        channel, Channel, ChannelCore, Halves, Many, One, ProducerCount, Receiver, Sender,
+    };
 
     /// For `bench/benches/waiter_queue.rs`.
     pub use crate::handoff_queue::{HandOver, HandoffQueue, Outcome};

@@ -3,26 +3,35 @@
 
 use core::fmt;
 use core::future::Future;
+use core::marker::PhantomData;
 use core::pin::Pin;
 use core::task::{Context, Poll};
 
 use alloc::vec::Vec;
 
+use crate::channel::Channel;
 use crate::contract::{ChannelCore, Occupancy};
 use crate::error::{RecvError, TryRecvError};
-use crate::shared::Shared;
+use crate::home::Home;
 use crate::sync::Arc;
 
 /// The receiving half of a channel over the core `C`: there is exactly one.
+/// It holds on to the channel through `H`, as [`Sender`](crate::Sender)
+/// does.
 ///
 /// Dropping it closes the channel and drops the queued items.
-pub struct Receiver<C: ChannelCore> {
-    shared: Arc<Shared<C>>,
+pub struct Receiver<C: ChannelCore, H: Home<C> = Arc<Channel<C>>> {
+    shared: H,
+    /// `C` is named by `H`; no ownership implied.
+    _core: PhantomData<fn() -> C>,
 }
 
-impl<C: ChannelCore> Receiver<C> {
-    pub(crate) fn new(shared: Arc<Shared<C>>) -> Self {
-        Self { shared }
+impl<C: ChannelCore, H: Home<C>> Receiver<C, H> {
+    pub(crate) fn new(shared: H) -> Self {
+        Self {
+            shared,
+            _core: PhantomData,
+        }
     }
 
     /// Takes an item if there is one, without waiting.
@@ -63,7 +72,9 @@ impl<C: ChannelCore> Receiver<C> {
     /// # }
     /// ```
     pub fn recv(&mut self) -> RecvFuture<'_, C> {
-        RecvFuture { receiver: self }
+        RecvFuture {
+            shared: &self.shared,
+        }
     }
 
     /// Waits for at least one item, then moves up to `limit` items into
@@ -95,7 +106,7 @@ impl<C: ChannelCore> Receiver<C> {
         limit: usize,
     ) -> RecvManyFuture<'a, C> {
         RecvManyFuture {
-            receiver: self,
+            shared: &self.shared,
             buffer,
             limit,
         }
@@ -160,7 +171,7 @@ impl<C: ChannelCore> Receiver<C> {
 }
 
 /// With a core that implements [`Occupancy`] (every channel of this crate).
-impl<C: Occupancy> Receiver<C> {
+impl<C: Occupancy, H: Home<C>> Receiver<C, H> {
     /// How many items are queued now (a snapshot).
     ///
     /// # Examples
@@ -212,14 +223,14 @@ impl<C: Occupancy> Receiver<C> {
     }
 }
 
-impl<C: ChannelCore> Drop for Receiver<C> {
+impl<C: ChannelCore, H: Home<C>> Drop for Receiver<C, H> {
     fn drop(&mut self) {
         // Safety: the one receiver, going away.
         unsafe { self.shared.close_and_drain() };
     }
 }
 
-impl<C: ChannelCore> futures_core::Stream for Receiver<C> {
+impl<C: ChannelCore, H: Home<C>> futures_core::Stream for Receiver<C, H> {
     type Item = C::Item;
 
     #[inline]
@@ -228,7 +239,7 @@ impl<C: ChannelCore> futures_core::Stream for Receiver<C> {
     }
 }
 
-impl<C: ChannelCore> fmt::Debug for Receiver<C> {
+impl<C: ChannelCore, H: Home<C>> fmt::Debug for Receiver<C, H> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_tuple("Receiver").field(&*self.shared).finish()
     }
@@ -237,7 +248,8 @@ impl<C: ChannelCore> fmt::Debug for Receiver<C> {
 /// The future returned by [`Receiver::recv`].
 #[must_use = "futures do nothing unless polled"]
 pub struct RecvFuture<'a, C: ChannelCore> {
-    receiver: &'a mut Receiver<C>,
+    /// Borrowed through the receiver, mutably: the one receiver.
+    shared: &'a Channel<C>,
 }
 
 impl<C: ChannelCore> Future for RecvFuture<'_, C> {
@@ -245,7 +257,8 @@ impl<C: ChannelCore> Future for RecvFuture<'_, C> {
 
     #[inline]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        self.get_mut().receiver.poll_recv(cx)
+        // Safety: the future borrows the one receiver mutably.
+        unsafe { self.shared.poll_recv(cx) }
     }
 }
 
@@ -258,7 +271,8 @@ impl<C: ChannelCore> fmt::Debug for RecvFuture<'_, C> {
 /// The future returned by [`Receiver::recv_many`].
 #[must_use = "futures do nothing unless polled"]
 pub struct RecvManyFuture<'a, C: ChannelCore> {
-    receiver: &'a mut Receiver<C>,
+    /// Borrowed through the receiver, mutably: the one receiver.
+    shared: &'a Channel<C>,
     buffer: &'a mut Vec<C::Item>,
     limit: usize,
 }
@@ -271,15 +285,17 @@ impl<C: ChannelCore> Future for RecvManyFuture<'_, C> {
         if this.limit == 0 {
             return Poll::Ready(0);
         }
-        match this.receiver.poll_recv(cx) {
+        // Safety: the future borrows the one receiver mutably (and below).
+        let first = unsafe { this.shared.poll_recv(cx) };
+        match first {
             Poll::Pending => return Poll::Pending,
             Poll::Ready(Err(RecvError)) => return Poll::Ready(0),
             Poll::Ready(Ok(item)) => this.buffer.push(item),
         }
         let mut taken = 1;
         while taken < this.limit {
-            // Safety: `&mut` on the one receiver.
-            match unsafe { this.receiver.shared.try_recv() } {
+            // Safety: as above.
+            match unsafe { this.shared.try_recv() } {
                 Some(Ok(item)) => this.buffer.push(item),
                 _ => break,
             }

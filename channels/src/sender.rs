@@ -3,28 +3,41 @@
 
 use core::fmt;
 use core::future::Future;
+use core::marker::PhantomData;
 use core::pin::Pin;
 use core::task::{Context, Poll};
 
+use crate::channel::Channel;
 use crate::contract::{ChannelCore, Many, Occupancy, One, ProducerCount, ProducerMode};
 use crate::error::{SendError, TrySendError};
+use crate::home::Home;
 use crate::sender_wait::SenderWaiters;
-use crate::shared::Shared;
 use crate::sync::Arc;
 
 /// The sending half of a channel over the core `C`, whose producer mode is
-/// `M` (the core's [`ProducerCount::Producers`]).
+/// `M` (the core's [`ProducerCount::Producers`]), holding on to the channel
+/// through `H`: an `Arc` it shares with the other halves (the default), or a
+/// borrow (`&Channel<C>`, from [`Channel::split`]).
 ///
 /// With [`Many`] producers it is `Clone` and its methods take `&self`; with
 /// [`One`], it is not `Clone` and they take `&mut self`. Dropping the last
 /// sender closes the channel for the receiver once it has drained the queue.
-pub struct Sender<C: ChannelCore<Producers = M>, M: ProducerMode = Many> {
-    shared: Arc<Shared<C>>,
+pub struct Sender<
+    C: ChannelCore<Producers = M>,
+    M: ProducerMode = Many,
+    H: Home<C> = Arc<Channel<C>>,
+> {
+    shared: H,
+    /// `C` and `M` are named by `H` and the impls; no ownership implied.
+    _types: PhantomData<fn() -> (C, M)>,
 }
 
-impl<C: ChannelCore<Producers = M>, M: ProducerMode> Sender<C, M> {
-    pub(crate) fn new(shared: Arc<Shared<C>>) -> Self {
-        Self { shared }
+impl<C: ChannelCore<Producers = M>, M: ProducerMode, H: Home<C>> Sender<C, M, H> {
+    pub(crate) fn new(shared: H) -> Self {
+        Self {
+            shared,
+            _types: PhantomData,
+        }
     }
 
     /// Whether the receiver closed the channel or was dropped.
@@ -52,12 +65,12 @@ impl<C: ChannelCore<Producers = M>, M: ProducerMode> Sender<C, M> {
     /// assert!(!tx.same_channel(&other));
     /// ```
     pub fn same_channel(&self, other: &Self) -> bool {
-        Arc::ptr_eq(&self.shared, &other.shared)
+        core::ptr::eq(&*self.shared, &*other.shared)
     }
 }
 
 /// With a core that implements [`Occupancy`] (every channel of this crate).
-impl<C: Occupancy<Producers = M>, M: ProducerMode> Sender<C, M> {
+impl<C: Occupancy<Producers = M>, M: ProducerMode, H: Home<C>> Sender<C, M, H> {
     /// How many items the queue holds now (a snapshot).
     ///
     /// # Examples
@@ -110,7 +123,7 @@ impl<C: Occupancy<Producers = M>, M: ProducerMode> Sender<C, M> {
     }
 }
 
-impl<C: ChannelCore<Producers = Many>> Sender<C, Many> {
+impl<C: ChannelCore<Producers = Many>, H: Home<C>> Sender<C, Many, H> {
     /// Sends `item` if the queue has room, without waiting.
     ///
     /// # Examples
@@ -248,7 +261,7 @@ impl<C: ChannelCore<Producers = Many>> Sender<C, Many> {
 /// assert_eq!((rx.recv_blocking(), rx.recv_blocking(), rx.recv_blocking()), (Ok(2), Ok(3), Ok(4)));
 /// t.join().unwrap();
 /// ```
-impl<C: ChannelCore<Producers = One>> Sender<C, One> {
+impl<C: ChannelCore<Producers = One>, H: Home<C>> Sender<C, One, H> {
     /// Sends `item` if the queue has room, without waiting (see the example
     /// above).
     #[inline]
@@ -299,22 +312,20 @@ impl<C: ChannelCore<Producers = One>> Sender<C, One> {
     }
 }
 
-impl<C: ChannelCore<Producers = Many>> Clone for Sender<C, Many> {
+impl<C: ChannelCore<Producers = Many>, H: Home<C>> Clone for Sender<C, Many, H> {
     fn clone(&self) -> Self {
         self.shared.add_sender();
-        Self {
-            shared: self.shared.clone(),
-        }
+        Self::new(self.shared.clone())
     }
 }
 
-impl<C: ChannelCore<Producers = M>, M: ProducerMode> Drop for Sender<C, M> {
+impl<C: ChannelCore<Producers = M>, M: ProducerMode, H: Home<C>> Drop for Sender<C, M, H> {
     fn drop(&mut self) {
         self.shared.drop_sender();
     }
 }
 
-impl<C: ChannelCore<Producers = M>, M: ProducerMode> fmt::Debug for Sender<C, M> {
+impl<C: ChannelCore<Producers = M>, M: ProducerMode, H: Home<C>> fmt::Debug for Sender<C, M, H> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_tuple("Sender").field(&*self.shared).finish()
     }
@@ -327,14 +338,14 @@ type Listener<C> = <<<C as ProducerCount>::Producers as ProducerMode>::Waiters<
 /// The future returned by `send`.
 #[must_use = "futures do nothing unless polled"]
 pub struct SendFuture<'a, C: ChannelCore> {
-    shared: &'a Shared<C>,
+    shared: &'a Channel<C>,
     item: Option<C::Item>,
     listener: Listener<C>,
 }
 
 impl<'a, C: ChannelCore> SendFuture<'a, C> {
     /// The caller borrows the sender for `'a`, mutably with one producer.
-    fn new(shared: &'a Shared<C>, item: C::Item) -> Self {
+    fn new(shared: &'a Channel<C>, item: C::Item) -> Self {
         Self {
             shared,
             item: Some(item),
@@ -380,13 +391,13 @@ impl<C: ChannelCore> fmt::Debug for SendFuture<'_, C> {
 /// The future returned by `closed`.
 #[must_use = "futures do nothing unless polled"]
 pub struct ClosedFuture<'a, C: ChannelCore> {
-    shared: &'a Shared<C>,
+    shared: &'a Channel<C>,
     listener: Listener<C>,
 }
 
 impl<'a, C: ChannelCore> ClosedFuture<'a, C> {
     /// The caller borrows the sender for `'a`, mutably with one producer.
-    fn new(shared: &'a Shared<C>) -> Self {
+    fn new(shared: &'a Channel<C>) -> Self {
         Self {
             shared,
             listener: Default::default(),

@@ -19,7 +19,7 @@ use crate::error::{SendError, TrySendError};
 use crate::handoff_queue::{HandOver, HandoffQueue, Outcome};
 
 /// What the waiters need of the channel.
-pub trait Channel<T> {
+pub trait ChannelOps<T> {
     /// Sends `item` if there is room and the channel is open, notifying the
     /// receiver.
     ///
@@ -44,7 +44,12 @@ pub trait SenderWaiters<T>: fmt::Debug {
     /// What one `send` future keeps between polls.
     type Listener: Default + Unpin + Send;
 
-    /// Creates the waiters' shared state.
+    /// The waiters' shared state, empty (for `const` channels).
+    #[cfg(not(diatomic_waker_loom))]
+    const NEW: Self;
+
+    /// The waiters' shared state, empty.
+    #[cfg(diatomic_waker_loom)]
     fn new() -> Self;
 
     /// Polls a send on `channel`. `item` holds the value unless it is
@@ -58,7 +63,7 @@ pub trait SenderWaiters<T>: fmt::Debug {
         item: &mut Option<T>,
         listener: &mut Self::Listener,
         cx: &mut Context<'_>,
-        channel: &impl Channel<T>,
+        channel: &impl ChannelOps<T>,
     ) -> Poll<Result<(), SendError<T>>>;
 
     /// The send or `closed` future goes away: its parked value, if any, is
@@ -80,7 +85,7 @@ pub trait SenderWaiters<T>: fmt::Debug {
     ) -> Poll<()>;
 
     /// The receiver took an item from `channel`: one space is free.
-    fn space_freed(&self, channel: &impl Channel<T>);
+    fn space_freed(&self, channel: &impl ChannelOps<T>);
 
     /// The channel closed: every waiting sender fails with its value.
     fn close(&self);
@@ -94,6 +99,10 @@ impl<T> SenderWaiters<T> for OneSender {
     /// Whether the waker was registered since the last failed attempt.
     type Listener = bool;
 
+    #[cfg(not(diatomic_waker_loom))]
+    const NEW: Self = Self(DiatomicWaker::new());
+
+    #[cfg(diatomic_waker_loom)]
     fn new() -> Self {
         Self(DiatomicWaker::new())
     }
@@ -103,7 +112,7 @@ impl<T> SenderWaiters<T> for OneSender {
         item: &mut Option<T>,
         registered: &mut bool,
         cx: &mut Context<'_>,
-        channel: &impl Channel<T>,
+        channel: &impl ChannelOps<T>,
     ) -> Poll<Result<(), SendError<T>>> {
         loop {
             let value = item
@@ -155,7 +164,7 @@ impl<T> SenderWaiters<T> for OneSender {
     }
 
     #[inline]
-    fn space_freed(&self, channel: &impl Channel<T>) {
+    fn space_freed(&self, channel: &impl ChannelOps<T>) {
         // The one sender may be waiting for room, unless it is gone (a
         // `oneshot` after its send): then the RMW is saved.
         if !channel.senders_gone() {
@@ -175,6 +184,10 @@ impl<T> SenderWaiters<T> for ManySenders<T> {
     /// The entry of the parked value, while it is parked.
     type Listener = Option<usize>;
 
+    #[cfg(not(diatomic_waker_loom))]
+    const NEW: Self = Self(HandoffQueue::new());
+
+    #[cfg(diatomic_waker_loom)]
     fn new() -> Self {
         Self(HandoffQueue::new())
     }
@@ -184,7 +197,7 @@ impl<T> SenderWaiters<T> for ManySenders<T> {
         item: &mut Option<T>,
         listener: &mut Option<usize>,
         cx: &mut Context<'_>,
-        channel: &impl Channel<T>,
+        channel: &impl ChannelOps<T>,
     ) -> Poll<Result<(), SendError<T>>> {
         let index = match *listener {
             Some(index) => index,
@@ -252,7 +265,7 @@ impl<T> SenderWaiters<T> for ManySenders<T> {
     }
 
     #[inline]
-    fn space_freed(&self, channel: &impl Channel<T>) {
+    fn space_freed(&self, channel: &impl ChannelOps<T>) {
         // The receiver is running: its own push notifies nobody.
         self.0.space_freed(|value| {
             // Safety: many producers, no promise to keep.

@@ -119,6 +119,16 @@ impl AtomicUsize {
     pub(crate) fn store(&self, value: usize, order: Ordering) {
         self.0.store(value, order);
     }
+    pub(crate) fn compare_exchange(
+        &self,
+        current: usize,
+        new: usize,
+        success: Ordering,
+        failure: Ordering,
+    ) -> Result<usize, usize> {
+        counter::count(|c| c.rmws += 1);
+        self.0.compare_exchange(current, new, success, failure)
+    }
     pub(crate) fn compare_exchange_weak(
         &self,
         current: usize,

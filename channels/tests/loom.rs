@@ -9,8 +9,8 @@
 use std::collections::VecDeque;
 
 use diatomic_channels::{
-    async_channel, mpsc, oneshot, slot, spsc, watch, ChannelCore, Consumer, Many, One, Producer,
-    RecvError, TrySendError,
+    async_channel, mpsc, oneshot, slot, spsc, watch, Channel, ChannelCore, Consumer, Many, One,
+    Producer, RecvError, TrySendError,
 };
 use std::future::Future;
 use std::mem::ManuallyDrop;
@@ -598,5 +598,71 @@ fn mpsc_closed_races_receiver_drop() {
         let t = thread::spawn(move || loom::future::block_on(tx.closed()));
         drop(rx);
         t.join().unwrap();
+    });
+}
+
+// ---- the borrowed home (`Channel::split`) ----
+
+/// A channel put where threads can borrow it for `'static` (a `static` in
+/// real code; leaked here, and reclaimed at the end of each run).
+fn leaked<C: ChannelCore>(core: C) -> &'static Channel<C> {
+    Box::leak(Box::new(Channel::new(core)))
+}
+
+/// Reclaims what `leaked` gave.
+///
+/// # Safety
+///
+/// Every half of `channel` is gone, and it is reclaimed once.
+unsafe fn reclaim<C: ChannelCore>(channel: &'static Channel<C>) {
+    // Safety: the caller's contract; the pointer came from `Box::leak`.
+    drop(unsafe { Box::from_raw(channel as *const Channel<C> as *mut Channel<C>) });
+}
+
+/// Two threads split the same channel: exactly one gets the halves.
+#[test]
+fn split_races_split() {
+    model(|| {
+        let channel = leaked(slot::Slot::<u32>::new());
+        let t = thread::spawn(move || {
+            channel.split().map(|(tx, rx)| {
+                tx.try_send(1).unwrap();
+                rx
+            })
+        });
+        let mine = channel.split().map(|(tx, rx)| {
+            tx.try_send(1).unwrap();
+            rx
+        });
+        let theirs = t.join().unwrap();
+        let mut rx = match (mine, theirs) {
+            (Some(rx), None) | (None, Some(rx)) => rx,
+            _ => panic!("exactly one split must succeed"),
+        };
+        assert_eq!(rx.try_recv(), Ok(1));
+        assert_eq!(rx.try_recv(), Err(diatomic_channels::TryRecvError::Closed));
+        drop(rx);
+        // Safety: both halves are gone, and this is the only reclaim.
+        unsafe { reclaim(channel) };
+    });
+}
+
+/// Borrowed halves: a blocked send races the receiver, as in the `Arc` home.
+#[test]
+fn borrowed_blocked_send_races_recv_capacity_1() {
+    model(|| {
+        let channel = leaked(mpsc::InlineRing::<u32, 1>::new());
+        let (tx, mut rx) = channel.split().unwrap();
+        let t = thread::spawn(move || {
+            loom::future::block_on(tx.send(1)).unwrap();
+            loom::future::block_on(tx.send(2)).unwrap();
+        });
+        assert_eq!(loom::future::block_on(rx.recv()), Ok(1));
+        assert_eq!(loom::future::block_on(rx.recv()), Ok(2));
+        assert_eq!(loom::future::block_on(rx.recv()), Err(RecvError));
+        t.join().unwrap();
+        drop(rx);
+        // Safety: both halves are gone, and this is the only reclaim.
+        unsafe { reclaim(channel) };
     });
 }

@@ -1,6 +1,7 @@
 //! Parsing of `#[async_channel(...)]`'s arguments:
-//! `sender = Ident`, `receiver = Ident`, `producers = one | many`,
-//! `crate = path`, each at most once, comma-separated, in any order.
+//! `sender = Ident`, `receiver = Ident`, `sender_ref = Ident`,
+//! `receiver_ref = Ident`, `producers = one | many`, `crate = path`, each
+//! at most once, comma-separated, in any order.
 
 use syn::parse::{Parse, ParseStream};
 use syn::{Ident, Path, Token};
@@ -17,11 +18,14 @@ pub(crate) enum Producers {
 pub(crate) struct Args {
     pub(crate) sender: Option<Ident>,
     pub(crate) receiver: Option<Ident>,
+    pub(crate) sender_ref: Option<Ident>,
+    pub(crate) receiver_ref: Option<Ident>,
     pub(crate) producers: Option<Producers>,
     pub(crate) krate: Option<Path>,
 }
 
-const EXPECTED: &str = "expected one of `sender`, `receiver`, `producers`, `crate`";
+const EXPECTED: &str =
+    "expected one of `sender`, `receiver`, `sender_ref`, `receiver_ref`, `producers`, `crate`";
 
 impl Parse for Args {
     fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
@@ -45,6 +49,14 @@ impl Parse for Args {
                     "receiver" => {
                         let value = parse_ident(input, "the receiver type's name")?;
                         set(&mut args.receiver, value, &key, "receiver")?;
+                    }
+                    "sender_ref" => {
+                        let value = parse_ident(input, "the borrowed sender type's name")?;
+                        set(&mut args.sender_ref, value, &key, "sender_ref")?;
+                    }
+                    "receiver_ref" => {
+                        let value = parse_ident(input, "the borrowed receiver type's name")?;
+                        set(&mut args.receiver_ref, value, &key, "receiver_ref")?;
                     }
                     "producers" => {
                         let value: Ident = parse_ident(input, "`one` or `many`")?;

@@ -52,7 +52,36 @@ fn arguments_are_parsed_in_any_order_with_defaults() {
     let channel = validate::validate(args, item).unwrap();
     assert_eq!(channel.sender, "QSender");
     assert_eq!(channel.receiver, "QReceiver");
+    assert_eq!(channel.sender_ref, "QSenderRef");
+    assert_eq!(channel.receiver_ref, "QReceiverRef");
     assert_eq!(channel.producers, args::Producers::One);
     let krate = &channel.krate;
     assert_eq!(quote::quote!(#krate).to_string(), ":: x :: y");
+}
+
+#[test]
+fn borrowed_halves_can_be_named_and_clashes_are_refused() {
+    let args: args::Args = syn::parse_quote!(sender_ref = Tx, receiver_ref = Rx);
+    let item: syn::Item = syn::parse_quote!(
+        struct Q {
+            a: u8,
+        }
+    );
+    let channel = validate::validate(args, item.clone()).unwrap();
+    assert_eq!(
+        (
+            channel.sender_ref.to_string(),
+            channel.receiver_ref.to_string()
+        ),
+        ("Tx".into(), "Rx".into())
+    );
+
+    let args: args::Args = syn::parse_quote!(sender = Tx, sender_ref = Tx);
+    let error = validate::validate(args, item).err().expect("a clash");
+    assert!(
+        error
+            .to_string()
+            .contains("names two of the generated halves"),
+        "{error}"
+    );
 }

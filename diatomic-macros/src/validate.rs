@@ -11,6 +11,8 @@ pub(crate) struct Channel {
     pub(crate) item: ItemStruct,
     pub(crate) sender: Ident,
     pub(crate) receiver: Ident,
+    pub(crate) sender_ref: Ident,
+    pub(crate) receiver_ref: Ident,
     pub(crate) producers: Producers,
     pub(crate) krate: Path,
 }
@@ -47,7 +49,8 @@ pub(crate) fn validate(args: Args, item: Item) -> syn::Result<Channel> {
         return Err(syn::Error::new(
             lt.span(),
             "`#[async_channel]` does not support lifetime parameters: \
-             the channel's halves share the core through an `Arc` and may be sent anywhere",
+             the channel's halves share the core through an `Arc`, or borrow it \
+             from a `Channel` (a `static`), never from the core's own borrows",
         ));
     }
 
@@ -57,15 +60,26 @@ pub(crate) fn validate(args: Args, item: Item) -> syn::Result<Channel> {
     let receiver = args
         .receiver
         .unwrap_or_else(|| format_ident!("{}Receiver", item.ident));
-    if sender == receiver {
-        return Err(syn::Error::new(
-            receiver.span(),
-            "the sender and the receiver need different names",
-        ));
+    let sender_ref = args
+        .sender_ref
+        .unwrap_or_else(|| format_ident!("{}Ref", sender));
+    let receiver_ref = args
+        .receiver_ref
+        .unwrap_or_else(|| format_ident!("{}Ref", receiver));
+    let names = [&sender, &receiver, &sender_ref, &receiver_ref];
+    for (i, name) in names.iter().enumerate() {
+        if names[..i].contains(name) {
+            return Err(syn::Error::new(
+                name.span(),
+                format!("`{name}` names two of the generated halves; each needs its own name"),
+            ));
+        }
     }
     Ok(Channel {
         sender,
         receiver,
+        sender_ref,
+        receiver_ref,
         producers: args.producers.unwrap_or(Producers::Many),
         krate: args
             .krate

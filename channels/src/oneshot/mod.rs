@@ -48,7 +48,8 @@ use core::pin::Pin;
 use core::task::{Context, Poll};
 
 use crate::error::{RecvError, TryRecvError};
-use crate::One;
+use crate::sync::Arc;
+use crate::{Channel, Home, One};
 
 mod declaration;
 
@@ -70,12 +71,42 @@ pub fn channel<T: Send>() -> (Sender<T>, Receiver<T>) {
     (Sender { inner: sender }, Receiver { inner: receiver })
 }
 
-/// Sends the one value of a [`channel`].
-pub struct Sender<T: Send> {
-    inner: crate::Sender<Once<T>, One>,
+/// The halves of a oneshot channel that lives elsewhere, a `static`
+/// included, borrowing it; `None` if they were handed out already.
+///
+/// # Examples
+///
+/// ```
+/// use diatomic_channels::oneshot::{self, Once};
+/// use diatomic_channels::Channel;
+///
+/// static REPLY: Channel<Once<u32>> = Channel::new(Once::new());
+///
+/// let (tx, mut rx) = oneshot::split(&REPLY).unwrap();
+/// assert!(oneshot::split(&REPLY).is_none());
+/// tx.send(5).unwrap();
+/// assert_eq!(rx.try_recv(), Ok(5));
+/// ```
+pub fn split<T: Send>(
+    channel: &Channel<Once<T>>,
+) -> Option<(SenderRef<'_, T>, ReceiverRef<'_, T>)> {
+    let (sender, receiver) = channel.split_generic()?;
+    Some((Sender { inner: sender }, Receiver { inner: receiver }))
 }
 
-impl<T: Send> Sender<T> {
+/// The sender of a [`split`] channel, borrowing it.
+pub type SenderRef<'a, T> = Sender<T, &'a Channel<Once<T>>>;
+
+/// The receiver of a [`split`] channel, borrowing it.
+pub type ReceiverRef<'a, T> = Receiver<T, &'a Channel<Once<T>>>;
+
+/// Sends the one value of a [`channel`] (or of a [`split`] one, borrowing
+/// it: `H` is then `&Channel<Once<T>>`).
+pub struct Sender<T: Send, H: Home<Once<T>> = Arc<Channel<Once<T>>>> {
+    inner: crate::Sender<Once<T>, One, H>,
+}
+
+impl<T: Send, H: Home<Once<T>>> Sender<T, H> {
     /// Sends `value`, consuming the sender; never waits. Hands the value back
     /// if the receiver is gone or closed.
     ///
@@ -131,7 +162,7 @@ impl<T: Send> Sender<T> {
     }
 }
 
-impl<T: Send> fmt::Debug for Sender<T> {
+impl<T: Send, H: Home<Once<T>>> fmt::Debug for Sender<T, H> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("oneshot::Sender")
             .field("closed", &self.is_closed())
@@ -139,17 +170,18 @@ impl<T: Send> fmt::Debug for Sender<T> {
     }
 }
 
-/// Receives the one value of a [`channel`]; a future of it.
+/// Receives the one value of a [`channel`] (or of a [`split`] one); a
+/// future of it.
 ///
 /// Awaiting it gives the value, or `RecvError` if the sender was dropped
 /// without sending (or the receiver closed before it sent). Polled again
 /// after that, it returns `RecvError`. Cancel safe: dropping it drops the
 /// value, if one was sent.
-pub struct Receiver<T: Send> {
-    inner: crate::Receiver<Once<T>>,
+pub struct Receiver<T: Send, H: Home<Once<T>> = Arc<Channel<Once<T>>>> {
+    inner: crate::Receiver<Once<T>, H>,
 }
 
-impl<T: Send> Receiver<T> {
+impl<T: Send, H: Home<Once<T>>> Receiver<T, H> {
     /// Takes the value if it was sent, without waiting.
     ///
     /// # Examples
@@ -197,7 +229,7 @@ impl<T: Send> Receiver<T> {
     }
 }
 
-impl<T: Send> Future for Receiver<T> {
+impl<T: Send, H: Home<Once<T>>> Future for Receiver<T, H> {
     type Output = Result<T, RecvError>;
 
     #[inline]
@@ -206,7 +238,7 @@ impl<T: Send> Future for Receiver<T> {
     }
 }
 
-impl<T: Send> fmt::Debug for Receiver<T> {
+impl<T: Send, H: Home<Once<T>>> fmt::Debug for Receiver<T, H> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("oneshot::Receiver")
             .field("sent", &self.inner.is_full())

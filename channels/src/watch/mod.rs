@@ -63,10 +63,12 @@ use core::fmt;
 use core::ops::Deref;
 
 use crate::error::{SendError, TrySendError};
+use crate::sync::Arc;
+use crate::{Channel, Home, Many};
 
 mod declaration;
 
-pub use declaration::{Latest, LatestReceiver, LatestSender};
+pub use declaration::{Latest, LatestReceiver, LatestReceiverRef, LatestSender, LatestSenderRef};
 
 /// The receiving half of a [`channel`]: the generic receiver, whose `recv`
 /// takes the latest value.
@@ -83,18 +85,48 @@ pub type Receiver<T> = LatestReceiver<T>;
 /// assert_eq!(rx.try_recv(), Ok("new"));
 /// ```
 pub fn channel<T: Send>() -> (Sender<T>, Receiver<T>) {
-    let (sender, receiver) = Latest::new().into_channel();
-    (Sender { inner: sender }, receiver)
+    let (sender, receiver) = crate::channel(Latest::new());
+    (Sender { inner: sender }, LatestReceiver::from(receiver))
 }
 
-/// The sending half of a [`channel`]: `Clone`, and [`send`](Self::send)
+/// The halves of a latest-value channel that lives elsewhere, a `static`
+/// included, borrowing it; `None` if they were handed out already.
+///
+/// # Examples
+///
+/// ```
+/// use diatomic_channels::watch::{self, Latest};
+/// use diatomic_channels::Channel;
+///
+/// static SPEED: Channel<Latest<u32>> = Channel::new(Latest::new());
+///
+/// let (tx, mut rx) = watch::split(&SPEED).unwrap();
+/// tx.send(30).unwrap();
+/// tx.send(50).unwrap();
+/// assert_eq!(rx.try_recv(), Ok(50));
+/// ```
+pub fn split<T: Send>(
+    channel: &Channel<Latest<T>>,
+) -> Option<(SenderRef<'_, T>, ReceiverRef<'_, T>)> {
+    let (sender, receiver) = channel.split_generic()?;
+    Some((Sender { inner: sender }, LatestReceiverRef::from(receiver)))
+}
+
+/// The sender of a [`split`] channel, borrowing it.
+pub type SenderRef<'a, T> = Sender<T, &'a Channel<Latest<T>>>;
+
+/// The receiver of a [`split`] channel, borrowing it.
+pub type ReceiverRef<'a, T> = LatestReceiverRef<'a, T>;
+
+/// The sending half of a [`channel`] (or of a [`split`] one, borrowing it:
+/// `H` is then `&Channel<Latest<T>>`): `Clone`, and [`send`](Self::send)
 /// never waits. It dereferences to the generic sender for the rest
 /// (`closed`, `is_closed`, `same_channel`, `len`).
-pub struct Sender<T: Send> {
-    inner: LatestSender<T>,
+pub struct Sender<T: Send, H: Home<Latest<T>> = Arc<Channel<Latest<T>>>> {
+    inner: crate::Sender<Latest<T>, Many, H>,
 }
 
-impl<T: Send> Sender<T> {
+impl<T: Send, H: Home<Latest<T>>> Sender<T, H> {
     /// Makes `value` the latest, dropping the previous one if the receiver
     /// has not taken it; never waits. Hands `value` back if the receiver is
     /// gone or closed.
@@ -114,7 +146,7 @@ impl<T: Send> Sender<T> {
     }
 }
 
-impl<T: Send> Clone for Sender<T> {
+impl<T: Send, H: Home<Latest<T>>> Clone for Sender<T, H> {
     fn clone(&self) -> Self {
         Self {
             inner: self.inner.clone(),
@@ -122,15 +154,15 @@ impl<T: Send> Clone for Sender<T> {
     }
 }
 
-impl<T: Send> Deref for Sender<T> {
-    type Target = LatestSender<T>;
+impl<T: Send, H: Home<Latest<T>>> Deref for Sender<T, H> {
+    type Target = crate::Sender<Latest<T>, Many, H>;
 
-    fn deref(&self) -> &LatestSender<T> {
+    fn deref(&self) -> &Self::Target {
         &self.inner
     }
 }
 
-impl<T: Send> fmt::Debug for Sender<T> {
+impl<T: Send, H: Home<Latest<T>>> fmt::Debug for Sender<T, H> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_tuple("watch::Sender").field(&self.inner).finish()
     }

@@ -1,15 +1,18 @@
 //! The state a channel's two halves share: the core, the receiver's waker,
-//! the blocked senders, and one word for closing and sender counting.
+//! the blocked senders, and one word for splitting, closing and sender
+//! counting.
 //!
 //! # State word
 //!
 //! | bits  | meaning                                            |
 //! |-------|----------------------------------------------------|
 //! | 0     | `CLOSED`: the receiver closed the channel or left |
-//! | 1..   | the number of live senders                         |
+//! | 1     | `SPLIT`: the halves were handed out                |
+//! | 2..   | the number of live senders                         |
 //!
 //! | event                | RMW                               | then                                  |
 //! |----------------------|-----------------------------------|---------------------------------------|
+//! | `split`              | CAS from 0 (never split) to `SPLIT` + one sender | a second `split` fails |
 //! | sender cloned        | `fetch_add(SENDER)`               |                                       |
 //! | sender dropped       | `fetch_sub(SENDER)`               | if it was the last: notify receiver   |
 //! | receiver `close`     | `fetch_or(CLOSED)`                | blocked senders get their values back |
@@ -24,35 +27,109 @@ use core::task::{Context, Poll};
 
 use diatomic_waker::DiatomicWaker;
 
-use crate::contract::{ChannelCore, Consumer, Producer, ProducerCount, ProducerMode};
+use crate::contract::{ChannelCore, Consumer, Halves, Producer, ProducerCount, ProducerMode};
 use crate::error::{RecvError, SendError, TrySendError};
-use crate::sender_wait::{Channel, SenderWaiters};
+use crate::home::{BorrowedReceiver, BorrowedSender};
+use crate::receiver::Receiver;
+use crate::sender::Sender;
+use crate::sender_wait::{ChannelOps, SenderWaiters};
 use crate::sync::{AtomicUsize, Ordering};
 
 const CLOSED: usize = 1;
-const SENDER: usize = 2;
+const SPLIT: usize = 2;
+const SENDER: usize = 4;
 
 type Waiters<C> =
     <<C as ProducerCount>::Producers as ProducerMode>::Waiters<<C as ChannelCore>::Item>;
 type Listener<C> = <Waiters<C> as SenderWaiters<<C as ChannelCore>::Item>>::Listener;
 
-/// The shared state of one channel.
-pub(crate) struct Shared<C: ChannelCore> {
+/// A channel's shared state, which its two halves hold on to.
+///
+/// Made by [`channel`](crate::channel) (and each core's `into_channel`) in an
+/// `Arc`, or by [`Channel::new`] wherever you put it, a `static` included:
+/// [`split`](Self::split) then hands out halves that borrow it, once.
+///
+/// # Examples
+///
+/// ```
+/// use diatomic_channels::slot::Slot;
+/// use diatomic_channels::Channel;
+///
+/// static CHANNEL: Channel<Slot<u32>> = Channel::new(Slot::new());
+///
+/// let (tx, mut rx) = CHANNEL.split().unwrap();
+/// assert!(CHANNEL.split().is_none(), "the halves are handed out once");
+/// tx.try_send(7).unwrap();
+/// assert_eq!(rx.try_recv(), Ok(7));
+/// ```
+pub struct Channel<C: ChannelCore> {
     core: C,
     state: AtomicUsize,
     receiver_wake: DiatomicWaker,
     sender_waiters: Waiters<C>,
 }
 
-impl<C: ChannelCore> Shared<C> {
-    /// A channel with one sender and one receiver.
-    pub(crate) fn new(core: C) -> Self {
+impl<C: ChannelCore> Channel<C> {
+    /// A channel over `core`, not split yet; `const`, so that it can
+    /// initialize a `static`.
+    #[cfg(not(diatomic_waker_loom))]
+    pub const fn new(core: C) -> Self {
+        Self::with_state(core, 0)
+    }
+
+    /// A channel over `core`, not split yet.
+    #[cfg(diatomic_waker_loom)]
+    pub fn new(core: C) -> Self {
+        Self::with_state(core, 0)
+    }
+
+    /// A channel over `core`, split already: one sender, one receiver, for
+    /// the halves the caller makes.
+    pub(crate) fn new_split(core: C) -> Self {
+        Self::with_state(core, SPLIT | SENDER)
+    }
+
+    #[cfg(not(diatomic_waker_loom))]
+    const fn with_state(core: C, state: usize) -> Self {
         Self {
             core,
-            state: AtomicUsize::new(SENDER),
+            state: AtomicUsize::new(state),
+            receiver_wake: DiatomicWaker::new(),
+            sender_waiters: <Waiters<C> as SenderWaiters<C::Item>>::NEW,
+        }
+    }
+
+    #[cfg(diatomic_waker_loom)]
+    fn with_state(core: C, state: usize) -> Self {
+        Self {
+            core,
+            state: AtomicUsize::new(state),
             receiver_wake: DiatomicWaker::new(),
             sender_waiters: Waiters::<C>::new(),
         }
+    }
+
+    /// Hands out the sender and the receiver, named as the core's
+    /// declaration names its borrowed halves, borrowing the channel; `None`
+    /// if they were handed out already (there is never a second receiver).
+    ///
+    /// See [`Channel`] for an example with a `static`.
+    pub fn split(&self) -> Option<(C::SenderRef<'_>, C::ReceiverRef<'_>)>
+    where
+        C: Halves,
+    {
+        let (sender, receiver) = self.split_generic()?;
+        Some(C::name_borrowed(sender, receiver))
+    }
+
+    /// As [`split`](Self::split), with the generic halves.
+    pub fn split_generic(&self) -> Option<(BorrowedSender<'_, C>, BorrowedReceiver<'_, C>)> {
+        // Ordering: Relaxed; the flag decides who splits, and publishes
+        // nothing: the halves start from the state `new` wrote.
+        self.state
+            .compare_exchange(0, SPLIT | SENDER, Ordering::Relaxed, Ordering::Relaxed)
+            .ok()?;
+        Some((Sender::new(self), Receiver::new(self)))
     }
 
     // ---- sender side ----
@@ -154,7 +231,7 @@ impl<C: ChannelCore> Shared<C> {
         // Ordering: Release, so that every push of this sender happens before
         // the receiver's Acquire load that sees the count drop to zero.
         let prev = self.state.fetch_sub(SENDER, Ordering::Release);
-        if prev & !CLOSED == SENDER {
+        if prev / SENDER == 1 {
             self.receiver_wake.notify();
         }
     }
@@ -247,11 +324,11 @@ impl<C: ChannelCore> Shared<C> {
     }
 }
 
-impl<C: ChannelCore> Channel<C::Item> for Shared<C> {
+impl<C: ChannelCore> ChannelOps<C::Item> for Channel<C> {
     #[inline]
     unsafe fn try_send(&self, item: C::Item) -> Result<(), TrySendError<C::Item>> {
         // Safety: the same contract.
-        unsafe { Shared::try_send(self, item) }
+        unsafe { Channel::try_send(self, item) }
     }
 
     #[inline]
@@ -273,7 +350,7 @@ impl<C: ChannelCore> Channel<C::Item> for Shared<C> {
     }
 }
 
-impl<C: ChannelCore> fmt::Debug for Shared<C> {
+impl<C: ChannelCore> fmt::Debug for Channel<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Channel")
             .field("closed", &self.is_closed())

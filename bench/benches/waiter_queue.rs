@@ -25,7 +25,7 @@ use std::pin::{pin, Pin};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::task::{Context, Waker};
 
-use diatomic_channels::__private::{HandOver, HandoffQueue};
+use diatomic_channels::__private::{HandOver, HandoffQueue, Waiter};
 use std::time::Instant;
 
 fn time(iters: u64, mut f: impl FnMut()) -> f64 {
@@ -47,15 +47,18 @@ fn ours_wait_cycle(iters: u64) -> f64 {
     let q = HandoffQueue::<u64>::new();
     let waker = Waker::noop();
     time(iters, || {
-        let index = q.park(black_box(7), waker).unwrap();
-        assert!(q.poll(index, waker).is_pending());
+        // The place lives in the sender's future, pinned: no allocation.
+        let waiter = pin!(Waiter::new());
+        let waiter = waiter.as_ref();
+        q.park(waiter, black_box(7), waker).unwrap();
+        assert!(q.poll(waiter, waker).is_pending());
         // The space freed: the value goes into the (here imaginary) core.
         let handed = q.hand_over(None, |value| {
             black_box(value);
             Ok(())
         });
         assert_eq!(handed, HandOver::Other);
-        assert!(q.poll(index, waker).is_ready());
+        assert!(q.poll(waiter, waker).is_ready());
     })
 }
 
@@ -63,9 +66,12 @@ fn ours_release_4(iters: u64) -> f64 {
     let q = HandoffQueue::<u64>::new();
     let waker = Waker::noop();
     time(iters, || {
-        let parked: [usize; 4] = std::array::from_fn(|i| q.park(i as u64, waker).unwrap());
-        for &index in &parked {
-            assert!(q.poll(index, waker).is_pending());
+        let places = pin!([Waiter::new(), Waiter::new(), Waiter::new(), Waiter::new()]);
+        let places = places.as_ref();
+        let place = |i: usize| element(places, i);
+        for i in 0..4 {
+            q.park(place(i), i as u64, waker).unwrap();
+            assert!(q.poll(place(i), waker).is_pending());
         }
         for _ in 0..4 {
             q.hand_over(None, |value| {
@@ -73,10 +79,17 @@ fn ours_release_4(iters: u64) -> f64 {
                 Ok(())
             });
         }
-        for &index in &parked {
-            assert!(q.poll(index, waker).is_ready());
+        for i in 0..4 {
+            assert!(q.poll(place(i), waker).is_ready());
         }
     })
+}
+
+/// Element `i` of a pinned array, pinned.
+fn element<T, const N: usize>(array: Pin<&[T; N]>, i: usize) -> Pin<&T> {
+    // Safety: an element of a pinned array is pinned too (the array is never
+    // moved, so neither are its elements).
+    unsafe { array.map_unchecked(|array| &array[i]) }
 }
 
 fn el_notify_nobody(iters: u64) -> f64 {

@@ -23,6 +23,7 @@
 //! more, so that an item pushed before the last sender left is never missed.
 
 use core::fmt;
+use core::pin::Pin;
 use core::task::{Context, Poll};
 
 use diatomic_waker::DiatomicWaker;
@@ -85,6 +86,7 @@ impl<C: ChannelCore> Channel<C> {
 
     /// A channel over `core`, split already: one sender, one receiver, for
     /// the halves the caller makes.
+    #[cfg(any(feature = "alloc", diatomic_waker_loom))]
     pub(crate) fn new_split(core: C) -> Self {
         Self::with_state(core, SPLIT | SENDER)
     }
@@ -182,7 +184,7 @@ impl<C: ChannelCore> Channel<C> {
     pub(crate) unsafe fn poll_send(
         &self,
         item: &mut Option<C::Item>,
-        listener: &mut Listener<C>,
+        listener: Pin<&mut Listener<C>>,
         cx: &mut Context<'_>,
     ) -> Poll<Result<(), SendError<C::Item>>> {
         // Safety: the caller's contract, passed on.
@@ -190,7 +192,7 @@ impl<C: ChannelCore> Channel<C> {
     }
 
     /// A send or `closed` future goes away, possibly registered as a waiter.
-    pub(crate) fn cancel_wait(&self, listener: &mut Listener<C>) {
+    pub(crate) fn cancel_wait(&self, listener: Pin<&mut Listener<C>>) {
         self.sender_waiters.cancel(listener);
     }
 
@@ -201,7 +203,7 @@ impl<C: ChannelCore> Channel<C> {
     /// As for `try_send`.
     pub(crate) unsafe fn poll_closed(
         &self,
-        listener: &mut Listener<C>,
+        listener: Pin<&mut Listener<C>>,
         cx: &mut Context<'_>,
     ) -> Poll<()> {
         // Ordering: Acquire, pairs with the primitive's notification after

@@ -7,49 +7,59 @@
 //! wakes at most one sender.
 //!
 //! This is also what makes a forgotten send future harmless: its value is
-//! here, not in the future, and is handed over like any other, so the
-//! channel never waits on a future that nobody will poll again. (A
-//! forgotten future only leaks its entry, a few words.)
+//! here, not waiting in the future's logic, and is handed over like any
+//! other, so the channel never waits on a future that nobody will poll
+//! again.
 //!
-//! No spinlock: the entries are under a mutex taken only when someone parks,
-//! is handed over, or is polled while parked. The receiver's common case,
-//! nobody parked, is a `SeqCst` fence and one load.
+//! # An intrusive list, no allocation
 //!
-//! The hand-over pushes into the core *under* the lock. The core's push is
-//! short and non-blocking by contract, and doing it under the lock means no
-//! value is ever out of the queue and not yet in the core: a hand-over, a
-//! close and a cancel never see one another half done. (The first version
-//! pushed outside the lock and needed a "space freed meanwhile" flag; Loom
-//! found a lost wakeup in it, and it took two more lock round trips per
-//! message.) Wakers and the values' drops, user code that may panic or
-//! re-enter, still run outside the lock.
+//! Each waiter's place (a [`Waiter`]: the value, the waker, the links) lives
+//! *inside its future*, which is pinned before it is first polled; the queue
+//! only links those places together. So parking allocates nothing, and the
+//! queue needs neither `alloc` nor `std`: its lock is a `std` mutex with
+//! `std`, a `critical-section` without (the embedded convention: no
+//! spinlock either way).
 //!
-//! # Entries
+//! It is sound under `mem::forget`: a pinned future's memory is never
+//! reused before its `drop` runs (the `Pin` contract), so a forgotten
+//! future's place stays valid, linked, and is handed over like any other
+//! (its memory is leaked, as `forget` says). A future that is dropped takes
+//! its place out of the list first, under the lock.
 //!
-//! An entry belongs to one send future from `park` until that future reads
-//! its outcome or is dropped; only then is it freed, so an index never
-//! refers to someone else's entry.
+//! Every access to a place, by its future or by the queue, happens under
+//! the lock. The receiver's common case, nobody parked, takes no lock: a
+//! `SeqCst` fence and one load of the count.
+//!
+//! The hand-over pushes into the core *under* the lock, so that no value is
+//! ever out of the queue and not yet in the core: a hand-over, a close and a
+//! cancel never see one another half done. (A first version pushed outside
+//! the lock; Loom found a lost wakeup in it.) Wakers and the values' drops,
+//! user code that may panic or re-enter, run outside the lock.
+//!
+//! # States of a place
 //!
 //! | state      | the value is  | next                                                      |
 //! |------------|---------------|-----------------------------------------------------------|
-//! | `Parked`   | in the entry  | `Sent` (handed over), `Rejected` (close), freed (cancel: the value is dropped) |
-//! | `Sent`     | in the core   | freed by the future (`Ready(Ok)`) or its drop             |
-//! | `Rejected` | in the entry  | freed by the future (`Ready(Err(value))`) or its drop     |
+//! | `Idle`     | nowhere       | `Parked` (park), `Watching` (a `closed` future)           |
+//! | `Parked`   | in the place  | `Sent` (handed over), `Rejected` (close), `Idle` (cancel: the value is dropped) |
+//! | `Sent`     | in the core   | `Idle`, when the future reads it (`Ready(Ok)`) or is dropped |
+//! | `Rejected` | in the place  | `Idle`, when the future takes it back (`Ready(Err(value))`) or is dropped |
 //! | `Lost`     | gone          | the core's push panicked during a hand-over; the future panics when polled |
+//! | `Watching` | (none)        | a `closed` future, in the watchers' list; `close` wakes it |
 //!
-//! A `closed` future also holds an entry, `Watching`, with no value: `close`
-//! takes and wakes its waker; the future frees the entry when it sees the
-//! queue closed, or when dropped.
+//! A place is *linked* (in the parked FIFO, or in the watchers' list) while
+//! `Parked` or `Watching` before the close, and only then.
 
 use core::fmt;
+use core::marker::PhantomPinned;
+use core::pin::Pin;
+use core::ptr::NonNull;
 use core::task::{Poll, Waker};
-use std::collections::VecDeque;
-use std::vec::Vec;
 
-use crate::sync::{fence, lock, AtomicUsize, Mutex, Ordering};
+use crate::sync::{fence, AtomicUsize, Lock, Ordering, UnsafeCell};
 
-enum Entry<T> {
-    Free,
+enum State<T> {
+    Idle,
     Parked { item: T, waker: Waker },
     Sent,
     Rejected { item: T },
@@ -57,40 +67,194 @@ enum Entry<T> {
     Watching { waker: Option<Waker> },
 }
 
-struct Waiters<T> {
-    entries: Vec<Entry<T>>,
-    free: Vec<usize>,
-    /// Parked entries, oldest first.
-    order: VecDeque<usize>,
-    /// The channel is closed: nothing parks any more.
-    closed: bool,
+struct Node<T> {
+    state: State<T>,
+    prev: Option<NonNull<Waiter<T>>>,
+    next: Option<NonNull<Waiter<T>>>,
+    linked: bool,
 }
 
-impl<T> Waiters<T> {
-    /// A free entry, for the caller to fill.
-    fn allocate(&mut self) -> usize {
-        match self.free.pop() {
-            Some(index) => index,
-            None => {
-                self.entries.push(Entry::Free);
-                self.entries.len() - 1
-            }
+/// One future's place in the queue: it lives in the future, which must be
+/// pinned before the place is used, and stays valid until the future's
+/// `drop`, which calls [`HandoffQueue::cancel`].
+pub struct Waiter<T> {
+    node: UnsafeCell<Node<T>>,
+    _pinned: PhantomPinned,
+}
+
+// Safety: the place is only touched under the queue's lock (see the module
+// docs); it hands a `T` between threads, so it needs `T: Send`, and no more.
+unsafe impl<T: Send> Send for Waiter<T> {}
+// Safety: as above: a shared reference only reaches the place under the lock.
+unsafe impl<T: Send> Sync for Waiter<T> {}
+
+impl<T> Waiter<T> {
+    /// A place not in any queue.
+    #[cfg(not(diatomic_waker_loom))]
+    pub const fn new() -> Self {
+        Self {
+            node: UnsafeCell::new(Node {
+                state: State::Idle,
+                prev: None,
+                next: None,
+                linked: false,
+            }),
+            _pinned: PhantomPinned,
         }
     }
 
-    fn release(&mut self, index: usize) -> Entry<T> {
-        self.free.push(index);
-        core::mem::replace(&mut self.entries[index], Entry::Free)
+    /// A place not in any queue.
+    #[cfg(diatomic_waker_loom)]
+    pub fn new() -> Self {
+        Self {
+            node: UnsafeCell::new(Node {
+                state: State::Idle,
+                prev: None,
+                next: None,
+                linked: false,
+            }),
+            _pinned: PhantomPinned,
+        }
     }
 }
 
-/// The queue of parked values.
+impl<T> Default for Waiter<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<T> fmt::Debug for Waiter<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The state is the lock's to read; this says nothing more.
+        f.debug_struct("Waiter").finish_non_exhaustive()
+    }
+}
+
+/// Runs `f` on the node of `waiter`.
+///
+/// # Safety
+///
+/// Under the queue's lock, with `waiter` valid (a linked place is: see the
+/// module docs), and not from within another `with_node` on the same place.
+unsafe fn with_node<T, R>(waiter: NonNull<Waiter<T>>, f: impl FnOnce(&mut Node<T>) -> R) -> R {
+    // Safety: the caller's contract: valid, and exclusive under the lock.
+    unsafe { waiter.as_ref().node.with_mut(|node| f(&mut *node)) }
+}
+
+/// A doubly linked list of places, through their nodes.
+struct List<T> {
+    head: Option<NonNull<Waiter<T>>>,
+    tail: Option<NonNull<Waiter<T>>>,
+}
+
+impl<T> List<T> {
+    const fn new() -> Self {
+        Self {
+            head: None,
+            tail: None,
+        }
+    }
+
+    /// # Safety
+    ///
+    /// Under the lock; `w` valid and not linked.
+    unsafe fn push_back(&mut self, w: NonNull<Waiter<T>>) {
+        let tail = self.tail;
+        // Safety: the caller's contract (and below: linked places are valid).
+        unsafe {
+            with_node(w, |n| {
+                n.prev = tail;
+                n.next = None;
+                n.linked = true;
+            })
+        };
+        match tail {
+            // Safety: as above.
+            Some(t) => unsafe { with_node(t, |n| n.next = Some(w)) },
+            None => self.head = Some(w),
+        }
+        self.tail = Some(w);
+    }
+
+    /// # Safety
+    ///
+    /// Under the lock; `w` valid and not linked.
+    unsafe fn push_front(&mut self, w: NonNull<Waiter<T>>) {
+        let head = self.head;
+        // Safety: as for `push_back`.
+        unsafe {
+            with_node(w, |n| {
+                n.prev = None;
+                n.next = head;
+                n.linked = true;
+            })
+        };
+        match head {
+            // Safety: as above.
+            Some(h) => unsafe { with_node(h, |n| n.prev = Some(w)) },
+            None => self.tail = Some(w),
+        }
+        self.head = Some(w);
+    }
+
+    /// # Safety
+    ///
+    /// Under the lock; `w` linked in this list.
+    unsafe fn unlink(&mut self, w: NonNull<Waiter<T>>) {
+        // Safety: linked places are valid (and below).
+        let (prev, next) = unsafe {
+            with_node(w, |n| {
+                n.linked = false;
+                (n.prev.take(), n.next.take())
+            })
+        };
+        match prev {
+            // Safety: as above.
+            Some(p) => unsafe { with_node(p, |n| n.next = next) },
+            None => self.head = next,
+        }
+        match next {
+            // Safety: as above.
+            Some(x) => unsafe { with_node(x, |n| n.prev = prev) },
+            None => self.tail = prev,
+        }
+    }
+
+    /// # Safety
+    ///
+    /// Under the lock.
+    unsafe fn pop_front(&mut self) -> Option<NonNull<Waiter<T>>> {
+        let head = self.head?;
+        // Safety: the caller's contract; `head` is linked here.
+        unsafe { self.unlink(head) };
+        Some(head)
+    }
+}
+
+struct Queues<T> {
+    /// Parked values, oldest first.
+    parked: List<T>,
+    /// `closed` futures.
+    watchers: List<T>,
+    /// The channel is closed: nothing parks or watches any more.
+    closed: bool,
+}
+
+/// The queue of parked values (and of `closed` futures).
 pub struct HandoffQueue<T> {
     /// How many values are parked. Written under the lock, read without it
     /// by whoever frees space.
     len: AtomicUsize,
-    waiters: Mutex<Waiters<T>>,
+    queues: Lock<Queues<T>>,
 }
+
+// Safety: the lists' pointers are only followed under the lock, to places
+// kept valid by their futures (see the module docs); values of `T` move
+// between threads through it, so `T: Send` is needed, and enough.
+unsafe impl<T: Send> Send for HandoffQueue<T> {}
+// Safety: as above.
+unsafe impl<T: Send> Sync for HandoffQueue<T> {}
 
 impl<T> HandoffQueue<T> {
     /// An empty queue.
@@ -98,10 +262,9 @@ impl<T> HandoffQueue<T> {
     pub const fn new() -> Self {
         Self {
             len: AtomicUsize::new(0),
-            waiters: Mutex::new(Waiters {
-                entries: Vec::new(),
-                free: Vec::new(),
-                order: VecDeque::new(),
+            queues: Lock::new(Queues {
+                parked: List::new(),
+                watchers: List::new(),
                 closed: false,
             }),
         }
@@ -112,111 +275,104 @@ impl<T> HandoffQueue<T> {
     pub fn new() -> Self {
         Self {
             len: AtomicUsize::new(0),
-            waiters: Mutex::new(Waiters {
-                entries: Vec::new(),
-                free: Vec::new(),
-                order: VecDeque::new(),
+            queues: Lock::new(Queues {
+                parked: List::new(),
+                watchers: List::new(),
                 closed: false,
             }),
         }
     }
 
-    /// Parks `item` behind the values already parked and returns its entry,
-    /// or hands `item` back if the channel is closed.
+    /// Parks `item` in `waiter` (an idle place) behind the values already
+    /// parked, or hands `item` back if the channel is closed.
     ///
     /// The caller then runs [`hand_over`](Self::hand_over) once: the fence
     /// here orders this registration before that attempt, against the fence
     /// of [`space_freed`](Self::space_freed), so that space freed before the
     /// registration was visible is not missed.
-    pub fn park(&self, item: T, waker: &Waker) -> Result<usize, T> {
+    pub fn park(&self, waiter: Pin<&Waiter<T>>, item: T, waker: &Waker) -> Result<(), T> {
         let waker = waker.clone(); // outside the lock: user code may panic
-        let mut w = lock(&self.waiters);
-        if w.closed {
-            drop(w);
+        let w = NonNull::from(&*waiter);
+        let refused = self.queues.with(|q| {
+            if q.closed {
+                return Some((item, waker));
+            }
+            // Safety: under the lock; the place is pinned and idle, so valid
+            // until its future's drop, which unlinks it first.
+            unsafe {
+                with_node(w, |n| n.state = State::Parked { item, waker });
+                q.parked.push_back(w);
+            }
+            // Ordering: Relaxed; the fence below orders it.
+            self.len.fetch_add(1, Ordering::Relaxed);
+            None
+        });
+        if let Some((item, waker)) = refused {
+            drop(waker);
             return Err(item);
         }
-        let index = w.allocate();
-        w.entries[index] = Entry::Parked { item, waker };
-        w.order.push_back(index);
-        // Ordering: Relaxed; the fence below orders it.
-        self.len.fetch_add(1, Ordering::Relaxed);
-        drop(w);
         // Ordering: SeqCst, pairs with the fence in `space_freed`: either
         // that side's load of `len` sees this registration, or the caller's
         // hand-over attempt after this fence sees the space.
         fence(Ordering::SeqCst);
-        Ok(index)
+        Ok(())
     }
 
-    /// The outcome of the entry `index`, parked by the caller, once there
-    /// is one (the entry is then freed); `Pending` meanwhile, after
-    /// refreshing the waker.
-    pub fn poll(&self, index: usize, waker: &Waker) -> Poll<Outcome<T>> {
-        let mut w = lock(&self.waiters);
-        if let Entry::Parked { waker: old, .. } = &mut w.entries[index] {
-            if !old.will_wake(waker) {
-                let old = core::mem::replace(old, waker.clone());
-                drop(w);
-                drop(old); // outside the lock: user code may panic
+    /// The outcome of the value parked in `waiter`, once there is one (the
+    /// place is then idle again); `Pending` meanwhile, after refreshing the
+    /// waker.
+    pub fn poll(&self, waiter: Pin<&Waiter<T>>, waker: &Waker) -> Poll<Outcome<T>> {
+        let w = NonNull::from(&*waiter);
+        let (outcome, stale) = self.queues.with(|_| {
+            // Safety: under the lock; the caller's place, pinned.
+            unsafe {
+                with_node(w, |n| match &mut n.state {
+                    State::Parked { waker: old, .. } => {
+                        let stale =
+                            (!old.will_wake(waker)).then(|| core::mem::replace(old, waker.clone()));
+                        (None, stale)
+                    }
+                    _ => (Some(core::mem::replace(&mut n.state, State::Idle)), None),
+                })
             }
+        });
+        drop(stale); // outside the lock: user code may panic
+        let Some(state) = outcome else {
             return Poll::Pending;
-        }
-        let entry = w.release(index);
-        drop(w);
-        Poll::Ready(match entry {
-            Entry::Sent => Outcome::Sent,
-            Entry::Rejected { item } => Outcome::Rejected(item),
-            Entry::Lost => Outcome::Lost,
-            Entry::Free | Entry::Parked { .. } | Entry::Watching { .. } => {
-                unreachable!("a send future's entry was freed")
+        };
+        Poll::Ready(match state {
+            State::Sent => Outcome::Sent,
+            State::Rejected { item } => Outcome::Rejected(item),
+            State::Lost => Outcome::Lost,
+            State::Idle | State::Parked { .. } | State::Watching { .. } => {
+                unreachable!("polled a place that was not parked")
             }
         })
     }
 
-    /// The send future that parked `index` goes away: its value is dropped
-    /// unless it is in the core already.
-    pub fn cancel(&self, index: usize) {
-        let mut w = lock(&self.waiters);
-        if let Entry::Parked { .. } = w.entries[index] {
-            w.order.retain(|&i| i != index);
-            // Ordering: Relaxed, under the lock; see `len`.
-            self.len.fetch_sub(1, Ordering::Relaxed);
-        }
-        let entry = w.release(index);
-        drop(w);
-        drop(entry); // outside the lock: the value's and the waker's drops are user code
-    }
-
-    /// Polls a `closed` future whose entry, if it has one, is in
-    /// `listener`: ready once the queue is closed (the entry is then freed),
-    /// otherwise registers `waker`.
-    pub fn poll_closed(&self, listener: &mut Option<usize>, waker: &Waker) -> Poll<()> {
-        // Cloned outside the lock: user code may panic.
-        let new = listener.is_none().then(|| waker.clone());
-        let mut w = lock(&self.waiters);
-        if w.closed {
-            let entry = listener.take().map(|index| w.release(index));
-            drop(w);
-            drop(entry); // outside the lock: the waker's drop is user code
-            return Poll::Ready(());
-        }
-        match *listener {
-            None => {
-                let index = w.allocate();
-                w.entries[index] = Entry::Watching { waker: new };
-                *listener = Some(index);
-            }
-            Some(index) => {
-                if let Entry::Watching { waker: Some(old) } = &mut w.entries[index] {
-                    if !old.will_wake(waker) {
-                        let old = core::mem::replace(old, waker.clone());
-                        drop(w);
-                        drop(old); // outside the lock
-                    }
+    /// The future that owns `waiter` goes away: its place leaves the queue,
+    /// and its value is dropped unless it is in the core already.
+    ///
+    /// Called from the future's `drop` (its place pinned since its first
+    /// poll, or never used), whatever the state.
+    pub fn cancel(&self, waiter: Pin<&Waiter<T>>) {
+        let w = NonNull::from(&*waiter);
+        let state = self.queues.with(|q| {
+            // Safety: under the lock; the caller's place.
+            unsafe {
+                let (linked, parked) =
+                    with_node(w, |n| (n.linked, matches!(n.state, State::Parked { .. })));
+                if linked && parked {
+                    q.parked.unlink(w);
+                    // Ordering: Relaxed, under the lock; see `len`.
+                    self.len.fetch_sub(1, Ordering::Relaxed);
+                } else if linked {
+                    q.watchers.unlink(w);
                 }
+                with_node(w, |n| core::mem::replace(&mut n.state, State::Idle))
             }
-        }
-        Poll::Pending
+        });
+        drop(state); // outside the lock: the value's and the waker's drops are user code
     }
 
     /// Called after an item was taken from the core: if values are parked,
@@ -235,46 +391,106 @@ impl<T> HandoffQueue<T> {
     /// sender, whose send is complete. Does nothing if nothing is parked or
     /// the core is full.
     ///
-    /// The entry `own`, the caller's, is not woken.
+    /// The place `own`, the caller's, is not woken.
     ///
     /// Never inlined: it takes a lock anyway, and inlined into the
     /// receiver's `pop` it made that hot path save six registers per call.
     #[inline(never)]
-    pub fn hand_over(&self, own: Option<usize>, push: impl FnOnce(T) -> Result<(), T>) -> HandOver {
-        // Declared before the lock guard, so dropped after it on unwinding.
+    pub fn hand_over(
+        &self,
+        own: Option<Pin<&Waiter<T>>>,
+        push: impl FnOnce(T) -> Result<(), T>,
+    ) -> HandOver {
+        let own = own.map(|w| NonNull::from(&*w));
+        // Declared before the lock is taken, so dropped after it is
+        // released on unwinding.
         let mut unwinding = PushPanicked {
             len: &self.len,
             waker: None,
         };
-        let mut w = lock(&self.waiters);
-        let Some(index) = w.order.pop_front() else {
-            return HandOver::Nothing;
-        };
-        let (item, waker) = match core::mem::replace(&mut w.entries[index], Entry::Lost) {
-            Entry::Parked { item, waker } => (item, waker),
-            _ => unreachable!("only parked entries are in the order"),
-        };
-        unwinding.waker = Some(waker);
-        let pushed = push(item);
-        let waker = unwinding.waker.take().expect("set above");
-        match pushed {
-            Ok(()) => {
-                w.entries[index] = Entry::Sent;
-                // Ordering: Relaxed, under the lock; see `len`.
-                self.len.fetch_sub(1, Ordering::Relaxed);
-                drop(w);
-                if own == Some(index) {
-                    return HandOver::Own;
+        let (handed, waker) = self.queues.with(|q| {
+            // Safety: under the lock.
+            let Some(w) = (unsafe { q.parked.pop_front() }) else {
+                return (HandOver::Nothing, None);
+            };
+            // Safety: under the lock; `w` was linked, so valid (and below).
+            let taken = unsafe { with_node(w, |n| core::mem::replace(&mut n.state, State::Lost)) };
+            let State::Parked { item, waker } = taken else {
+                unreachable!("only parked places are in the parked list")
+            };
+            unwinding.waker = Some(waker);
+            let pushed = push(item);
+            let waker = unwinding.waker.take().expect("set above");
+            match pushed {
+                Ok(()) => {
+                    // Safety: as above.
+                    unsafe { with_node(w, |n| n.state = State::Sent) };
+                    // Ordering: Relaxed, under the lock; see `len`.
+                    self.len.fetch_sub(1, Ordering::Relaxed);
+                    if own == Some(w) {
+                        (HandOver::Own, Some(waker))
+                    } else {
+                        (HandOver::Other, Some(waker))
+                    }
                 }
+                Err(item) => {
+                    // The core is full: still first in line.
+                    // Safety: as above.
+                    unsafe {
+                        with_node(w, |n| n.state = State::Parked { item, waker });
+                        q.parked.push_front(w);
+                    }
+                    (HandOver::Nothing, None)
+                }
+            }
+        });
+        if handed == HandOver::Other {
+            if let Some(waker) = waker {
                 waker.wake();
-                HandOver::Other
             }
-            Err(item) => {
-                // The core is full: still first in line.
-                w.entries[index] = Entry::Parked { item, waker };
-                w.order.push_front(index);
-                HandOver::Nothing
+        }
+        handed
+    }
+
+    /// Polls a `closed` future whose place is `waiter`: ready once the queue
+    /// is closed (the place is then idle), otherwise registers `waker`.
+    pub fn poll_closed(&self, waiter: Pin<&Waiter<T>>, waker: &Waker) -> Poll<()> {
+        let w = NonNull::from(&*waiter);
+        let (ready, stale) = self.queues.with(|q| {
+            // Safety: under the lock; the caller's place, pinned.
+            unsafe {
+                if q.closed {
+                    if with_node(w, |n| n.linked) {
+                        q.watchers.unlink(w);
+                    }
+                    let old = with_node(w, |n| core::mem::replace(&mut n.state, State::Idle));
+                    return (true, Some(old));
+                }
+                let idle = with_node(w, |n| match &mut n.state {
+                    State::Watching { waker: Some(old) } => {
+                        if !old.will_wake(waker) {
+                            *old = waker.clone();
+                        }
+                        false
+                    }
+                    _ => true,
+                });
+                if idle {
+                    with_node(w, |n| {
+                        n.state = State::Watching {
+                            waker: Some(waker.clone()),
+                        }
+                    });
+                    q.watchers.push_back(w);
+                }
+                (false, None)
             }
+        });
+        drop(stale); // outside the lock
+        if ready {
+            Poll::Ready(())
+        } else {
+            Poll::Pending
         }
     }
 
@@ -282,39 +498,36 @@ impl<T> HandoffQueue<T> {
     /// its value back, and every `closed` future is woken (one per lock,
     /// outside it).
     pub fn close(&self) {
-        lock(&self.waiters).closed = true;
-        let mut next = 0;
+        self.queues.with(|q| q.closed = true);
         loop {
-            let mut w = lock(&self.waiters);
-            let Some(index) = w.order.pop_front() else {
-                // Then the `closed` futures, from the first entry up.
-                let watching = (next..w.entries.len())
-                    .find(|&i| matches!(w.entries[i], Entry::Watching { waker: Some(_) }));
-                let Some(index) = watching else {
-                    return;
-                };
-                next = index + 1;
-                let waker = match &mut w.entries[index] {
-                    Entry::Watching { waker } => waker.take(),
-                    _ => unreachable!("found above"),
-                };
-                drop(w);
-                if let Some(waker) = waker {
-                    waker.wake();
+            let waker = self.queues.with(|q| {
+                // Safety: under the lock; linked places are valid.
+                unsafe {
+                    if let Some(w) = q.parked.pop_front() {
+                        let taken = with_node(w, |n| core::mem::replace(&mut n.state, State::Lost));
+                        let State::Parked { item, waker } = taken else {
+                            unreachable!("only parked places are in the parked list")
+                        };
+                        with_node(w, |n| n.state = State::Rejected { item });
+                        // Ordering: Relaxed, under the lock; see `len`.
+                        self.len.fetch_sub(1, Ordering::Relaxed);
+                        return Some(Some(waker));
+                    }
+                    let w = q.watchers.pop_front()?;
+                    Some(with_node(w, |n| match &mut n.state {
+                        State::Watching { waker } => waker.take(),
+                        _ => None,
+                    }))
                 }
-                continue;
-            };
-            let waker = match core::mem::replace(&mut w.entries[index], Entry::Free) {
-                Entry::Parked { item, waker } => {
-                    w.entries[index] = Entry::Rejected { item };
-                    waker
+            });
+            match waker {
+                None => return,
+                Some(waker) => {
+                    if let Some(waker) = waker {
+                        waker.wake();
+                    }
                 }
-                _ => unreachable!("only parked entries are in the order"),
-            };
-            // Ordering: Relaxed, under the lock; see `len`.
-            self.len.fetch_sub(1, Ordering::Relaxed);
-            drop(w);
-            waker.wake();
+            }
         }
     }
 }
@@ -342,7 +555,7 @@ pub enum HandOver {
 }
 
 /// Unwinding out of the core's `try_push` during a hand-over: the value went
-/// with the panic and its entry is `Lost`; its sender is woken to learn it.
+/// with the panic and its place is `Lost`; its sender is woken to learn it.
 struct PushPanicked<'a> {
     len: &'a AtomicUsize,
     waker: Option<Waker>,
@@ -351,9 +564,8 @@ struct PushPanicked<'a> {
 impl Drop for PushPanicked<'_> {
     fn drop(&mut self) {
         if let Some(waker) = self.waker.take() {
-            // Ordering: Relaxed. The lock is released already (its guard is
-            // dropped first); the entry is out of the order, so the count
-            // only comes down to the truth.
+            // Ordering: Relaxed. The lock is released already; the place is
+            // out of the list, so the count only comes down to the truth.
             self.len.fetch_sub(1, Ordering::Relaxed);
             // A waker that panics now aborts the process (a panic during a
             // panic); waking is the only way to tell its sender.
@@ -374,5 +586,167 @@ impl<T> fmt::Debug for HandoffQueue<T> {
             // Ordering: Relaxed, a snapshot for display.
             .field("parked", &self.len.load(Ordering::Relaxed))
             .finish()
+    }
+}
+
+#[cfg(all(test, not(diatomic_waker_loom)))]
+mod tests {
+    //! The intrusive list on its own, under Miri too: places pinned on the
+    //! stack and in boxes, parked, handed over, cancelled in every state,
+    //! unpolled ("forgotten") while others are handed over, and closed.
+
+    use super::*;
+    use core::pin::pin;
+    use std::boxed::Box;
+    use std::mem::ManuallyDrop;
+    use std::vec::Vec;
+
+    fn push_into(core: &mut Vec<u32>, room: usize) -> impl FnOnce(u32) -> Result<(), u32> + '_ {
+        move |v| {
+            if core.len() < room {
+                core.push(v);
+                Ok(())
+            } else {
+                Err(v)
+            }
+        }
+    }
+
+    #[test]
+    fn values_are_handed_over_in_order_and_places_reused() {
+        let q = HandoffQueue::<u32>::new();
+        let waker = Waker::noop();
+        let (a, b, c) = (
+            pin!(Waiter::new()),
+            pin!(Waiter::new()),
+            pin!(Waiter::new()),
+        );
+        let (a, b, c) = (a.as_ref(), b.as_ref(), c.as_ref());
+        for (w, v) in [(a, 1), (b, 2), (c, 3)] {
+            q.park(w, v, waker).unwrap();
+            assert!(q.poll(w, waker).is_pending());
+        }
+        let mut core = Vec::new();
+        assert_eq!(
+            q.hand_over(None, push_into(&mut core, 0)),
+            HandOver::Nothing,
+            "full"
+        );
+        assert_eq!(
+            q.hand_over(Some(b), push_into(&mut core, 1)),
+            HandOver::Other
+        );
+        assert_eq!(q.hand_over(Some(b), push_into(&mut core, 2)), HandOver::Own);
+        assert_eq!(core, [1, 2], "oldest first");
+        assert_eq!(q.poll(a, waker), Poll::Ready(Outcome::Sent));
+        assert_eq!(q.poll(b, waker), Poll::Ready(Outcome::Sent));
+        // `a` is idle again: it parks anew, behind `c`.
+        q.park(a, 4, waker).unwrap();
+        q.hand_over(None, push_into(&mut core, 4));
+        q.hand_over(None, push_into(&mut core, 4));
+        assert_eq!(core, [1, 2, 3, 4]);
+        q.cancel(a);
+        q.cancel(c);
+        assert_eq!(q.len.load(Ordering::Relaxed), 0);
+    }
+
+    #[test]
+    fn cancelling_unlinks_from_the_middle_and_drops_the_value() {
+        let q = HandoffQueue::<Box<u32>>::new();
+        let waker = Waker::noop();
+        let (a, b, c) = (
+            pin!(Waiter::new()),
+            pin!(Waiter::new()),
+            pin!(Waiter::new()),
+        );
+        let (a, b, c) = (a.as_ref(), b.as_ref(), c.as_ref());
+        for (w, v) in [(a, 1), (b, 2), (c, 3)] {
+            q.park(w, Box::new(v), waker).unwrap();
+        }
+        q.cancel(b); // the middle one; its box is freed (Miri checks)
+        let mut got = Vec::new();
+        for _ in 0..3 {
+            q.hand_over(None, |v| {
+                got.push(*v);
+                Ok(())
+            });
+        }
+        assert_eq!(got, [1, 3]);
+        q.cancel(a);
+        q.cancel(c);
+    }
+
+    #[test]
+    fn an_unpolled_boxed_place_is_handed_over_and_freed_later() {
+        let q = HandoffQueue::<Box<u32>>::new();
+        let waker = Waker::noop();
+        // As a forgotten future: boxed, pinned, never polled again; here
+        // reclaimed at the end, so that Miri sees no leak.
+        let forgotten = ManuallyDrop::new(Box::pin(Waiter::new()));
+        q.park(forgotten.as_ref(), Box::new(1), waker).unwrap();
+        let live = pin!(Waiter::new());
+        q.park(live.as_ref(), Box::new(2), waker).unwrap();
+        let mut got = Vec::new();
+        q.hand_over(None, |v| {
+            got.push(*v);
+            Ok(())
+        });
+        q.hand_over(None, |v| {
+            got.push(*v);
+            Ok(())
+        });
+        assert_eq!(got, [1, 2]);
+        assert_eq!(q.poll(live.as_ref(), waker), Poll::Ready(Outcome::Sent));
+        let forgotten = ManuallyDrop::into_inner(forgotten);
+        q.cancel(forgotten.as_ref());
+    }
+
+    #[test]
+    fn close_rejects_parked_values_and_wakes_watchers() {
+        let q = HandoffQueue::<Box<u32>>::new();
+        let waker = Waker::noop();
+        let (a, w1, w2) = (
+            pin!(Waiter::new()),
+            pin!(Waiter::new()),
+            pin!(Waiter::new()),
+        );
+        let (a, w1, w2) = (a.as_ref(), w1.as_ref(), w2.as_ref());
+        q.park(a, Box::new(7), waker).unwrap();
+        assert_eq!(q.poll_closed(w1, waker), Poll::Pending);
+        assert_eq!(q.poll_closed(w2, waker), Poll::Pending);
+        q.cancel(w1); // a watcher leaves before the close
+        q.close();
+        assert_eq!(
+            q.poll(a, waker),
+            Poll::Ready(Outcome::Rejected(Box::new(7)))
+        );
+        assert_eq!(q.poll_closed(w2, waker), Poll::Ready(()));
+        assert!(q.park(a, Box::new(8), waker).is_err(), "closed");
+        q.cancel(a);
+        q.cancel(w2);
+    }
+
+    #[test]
+    fn a_panicking_push_loses_the_value_and_keeps_the_queue() {
+        let q = HandoffQueue::<Box<u32>>::new();
+        let waker = Waker::noop();
+        let (a, b) = (pin!(Waiter::new()), pin!(Waiter::new()));
+        let (a, b) = (a.as_ref(), b.as_ref());
+        q.park(a, Box::new(1), waker).unwrap();
+        q.park(b, Box::new(2), waker).unwrap();
+        let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            q.hand_over(None, |_| panic!("a broken core"));
+        }));
+        assert!(panicked.is_err());
+        assert_eq!(q.poll(a, waker), Poll::Ready(Outcome::Lost));
+        let mut got = Vec::new();
+        q.hand_over(None, |v| {
+            got.push(*v);
+            Ok(())
+        });
+        assert_eq!(got, [2]);
+        assert_eq!(q.len.load(Ordering::Relaxed), 0);
+        q.cancel(a);
+        q.cancel(b);
     }
 }

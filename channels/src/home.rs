@@ -11,6 +11,7 @@ use crate::channel::Channel;
 use crate::contract::{ChannelCore, ProducerCount};
 use crate::receiver::Receiver;
 use crate::sender::Sender;
+#[cfg(any(feature = "alloc", diatomic_waker_loom))]
 use crate::sync::Arc;
 
 /// The generic sending half that borrows its channel (the named one is the
@@ -27,7 +28,18 @@ pub trait Home<C: ChannelCore>:
 {
 }
 
+#[cfg(any(feature = "alloc", diatomic_waker_loom))]
 impl<C: ChannelCore> Home<C> for Arc<Channel<C>> {}
+
+/// The home of halves that do not say: an `Arc` with `alloc`, a `'static`
+/// borrow (a `static` channel) without.
+#[cfg(any(feature = "alloc", diatomic_waker_loom))]
+pub type DefaultHome<C> = Arc<Channel<C>>;
+
+/// The home of halves that do not say: an `Arc` with `alloc`, a `'static`
+/// borrow (a `static` channel) without.
+#[cfg(not(any(feature = "alloc", diatomic_waker_loom)))]
+pub type DefaultHome<C> = &'static Channel<C>;
 
 impl<C: ChannelCore> Home<C> for &Channel<C> {}
 
@@ -35,6 +47,7 @@ mod sealed {
     use super::*;
 
     pub trait Sealed {}
+    #[cfg(any(feature = "alloc", diatomic_waker_loom))]
     impl<C: ChannelCore> Sealed for Arc<Channel<C>> {}
     impl<C: ChannelCore> Sealed for &Channel<C> {}
 }

@@ -182,21 +182,45 @@
 //!
 //! # Features
 //!
-//! * `std` (default): `send_blocking` / `recv_blocking`.
+//! * `std` (default, implies `alloc`): `send_blocking` / `recv_blocking`;
+//!   the blocked senders' lock is `std`'s mutex.
+//! * `alloc`: channels in an `Arc` (`channel`, `into_channel`, each
+//!   member's `channel`), run-time capacities, `recv_many`.
 //!
-//! The crate needs `std` for now: the values of blocked senders of a
-//! many-producer channel wait in a queue under a `std` mutex. The halves that borrow a channel from
-//! a `static`, for targets without an allocator, will come with a `no_std`
-//! waiter queue.
+//! With neither, the crate is `no_std` and allocation-free: channels live in
+//! `static`s ([`Channel::new`], [`Channel::split`]), compile-time capacities
+//! (`mpsc::InlineRing`, `spsc::InlineRing`), and the blocked senders of a
+//! many-producer channel park their values in their own pinned futures,
+//! linked under a [`critical-section`](https://docs.rs/critical-section)
+//! (the application provides the implementation, as usual in embedded
+//! Rust). CI builds it for `thumbv7em-none-eabihf`, with the example crate
+//! `embedded/` (a `static` channel fed by an interrupt handler).
 #![no_std]
 #![deny(unsafe_op_in_unsafe_fn)]
 #![warn(missing_docs)]
 
 // Under Loom, `Arc` is Loom's.
+#[cfg(any(feature = "alloc", diatomic_waker_loom))]
 #[cfg_attr(diatomic_waker_loom, allow(unused_extern_crates))]
 extern crate alloc;
 #[cfg(any(feature = "std", test, diatomic_waker_loom, diatomic_waker_count_rmw))]
 extern crate std;
+
+#[cfg(any(feature = "alloc", diatomic_waker_loom))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __if_alloc {
+    ($($item:item)*) => {
+        $($item)*
+    };
+}
+
+#[cfg(not(any(feature = "alloc", diatomic_waker_loom)))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __if_alloc {
+    ($($item:item)*) => {};
+}
 
 #[cfg(feature = "std")]
 mod blocking;
@@ -222,8 +246,10 @@ pub use crate::contract::{
     ChannelCore, Consumer, Halves, Many, Occupancy, One, Producer, ProducerCount, ProducerMode,
 };
 pub use crate::error::{RecvError, SendError, TryRecvError, TrySendError};
-pub use crate::home::{BorrowedReceiver, BorrowedSender, Home};
-pub use crate::receiver::{Receiver, RecvFuture, RecvManyFuture};
+pub use crate::home::{BorrowedReceiver, BorrowedSender, DefaultHome, Home};
+#[cfg(any(feature = "alloc", diatomic_waker_loom))]
+pub use crate::receiver::RecvManyFuture;
+pub use crate::receiver::{Receiver, RecvFuture};
 pub use crate::sender::{ClosedFuture, SendFuture, Sender};
 pub use diatomic_macros::async_channel;
 
@@ -231,6 +257,7 @@ pub use diatomic_macros::async_channel;
 ///
 /// The structs declared with [`async_channel`] have an `into_channel` method
 /// that calls this and wraps the halves in their named types.
+#[cfg(any(feature = "alloc", diatomic_waker_loom))]
 pub fn channel<C, M>(core: C) -> (Sender<C, M>, Receiver<C>)
 where
     C: ChannelCore<Producers = M>,
@@ -246,12 +273,17 @@ pub mod __private {
     pub use ::core;
     pub use futures_core::Stream;
 
-    pub use crate::{
-        channel, Channel, ChannelCore, Halves, Many, One, ProducerCount, Receiver, Sender,
-    };
+    #[cfg(any(feature = "alloc", diatomic_waker_loom))]
+    pub use crate::channel;
+    pub use crate::{Channel, ChannelCore, Halves, Many, One, ProducerCount, Receiver, Sender};
+
+    /// Expands to its input where channels can live in an `Arc` (the
+    /// `alloc` feature), to nothing elsewhere: the attribute wraps the
+    /// `Arc` pair of halves and `into_channel` in it.
+    pub use crate::__if_alloc as if_alloc;
 
     /// For `bench/benches/waiter_queue.rs`.
-    pub use crate::handoff_queue::{HandOver, HandoffQueue, Outcome};
+    pub use crate::handoff_queue::{HandOver, HandoffQueue, Outcome, Waiter};
 
     /// For `tests/costs.rs`, under `--cfg diatomic_waker_count_rmw`.
     #[cfg(all(diatomic_waker_count_rmw, not(diatomic_waker_loom)))]

@@ -7,20 +7,20 @@ use core::marker::PhantomData;
 use core::pin::Pin;
 use core::task::{Context, Poll};
 
+#[cfg(any(feature = "alloc", diatomic_waker_loom))]
 use alloc::vec::Vec;
 
 use crate::channel::Channel;
 use crate::contract::{ChannelCore, Occupancy};
 use crate::error::{RecvError, TryRecvError};
-use crate::home::Home;
-use crate::sync::Arc;
+use crate::home::{DefaultHome, Home};
 
 /// The receiving half of a channel over the core `C`: there is exactly one.
 /// It holds on to the channel through `H`, as [`Sender`](crate::Sender)
 /// does.
 ///
 /// Dropping it closes the channel and drops the queued items.
-pub struct Receiver<C: ChannelCore, H: Home<C> = Arc<Channel<C>>> {
+pub struct Receiver<C: ChannelCore, H: Home<C> = DefaultHome<C>> {
     shared: H,
     /// `C` is named by `H`; no ownership implied.
     _core: PhantomData<fn() -> C>,
@@ -100,6 +100,7 @@ impl<C: ChannelCore, H: Home<C>> Receiver<C, H> {
     /// assert_eq!(rx.recv_many(&mut buffer, 3).await, 0); // closed and drained
     /// # }
     /// ```
+    #[cfg(any(feature = "alloc", diatomic_waker_loom))]
     pub fn recv_many<'a>(
         &'a mut self,
         buffer: &'a mut Vec<C::Item>,
@@ -269,6 +270,7 @@ impl<C: ChannelCore> fmt::Debug for RecvFuture<'_, C> {
 }
 
 /// The future returned by [`Receiver::recv_many`].
+#[cfg(any(feature = "alloc", diatomic_waker_loom))]
 #[must_use = "futures do nothing unless polled"]
 pub struct RecvManyFuture<'a, C: ChannelCore> {
     /// Borrowed through the receiver, mutably: the one receiver.
@@ -277,6 +279,7 @@ pub struct RecvManyFuture<'a, C: ChannelCore> {
     limit: usize,
 }
 
+#[cfg(any(feature = "alloc", diatomic_waker_loom))]
 impl<C: ChannelCore> Future for RecvManyFuture<'_, C> {
     type Output = usize;
 
@@ -305,6 +308,7 @@ impl<C: ChannelCore> Future for RecvManyFuture<'_, C> {
     }
 }
 
+#[cfg(any(feature = "alloc", diatomic_waker_loom))]
 impl<C: ChannelCore> fmt::Debug for RecvManyFuture<'_, C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RecvManyFuture")

@@ -10,9 +10,8 @@ use core::task::{Context, Poll};
 use crate::channel::Channel;
 use crate::contract::{ChannelCore, Many, Occupancy, One, ProducerCount, ProducerMode};
 use crate::error::{SendError, TrySendError};
-use crate::home::Home;
+use crate::home::{DefaultHome, Home};
 use crate::sender_wait::SenderWaiters;
-use crate::sync::Arc;
 
 /// The sending half of a channel over the core `C`, whose producer mode is
 /// `M` (the core's [`ProducerCount::Producers`]), holding on to the channel
@@ -25,7 +24,7 @@ use crate::sync::Arc;
 pub struct Sender<
     C: ChannelCore<Producers = M>,
     M: ProducerMode = Many,
-    H: Home<C> = Arc<Channel<C>>,
+    H: Home<C> = DefaultHome<C>,
 > {
     shared: H,
     /// `C` and `M` are named by `H` and the impls; no ownership implied.
@@ -354,27 +353,29 @@ impl<'a, C: ChannelCore> SendFuture<'a, C> {
     }
 }
 
-// The item is never pinned: it is moved into the core.
-impl<C: ChannelCore> Unpin for SendFuture<'_, C> {}
-
 impl<C: ChannelCore> Future for SendFuture<'_, C> {
     type Output = Result<(), SendError<C::Item>>;
 
     #[inline]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let this = self.get_mut();
+        // Safety: `listener` stays pinned (it is only reached through
+        // `Pin::new_unchecked` here and in `drop`); `item` is not
+        // structurally pinned: it is moved into the core.
+        let this = unsafe { self.get_unchecked_mut() };
+        // Safety: as above.
+        let listener = unsafe { Pin::new_unchecked(&mut this.listener) };
         // Safety: with one producer, the future borrows the only sender
         // mutably, so no other send runs on this core meanwhile.
-        unsafe {
-            this.shared
-                .poll_send(&mut this.item, &mut this.listener, cx)
-        }
+        unsafe { this.shared.poll_send(&mut this.item, listener, cx) }
     }
 }
 
 impl<C: ChannelCore> Drop for SendFuture<'_, C> {
     fn drop(&mut self) {
-        self.shared.cancel_wait(&mut self.listener);
+        // Safety: the listener was pinned if the future was ever polled, and
+        // this is its last use (the `Pin` drop guarantee).
+        let listener = unsafe { Pin::new_unchecked(&mut self.listener) };
+        self.shared.cancel_wait(listener);
     }
 }
 
@@ -409,16 +410,21 @@ impl<C: ChannelCore> Future for ClosedFuture<'_, C> {
     type Output = ();
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        let this = self.get_mut();
+        // Safety: `listener` stays pinned, as in `SendFuture`.
+        let this = unsafe { self.get_unchecked_mut() };
+        // Safety: as above.
+        let listener = unsafe { Pin::new_unchecked(&mut this.listener) };
         // Safety: with one producer, the future borrows the only sender
         // mutably, so no send or other `closed` runs meanwhile.
-        unsafe { this.shared.poll_closed(&mut this.listener, cx) }
+        unsafe { this.shared.poll_closed(listener, cx) }
     }
 }
 
 impl<C: ChannelCore> Drop for ClosedFuture<'_, C> {
     fn drop(&mut self) {
-        self.shared.cancel_wait(&mut self.listener);
+        // Safety: as in `SendFuture`'s drop.
+        let listener = unsafe { Pin::new_unchecked(&mut self.listener) };
+        self.shared.cancel_wait(listener);
     }
 }
 

@@ -11,12 +11,13 @@
 //!   future holds nothing up: its value is delivered like the others.
 
 use core::fmt;
+use core::pin::Pin;
 use core::task::{Context, Poll};
 
 use diatomic_waker::DiatomicWaker;
 
 use crate::error::{SendError, TrySendError};
-use crate::handoff_queue::{HandOver, HandoffQueue, Outcome};
+use crate::handoff_queue::{HandOver, HandoffQueue, Outcome, Waiter};
 
 /// What the waiters need of the channel.
 pub trait ChannelOps<T> {
@@ -41,8 +42,9 @@ pub trait ChannelOps<T> {
 
 /// The waiting side of blocked senders, for items of type `T`.
 pub trait SenderWaiters<T>: fmt::Debug {
-    /// What one `send` future keeps between polls.
-    type Listener: Default + Unpin + Send;
+    /// What one `send` (or `closed`) future keeps between polls, pinned
+    /// with it.
+    type Listener: Default;
 
     /// The waiters' shared state, empty (for `const` channels).
     #[cfg(not(diatomic_waker_loom))]
@@ -61,14 +63,14 @@ pub trait SenderWaiters<T>: fmt::Debug {
     unsafe fn poll_send(
         &self,
         item: &mut Option<T>,
-        listener: &mut Self::Listener,
+        listener: Pin<&mut Self::Listener>,
         cx: &mut Context<'_>,
         channel: &impl ChannelOps<T>,
     ) -> Poll<Result<(), SendError<T>>>;
 
     /// The send or `closed` future goes away: its parked value, if any, is
     /// dropped unless it already went into the core.
-    fn cancel(&self, listener: &mut Self::Listener);
+    fn cancel(&self, listener: Pin<&mut Self::Listener>);
 
     /// Polls a `closed` future: ready once the channel is closed (which
     /// `is_closed` reads), with `cx` registered meanwhile.
@@ -79,7 +81,7 @@ pub trait SenderWaiters<T>: fmt::Debug {
     /// `poll_send`.
     unsafe fn poll_closed(
         &self,
-        listener: &mut Self::Listener,
+        listener: Pin<&mut Self::Listener>,
         cx: &mut Context<'_>,
         is_closed: impl Fn() -> bool,
     ) -> Poll<()>;
@@ -110,10 +112,11 @@ impl<T> SenderWaiters<T> for OneSender {
     unsafe fn poll_send(
         &self,
         item: &mut Option<T>,
-        registered: &mut bool,
+        registered: Pin<&mut bool>,
         cx: &mut Context<'_>,
         channel: &impl ChannelOps<T>,
     ) -> Poll<Result<(), SendError<T>>> {
+        let registered = registered.get_mut();
         loop {
             let value = item
                 .take()
@@ -139,14 +142,14 @@ impl<T> SenderWaiters<T> for OneSender {
         }
     }
 
-    fn cancel(&self, _: &mut bool) {
+    fn cancel(&self, _: Pin<&mut bool>) {
         // A stale registration of the one sender's waker costs one spurious
         // wake at most.
     }
 
     unsafe fn poll_closed(
         &self,
-        _: &mut bool,
+        _: Pin<&mut bool>,
         cx: &mut Context<'_>,
         is_closed: impl Fn() -> bool,
     ) -> Poll<()> {
@@ -180,9 +183,46 @@ impl<T> SenderWaiters<T> for OneSender {
 /// Blocked-sender waiting with many producers.
 pub struct ManySenders<T>(HandoffQueue<T>);
 
+/// What a `send` or `closed` future of a many-producer channel keeps: its
+/// place in the queue, and whether the place is in use (a parked value, or
+/// a `closed` registration), so that a future that never waited never
+/// takes the lock.
+pub struct ManyListener<T> {
+    waiter: Waiter<T>,
+    in_queue: bool,
+}
+
+impl<T> Default for ManyListener<T> {
+    fn default() -> Self {
+        Self {
+            waiter: Waiter::new(),
+            in_queue: false,
+        }
+    }
+}
+
+impl<T> ManyListener<T> {
+    /// The place, pinned, and the flag.
+    fn project(self: Pin<&mut Self>) -> (Pin<&Waiter<T>>, &mut bool) {
+        // Safety: `waiter` is never moved out of the pinned listener: it is
+        // only ever reached pinned, here; `in_queue` is not pinned.
+        unsafe {
+            let this = self.get_unchecked_mut();
+            (Pin::new_unchecked(&this.waiter), &mut this.in_queue)
+        }
+    }
+}
+
+impl<T> fmt::Debug for ManyListener<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ManyListener")
+            .field("in_queue", &self.in_queue)
+            .finish_non_exhaustive()
+    }
+}
+
 impl<T> SenderWaiters<T> for ManySenders<T> {
-    /// The entry of the parked value, while it is parked.
-    type Listener = Option<usize>;
+    type Listener = ManyListener<T>;
 
     #[cfg(not(diatomic_waker_loom))]
     const NEW: Self = Self(HandoffQueue::new());
@@ -195,52 +235,46 @@ impl<T> SenderWaiters<T> for ManySenders<T> {
     unsafe fn poll_send(
         &self,
         item: &mut Option<T>,
-        listener: &mut Option<usize>,
+        listener: Pin<&mut ManyListener<T>>,
         cx: &mut Context<'_>,
         channel: &impl ChannelOps<T>,
     ) -> Poll<Result<(), SendError<T>>> {
-        let index = match *listener {
-            Some(index) => index,
-            None => {
-                let value = item
-                    .take()
-                    .expect("a send future was polled after it completed");
-                // Safety: many producers, no promise to keep.
-                let value = match unsafe { channel.try_send(value) } {
-                    Ok(()) => return Poll::Ready(Ok(())),
-                    Err(TrySendError::Closed(value)) => return Poll::Ready(Err(SendError(value))),
-                    Err(TrySendError::Full(value)) => value,
-                };
-                let index = match self.0.park(value, cx.waker()) {
-                    Ok(index) => index,
-                    Err(value) => return Poll::Ready(Err(SendError(value))),
-                };
-                *listener = Some(index);
-                // Space freed before the parking was visible to the receiver
-                // is used now, for the oldest parked value.
-                let push = |value| {
-                    // Safety: many producers, no promise to keep.
-                    unsafe { channel.push(value) }
-                };
-                match self.0.hand_over(Some(index), push) {
-                    HandOver::Nothing => return Poll::Pending,
-                    HandOver::Other => {
-                        channel.notify_receiver();
-                        return Poll::Pending;
-                    }
-                    HandOver::Own => {
-                        channel.notify_receiver();
-                        index
-                    }
-                }
+        let (waiter, in_queue) = listener.project();
+        if !*in_queue {
+            let value = item
+                .take()
+                .expect("a send future was polled after it completed");
+            // Safety: many producers, no promise to keep.
+            let value = match unsafe { channel.try_send(value) } {
+                Ok(()) => return Poll::Ready(Ok(())),
+                Err(TrySendError::Closed(value)) => return Poll::Ready(Err(SendError(value))),
+                Err(TrySendError::Full(value)) => value,
+            };
+            if let Err(value) = self.0.park(waiter, value, cx.waker()) {
+                return Poll::Ready(Err(SendError(value)));
             }
-        };
-        let outcome = match self.0.poll(index, cx.waker()) {
+            *in_queue = true;
+            // Space freed before the parking was visible to the receiver
+            // is used now, for the oldest parked value.
+            let push = |value| {
+                // Safety: many producers, no promise to keep.
+                unsafe { channel.push(value) }
+            };
+            match self.0.hand_over(Some(waiter), push) {
+                HandOver::Nothing => return Poll::Pending,
+                HandOver::Other => {
+                    channel.notify_receiver();
+                    return Poll::Pending;
+                }
+                HandOver::Own => channel.notify_receiver(),
+            }
+        }
+        let outcome = match self.0.poll(waiter, cx.waker()) {
             Poll::Pending => return Poll::Pending,
             Poll::Ready(outcome) => outcome,
         };
-        // The entry is freed: forget it before anything else can happen.
-        *listener = None;
+        // The place is idle again.
+        *in_queue = false;
         Poll::Ready(match outcome {
             Outcome::Sent => Ok(()),
             Outcome::Rejected(value) => Err(SendError(value)),
@@ -248,20 +282,24 @@ impl<T> SenderWaiters<T> for ManySenders<T> {
         })
     }
 
-    fn cancel(&self, listener: &mut Option<usize>) {
-        if let Some(index) = listener.take() {
-            self.0.cancel(index);
+    fn cancel(&self, listener: Pin<&mut ManyListener<T>>) {
+        let (waiter, in_queue) = listener.project();
+        if core::mem::take(in_queue) {
+            self.0.cancel(waiter);
         }
     }
 
     unsafe fn poll_closed(
         &self,
-        listener: &mut Option<usize>,
+        listener: Pin<&mut ManyListener<T>>,
         cx: &mut Context<'_>,
         _: impl Fn() -> bool,
     ) -> Poll<()> {
+        let (waiter, in_queue) = listener.project();
         // The queue learns of the close under its lock, which orders it.
-        self.0.poll_closed(listener, cx.waker())
+        let polled = self.0.poll_closed(waiter, cx.waker());
+        *in_queue = polled.is_pending();
+        polled
     }
 
     #[inline]

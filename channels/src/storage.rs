@@ -3,6 +3,7 @@
 //! place without an allocator). One ring type serves both; the rings of
 //! [`mpsc`](crate::mpsc) and [`spsc`](crate::spsc) are generic over this.
 
+#[cfg(any(feature = "alloc", diatomic_waker_loom))]
 use alloc::boxed::Box;
 
 /// The cells `E` of a ring, however they are stored.
@@ -14,6 +15,7 @@ pub trait Storage<E>: sealed::Sealed<E> {
     fn cells(&self) -> &[E];
 }
 
+#[cfg(any(feature = "alloc", diatomic_waker_loom))]
 impl<E> Storage<E> for Box<[E]> {
     #[inline(always)]
     fn cells(&self) -> &[E] {
@@ -30,6 +32,7 @@ impl<E, const N: usize> Storage<E> for [E; N] {
 
 mod sealed {
     pub trait Sealed<E> {}
+    #[cfg(any(feature = "alloc", diatomic_waker_loom))]
     impl<E> Sealed<E> for alloc::boxed::Box<[E]> {}
     impl<E, const N: usize> Sealed<E> for [E; N] {}
 }

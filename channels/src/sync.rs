@@ -8,7 +8,7 @@
 //! of this crate's cores built on these atomics (`mpsc`). A user's core has
 //! its own atomics, not counted.
 
-#[cfg(not(diatomic_waker_loom))]
+#[cfg(all(feature = "alloc", not(diatomic_waker_loom)))]
 pub(crate) use alloc::sync::Arc;
 #[cfg(not(diatomic_waker_loom))]
 pub(crate) use core::sync::atomic::AtomicU8;
@@ -25,18 +25,62 @@ pub(crate) use core::sync::atomic::Ordering;
 #[cfg(diatomic_waker_loom)]
 pub(crate) use loom::sync::atomic::fence;
 #[cfg(diatomic_waker_loom)]
-pub(crate) use loom::sync::{Mutex, MutexGuard};
-#[cfg(not(diatomic_waker_loom))]
-pub(crate) use std::sync::{Mutex, MutexGuard};
+use loom::sync::Mutex;
+#[cfg(all(feature = "std", not(diatomic_waker_loom)))]
+use std::sync::Mutex;
 
-/// Locks `mutex`, ignoring poisoning: the critical sections of this crate run
-/// no user code, so a panic elsewhere leaves the data consistent.
-pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    #[cfg(all(diatomic_waker_count_rmw, not(diatomic_waker_loom)))]
-    counter::count(|c| c.locks += 1);
-    mutex
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
+/// A lock around a `T`: `std`'s mutex with `std` (Loom's under Loom), a
+/// critical section without (the embedded convention, where there is no
+/// OS to park a thread on). No spinlock either way. The critical sections
+/// of this crate run no user code that could re-enter them, and a panic
+/// inside leaves the data consistent (poisoning is ignored).
+pub(crate) struct Lock<T> {
+    #[cfg(any(feature = "std", diatomic_waker_loom))]
+    inner: Mutex<T>,
+    #[cfg(not(any(feature = "std", diatomic_waker_loom)))]
+    inner: critical_section::Mutex<core::cell::RefCell<T>>,
+}
+
+impl<T> Lock<T> {
+    #[cfg(all(feature = "std", not(diatomic_waker_loom)))]
+    pub(crate) const fn new(value: T) -> Self {
+        Self {
+            inner: Mutex::new(value),
+        }
+    }
+
+    #[cfg(not(any(feature = "std", diatomic_waker_loom)))]
+    pub(crate) const fn new(value: T) -> Self {
+        Self {
+            inner: critical_section::Mutex::new(core::cell::RefCell::new(value)),
+        }
+    }
+
+    #[cfg(diatomic_waker_loom)]
+    pub(crate) fn new(value: T) -> Self {
+        Self {
+            inner: Mutex::new(value),
+        }
+    }
+
+    /// Runs `f` with the lock held.
+    #[inline]
+    pub(crate) fn with<R>(&self, f: impl FnOnce(&mut T) -> R) -> R {
+        #[cfg(all(diatomic_waker_count_rmw, not(diatomic_waker_loom)))]
+        counter::count(|c| c.locks += 1);
+        #[cfg(any(feature = "std", diatomic_waker_loom))]
+        {
+            let mut guard = self
+                .inner
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            f(&mut guard)
+        }
+        #[cfg(not(any(feature = "std", diatomic_waker_loom)))]
+        {
+            critical_section::with(|cs| f(&mut self.inner.borrow_ref_mut(cs)))
+        }
+    }
 }
 
 /// An `UnsafeCell` with Loom's closure-based access API.

@@ -59,7 +59,7 @@ pub(crate) fn expand(channel: &Channel) -> TokenStream {
         .insert(0, syn::parse_quote!('__channel));
     let borrowed = quote!(&'__channel #rt::Channel<#core_ty>);
 
-    let halves = [
+    let arc_halves = [
         Half {
             name: sender,
             generics: &item.generics,
@@ -74,6 +74,8 @@ pub(crate) fn expand(channel: &Channel) -> TokenStream {
             side: Side::Receiver,
             home: "shares its channel through an `Arc`",
         },
+    ];
+    let borrowed_halves = [
         Half {
             name: sender_ref,
             generics: &borrowed_generics,
@@ -88,10 +90,15 @@ pub(crate) fn expand(channel: &Channel) -> TokenStream {
             side: Side::Receiver,
             home: "borrows its channel (from `Channel::split`)",
         },
-    ]
-    .iter()
-    .map(|half| half.expand(vis, (name, &core_ty), krate, &rt, &bounds, *producers))
-    .collect::<TokenStream>();
+    ];
+    let expand_all = |halves: &[Half<'_>]| {
+        halves
+            .iter()
+            .map(|half| half.expand(vis, (name, &core_ty), krate, &rt, &bounds, *producers))
+            .collect::<TokenStream>()
+    };
+    let arc_halves = expand_all(&arc_halves);
+    let borrowed_halves = expand_all(&borrowed_halves);
 
     let (_, borrowed_type_generics, _) = borrowed_generics.split_for_impl();
 
@@ -103,16 +110,21 @@ pub(crate) fn expand(channel: &Channel) -> TokenStream {
             type Producers = #mode;
         }
 
-        #halves
+        // Only where channels can live in an `Arc` (the runtime's `alloc`).
+        #rt::if_alloc! {
+            #arc_halves
 
-        impl #impl_generics #core_ty where #bounds {
-            /// Turns this core into a channel: its sender and its receiver,
-            /// sharing it through an `Arc`.
-            #vis fn into_channel(self) -> (#sender #type_generics, #receiver #type_generics) {
-                let (sender, receiver) = #rt::channel(self);
-                (#sender { inner: sender }, #receiver { inner: receiver })
+            impl #impl_generics #core_ty where #bounds {
+                /// Turns this core into a channel: its sender and its receiver,
+                /// sharing it through an `Arc`.
+                #vis fn into_channel(self) -> (#sender #type_generics, #receiver #type_generics) {
+                    let (sender, receiver) = #rt::channel(self);
+                    (#sender { inner: sender }, #receiver { inner: receiver })
+                }
             }
         }
+
+        #borrowed_halves
 
         #[automatically_derived]
         impl #impl_generics #rt::Halves for #core_ty where #bounds {

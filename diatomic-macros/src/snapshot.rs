@@ -17,6 +17,52 @@ const HEADER: &str = "\
 
 ";
 
+/// The expansion, formatted; the items inside `if_alloc! { .. }` (which
+/// `prettyplease` leaves as raw tokens) formatted too, indented in it.
+fn pretty(file: syn::File) -> String {
+    let mut out = String::new();
+    let mut run = Vec::new();
+    let flush = |run: &mut Vec<syn::Item>, out: &mut String| {
+        if !run.is_empty() {
+            out.push_str(&prettyplease::unparse(&syn::File {
+                shebang: None,
+                attrs: Vec::new(),
+                items: std::mem::take(run),
+            }));
+        }
+    };
+    for item in file.items {
+        match item {
+            syn::Item::Macro(m)
+                if m.mac
+                    .path
+                    .segments
+                    .last()
+                    .is_some_and(|s| s.ident == "if_alloc") =>
+            {
+                flush(&mut run, &mut out);
+                let inner: syn::File = syn::parse2(m.mac.tokens.clone()).expect("items");
+                let path = &m.mac.path;
+                out.push_str(&format!(
+                    "{}! {{\n",
+                    quote::quote!(#path).to_string().replace(' ', "")
+                ));
+                for line in prettyplease::unparse(&inner).lines() {
+                    if line.is_empty() {
+                        out.push('\n');
+                    } else {
+                        out.push_str(&format!("    {line}\n"));
+                    }
+                }
+                out.push_str("}\n");
+            }
+            item => run.push(item),
+        }
+    }
+    flush(&mut run, &mut out);
+    out
+}
+
 #[test]
 fn expansion_matches_the_committed_snapshot() {
     let args: args::Args = syn::parse_quote!(sender = NzSender, receiver = NzReceiver);
@@ -28,7 +74,7 @@ fn expansion_matches_the_committed_snapshot() {
     };
     let tokens = expand::expand(&validate::validate(args, item).unwrap());
     let file: syn::File = syn::parse2(tokens).expect("the expansion parses as a file");
-    let expanded = format!("{HEADER}{}", prettyplease::unparse(&file));
+    let expanded = format!("{HEADER}{}", pretty(file));
 
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/expanded/nz_slot.rs");
     if std::env::var_os("UPDATE_EXPANDED").is_some() {

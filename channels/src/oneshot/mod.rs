@@ -48,12 +48,14 @@ use core::pin::Pin;
 use core::task::{Context, Poll};
 
 use crate::error::{RecvError, TryRecvError};
-use crate::sync::Arc;
+use crate::home::DefaultHome;
 use crate::{Channel, Home, One};
 
 mod declaration;
 
-pub use declaration::{Once, OnceReceiver, OnceSender};
+pub use declaration::{Once, OnceReceiverRef, OnceSenderRef};
+#[cfg(any(feature = "alloc", diatomic_waker_loom))]
+pub use declaration::{OnceReceiver, OnceSender};
 
 /// Creates a oneshot channel.
 ///
@@ -64,6 +66,7 @@ pub use declaration::{Once, OnceReceiver, OnceSender};
 /// tx.send("done").unwrap();
 /// assert_eq!(rx.try_recv(), Ok("done"));
 /// ```
+#[cfg(any(feature = "alloc", diatomic_waker_loom))]
 pub fn channel<T: Send>() -> (Sender<T>, Receiver<T>) {
     // The generic halves themselves (not `OnceSender`), so that `send` can
     // consume the generic sender.
@@ -102,7 +105,7 @@ pub type ReceiverRef<'a, T> = Receiver<T, &'a Channel<Once<T>>>;
 
 /// Sends the one value of a [`channel`] (or of a [`split`] one, borrowing
 /// it: `H` is then `&Channel<Once<T>>`).
-pub struct Sender<T: Send, H: Home<Once<T>> = Arc<Channel<Once<T>>>> {
+pub struct Sender<T: Send, H: Home<Once<T>> = DefaultHome<Once<T>>> {
     inner: crate::Sender<Once<T>, One, H>,
 }
 
@@ -177,7 +180,7 @@ impl<T: Send, H: Home<Once<T>>> fmt::Debug for Sender<T, H> {
 /// without sending (or the receiver closed before it sent). Polled again
 /// after that, it returns `RecvError`. Cancel safe: dropping it drops the
 /// value, if one was sent.
-pub struct Receiver<T: Send, H: Home<Once<T>> = Arc<Channel<Once<T>>>> {
+pub struct Receiver<T: Send, H: Home<Once<T>> = DefaultHome<Once<T>>> {
     inner: crate::Receiver<Once<T>, H>,
 }
 

@@ -33,7 +33,9 @@ use crate::sync::{AtomicU8, Ordering, UnsafeCell};
 
 mod declaration;
 
-pub use declaration::{Slot, SlotReceiver, SlotSender};
+pub use declaration::{Slot, SlotReceiverRef, SlotSenderRef};
+#[cfg(any(feature = "alloc", diatomic_waker_loom))]
+pub use declaration::{SlotReceiver, SlotSender};
 use declaration::{EMPTY, FULL};
 
 impl<T> Slot<T> {
@@ -78,6 +80,7 @@ impl<T> Default for Slot<T> {
 /// tx2.try_send(1).unwrap();
 /// assert_eq!(rx.try_recv(), Ok(1));
 /// ```
+#[cfg(any(feature = "alloc", diatomic_waker_loom))]
 pub fn channel<T: Send>() -> (SlotSender<T>, SlotReceiver<T>) {
     Slot::new().into_channel()
 }

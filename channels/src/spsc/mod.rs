@@ -48,6 +48,7 @@
 use core::fmt;
 use core::marker::PhantomData;
 
+#[cfg(any(feature = "alloc", diatomic_waker_loom))]
 use alloc::boxed::Box;
 
 use crate::cache_padded::CachePadded;
@@ -59,20 +60,26 @@ mod declaration;
 pub use crate::storage::Storage;
 pub use cell::Cell;
 use declaration::Side;
-pub use declaration::{Ring, RingReceiver, RingSender};
+pub use declaration::{Ring, RingReceiverRef, RingSenderRef};
+#[cfg(any(feature = "alloc", diatomic_waker_loom))]
+pub use declaration::{RingReceiver, RingSender};
 
 /// The cells of a ring whose capacity is chosen at run time.
+#[cfg(any(feature = "alloc", diatomic_waker_loom))]
 pub type Boxed<T> = Box<[Cell<T>]>;
 
 /// A ring whose capacity `N` is chosen at compile time, its cells inline.
 pub type InlineRing<T, const N: usize> = Ring<T, [Cell<T>; N]>;
 
 /// The sending half of a channel made by [`channel`].
+#[cfg(any(feature = "alloc", diatomic_waker_loom))]
 pub type Sender<T> = RingSender<T, Boxed<T>>;
 
 /// The receiving half of a channel made by [`channel`].
+#[cfg(any(feature = "alloc", diatomic_waker_loom))]
 pub type Receiver<T> = RingReceiver<T, Boxed<T>>;
 
+#[cfg(any(feature = "alloc", diatomic_waker_loom))]
 /// Creates a channel of `capacity` items, allocated once.
 ///
 /// # Panics
@@ -91,10 +98,12 @@ pub type Receiver<T> = RingReceiver<T, Boxed<T>>;
 /// assert_eq!(tx.try_send(3), Err(TrySendError::Full(3)));
 /// assert_eq!(rx.try_recv(), Ok(1));
 /// ```
+#[cfg(any(feature = "alloc", diatomic_waker_loom))]
 pub fn channel<T: Send>(capacity: usize) -> (Sender<T>, Receiver<T>) {
     Ring::with_capacity(capacity).into_channel()
 }
 
+#[cfg(any(feature = "alloc", diatomic_waker_loom))]
 impl<T> Ring<T, Boxed<T>> {
     /// An empty ring of `capacity` cells.
     ///

@@ -63,15 +63,18 @@ use core::fmt;
 use core::ops::Deref;
 
 use crate::error::{SendError, TrySendError};
-use crate::sync::Arc;
+use crate::home::DefaultHome;
 use crate::{Channel, Home, Many};
 
 mod declaration;
 
-pub use declaration::{Latest, LatestReceiver, LatestReceiverRef, LatestSender, LatestSenderRef};
+pub use declaration::{Latest, LatestReceiverRef, LatestSenderRef};
+#[cfg(any(feature = "alloc", diatomic_waker_loom))]
+pub use declaration::{LatestReceiver, LatestSender};
 
 /// The receiving half of a [`channel`]: the generic receiver, whose `recv`
 /// takes the latest value.
+#[cfg(any(feature = "alloc", diatomic_waker_loom))]
 pub type Receiver<T> = LatestReceiver<T>;
 
 /// Creates a latest-value channel, with no value yet.
@@ -84,6 +87,7 @@ pub type Receiver<T> = LatestReceiver<T>;
 /// tx.send("new").unwrap();
 /// assert_eq!(rx.try_recv(), Ok("new"));
 /// ```
+#[cfg(any(feature = "alloc", diatomic_waker_loom))]
 pub fn channel<T: Send>() -> (Sender<T>, Receiver<T>) {
     let (sender, receiver) = crate::channel(Latest::new());
     (Sender { inner: sender }, LatestReceiver::from(receiver))
@@ -122,7 +126,7 @@ pub type ReceiverRef<'a, T> = LatestReceiverRef<'a, T>;
 /// `H` is then `&Channel<Latest<T>>`): `Clone`, and [`send`](Self::send)
 /// never waits. It dereferences to the generic sender for the rest
 /// (`closed`, `is_closed`, `same_channel`, `len`).
-pub struct Sender<T: Send, H: Home<Latest<T>> = Arc<Channel<Latest<T>>>> {
+pub struct Sender<T: Send, H: Home<Latest<T>> = DefaultHome<Latest<T>>> {
     inner: crate::Sender<Latest<T>, Many, H>,
 }
 

@@ -180,6 +180,46 @@
 //! | a waker that panics | the panic reaches the caller; the channel stays usable |
 //! | the core's `try_push` panics while the receiver hands a parked value over | the panic reaches the receiver's call (the item it had taken goes with it); that sender's `send` panics when polled (its value is gone); the channel stays usable |
 //!
+//! # Cancellation and timeouts
+//!
+//! Every future here may be dropped at any point (in `select!`, under a
+//! timeout) without breaking the channel. What a drop means for each:
+//!
+//! | future | cancel safe | dropped before it completes |
+//! |---|---|---|
+//! | [`Receiver::recv`], `Stream::poll_next` | yes | nothing was taken; the next `recv` gets the item |
+//! | [`Receiver::recv_many`] | yes | nothing was taken (it takes its items in the poll that completes it) |
+//! | [`Sender::send`], one producer | yes | nothing was sent; the value is dropped with the future |
+//! | [`Sender::send`], many producers | sent once or dropped once | the value is dropped, unless the receiver had already moved it into the queue, between the future's last poll and its drop: then it is delivered, once |
+//! | [`Sender::closed`] | yes | nothing happens |
+//! | [`oneshot::Receiver`] (itself a future) | yes | a value sent is dropped with it |
+//!
+//! The many-producer `send` is the exception, and the price of the wake rule
+//! (a blocked sender's value is moved in by the receiver, so that a woken
+//! sender never retries and a forgotten future blocks nobody): a `send`
+//! that loses a `select!` or times out may have sent. Where that must not
+//! happen, use [`Sender::try_send`] (it never waits), or wait for room with
+//! `closed`/a timer around `try_send`.
+//!
+//! A timeout, with tokio's:
+//!
+//! ```
+//! use std::time::Duration;
+//! use tokio::time::timeout;
+//!
+//! # #[tokio::main(flavor = "current_thread")] async fn main() {
+//! let (tx, mut rx) = diatomic_channels::mpsc::channel::<u32>(1);
+//! tx.try_send(1).unwrap();
+//! // The queue is full and nobody receives: the send times out, and its
+//! // value is dropped with the future (nobody moved it in meanwhile).
+//! assert!(timeout(Duration::from_millis(10), tx.send(2)).await.is_err());
+//! // A receive under a timeout loses nothing either way.
+//! assert_eq!(timeout(Duration::from_millis(10), rx.recv()).await, Ok(Ok(1)));
+//! assert!(timeout(Duration::from_millis(10), rx.recv()).await.is_err());
+//! assert_eq!(rx.try_recv(), Err(diatomic_channels::TryRecvError::Empty));
+//! # }
+//! ```
+//!
 //! # Features
 //!
 //! * `std` (default, implies `alloc`): `send_blocking` / `recv_blocking`;

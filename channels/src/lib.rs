@@ -176,7 +176,7 @@
 //! | every sender dropped | the receiver drains the queue, then gets `RecvError` |
 //! | receiver dropped with items queued | each item is dropped once |
 //! | `send` or `recv` future dropped early | nothing is lost or duplicated: a dropped `send` drops its value, unless the receiver had already moved it into the queue (then it is delivered, once) |
-//! | blocked `send` future forgotten | no unsoundness; its value was parked with the channel and is delivered like the others, which keep progressing at one wakeup per message; the future's entry (a few words) is never freed |
+//! | blocked `send` future forgotten | no unsoundness; its value was parked with the channel and is delivered like the others, which keep progressing at one wakeup per message; the forgotten future's memory (its place in the queue) is leaked, as `forget` says |
 //! | a waker that panics | the panic reaches the caller; the channel stays usable |
 //! | the core's `try_push` panics while the receiver hands a parked value over | the panic reaches the receiver's call (the item it had taken goes with it); that sender's `send` panics when polled (its value is gone); the channel stays usable |
 //!

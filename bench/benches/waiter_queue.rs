@@ -39,7 +39,7 @@ fn time(iters: u64, mut f: impl FnMut()) -> f64 {
 fn ours_notify_nobody(iters: u64) -> f64 {
     let q = HandoffQueue::<u64>::new();
     time(iters, || {
-        black_box(&q).space_freed(|_| unreachable!("nobody parked"))
+        black_box(&q).space_freed(|_| unreachable!("nobody parked"), |_| {})
     })
 }
 
@@ -53,10 +53,14 @@ fn ours_wait_cycle(iters: u64) -> f64 {
         q.park(waiter, black_box(7), waker).unwrap();
         assert!(q.poll(waiter, waker).is_pending());
         // The space freed: the value goes into the (here imaginary) core.
-        let handed = q.hand_over(None, |value| {
-            black_box(value);
-            Ok(())
-        });
+        let handed = q.hand_over(
+            None,
+            |value| {
+                black_box(value);
+                Ok(())
+            },
+            |_| {},
+        );
         assert_eq!(handed, HandOver::Other);
         assert!(q.poll(waiter, waker).is_ready());
     })
@@ -74,10 +78,14 @@ fn ours_release_4(iters: u64) -> f64 {
             assert!(q.poll(place(i), waker).is_pending());
         }
         for _ in 0..4 {
-            q.hand_over(None, |value| {
-                black_box(value);
-                Ok(())
-            });
+            q.hand_over(
+                None,
+                |value| {
+                    black_box(value);
+                    Ok(())
+                },
+                |_| {},
+            );
         }
         for i in 0..4 {
             assert!(q.poll(place(i), waker).is_ready());

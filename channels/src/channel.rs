@@ -8,7 +8,8 @@
 //! |-------|----------------------------------------------------|
 //! | 0     | `CLOSED`: the receiver closed the channel or left |
 //! | 1     | `SPLIT`: the halves were handed out                |
-//! | 2..   | the number of live senders                         |
+//! | 2     | `ORPHANS`: a permit's value waits in line (senders that do not wait go behind it) |
+//! | 3..   | the number of live senders                         |
 //!
 //! | event                | RMW                               | then                                  |
 //! |----------------------|-----------------------------------|---------------------------------------|
@@ -28,8 +29,11 @@ use core::task::{Context, Poll};
 
 use diatomic_waker::DiatomicWaker;
 
-use crate::contract::{ChannelCore, Consumer, Halves, Producer, ProducerCount, ProducerMode};
+use crate::contract::{
+    ChannelCore, Consumer, Halves, Occupancy, Producer, ProducerCount, ProducerMode,
+};
 use crate::error::{RecvError, SendError, TrySendError};
+use crate::handoff_queue::RoomCheck;
 use crate::home::{BorrowedReceiver, BorrowedSender};
 use crate::receiver::Receiver;
 use crate::sender::Sender;
@@ -38,7 +42,8 @@ use crate::sync::{AtomicUsize, Ordering};
 
 const CLOSED: usize = 1;
 const SPLIT: usize = 2;
-const SENDER: usize = 4;
+const ORPHANS: usize = 4;
+const SENDER: usize = 8;
 
 type Waiters<C> =
     <<C as ProducerCount>::Producers as ProducerMode>::Waiters<<C as ChannelCore>::Item>;
@@ -164,8 +169,16 @@ impl<C: ChannelCore> Channel<C> {
     /// As for `try_send`.
     #[inline]
     pub(crate) unsafe fn try_push(&self, item: C::Item) -> Result<(), TrySendError<C::Item>> {
-        if self.is_closed() {
-            return Err(TrySendError::Closed(item));
+        // Ordering: Relaxed; a snapshot: a sender that misses a close only
+        // pushes an item the receiver drains or drops. A producer sees the
+        // mark of its own permit's waiting value in program order.
+        let state = self.state.load(Ordering::Relaxed);
+        if state & (CLOSED | ORPHANS) != 0 {
+            if state & CLOSED != 0 {
+                return Err(TrySendError::Closed(item));
+            }
+            // A permit's value waits in line: go behind it.
+            return Err(TrySendError::Full(item));
         }
         match self.core.try_push(item, Producer::new()) {
             Ok(()) => Ok(()),
@@ -193,7 +206,87 @@ impl<C: ChannelCore> Channel<C> {
 
     /// A send or `closed` future goes away, possibly registered as a waiter.
     pub(crate) fn cancel_wait(&self, listener: Pin<&mut Listener<C>>) {
-        self.sender_waiters.cancel(listener);
+        self.sender_waiters.cancel(listener, self);
+    }
+
+    // ---- reservations (cores with `Occupancy`) ----
+
+    /// Whether the core has room beyond `permits` outstanding.
+    fn room(&self, permits: usize) -> bool
+    where
+        C: Occupancy,
+    {
+        self.core.len().saturating_add(permits) < self.core.capacity()
+    }
+
+    /// Counts a permit if there is room and nobody waits first.
+    pub(crate) fn try_reserve(&self) -> Result<(), TrySendError<()>>
+    where
+        C: Occupancy,
+    {
+        if self.is_closed() {
+            return Err(TrySendError::Closed(()));
+        }
+        if self
+            .sender_waiters
+            .try_reserve(|permits| self.room(permits))
+        {
+            Ok(())
+        } else {
+            Err(TrySendError::Full(()))
+        }
+    }
+
+    /// Polls a `reserve` future.
+    ///
+    /// # Safety
+    ///
+    /// As for `try_send`.
+    pub(crate) unsafe fn poll_reserve(
+        &self,
+        listener: Pin<&mut Listener<C>>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Result<(), SendError<()>>>
+    where
+        C: Occupancy,
+    {
+        /// The room check of a reservation waiting in line.
+        ///
+        /// # Safety
+        ///
+        /// `channel` is a live `Channel<C>`.
+        unsafe fn room_of<C: Occupancy>(channel: *const (), permits: usize) -> bool {
+            // Safety: the caller's contract.
+            unsafe { &*channel.cast::<Channel<C>>() }.room(permits)
+        }
+        // Safety: the channel outlives its waiters (they borrow it).
+        let check = unsafe { RoomCheck::new(room_of::<C>, (self as *const Self).cast()) };
+        let room = |permits| self.room(permits);
+        // Safety: the caller's contract, passed on.
+        let polled = unsafe {
+            self.sender_waiters
+                .poll_reserve(listener, cx, room, check, self)
+        };
+        polled.map(|granted| if granted { Ok(()) } else { Err(SendError(())) })
+    }
+
+    /// A permit's value: into the core, or first in line if a sender that
+    /// does not wait took the permit's room; dropped if the channel is
+    /// closed. Then the permit is released.
+    pub(crate) fn permit_send(&self, item: C::Item) {
+        // Safety: the permit stands for this push (with one producer it
+        // borrows the one sender mutably).
+        match unsafe { self.try_push(item) } {
+            Ok(()) => self.receiver_wake.notify(),
+            Err(TrySendError::Closed(item)) => drop(item),
+            Err(TrySendError::Full(item)) => self.sender_waiters.overflow(item, self),
+        }
+        self.sender_waiters.release(self);
+    }
+
+    /// A permit dropped unused.
+    pub(crate) fn permit_release(&self) {
+        self.sender_waiters.release(self);
     }
 
     /// Polls a `closed` future.
@@ -342,6 +435,24 @@ impl<C: ChannelCore> ChannelOps<C::Item> for Channel<C> {
     #[inline]
     fn notify_receiver(&self) {
         self.receiver_wake.notify();
+    }
+
+    #[inline]
+    fn mark_orphans(&self, present: bool) {
+        // Ordering: Relaxed; set and cleared under the waiters' lock, and a
+        // producer reads its own permit's mark in program order.
+        if present {
+            self.state.fetch_or(ORPHANS, Ordering::Relaxed);
+        } else {
+            self.state.fetch_and(!ORPHANS, Ordering::Relaxed);
+        }
+    }
+
+    #[inline]
+    fn is_closed(&self) -> bool {
+        // Ordering: Acquire, pairs with the primitive's notification after
+        // `close` set the flag (a single producer waiting for room).
+        self.state.load(Ordering::Acquire) & CLOSED != 0
     }
 
     #[inline]

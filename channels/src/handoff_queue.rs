@@ -60,11 +60,28 @@ use crate::sync::{fence, AtomicUsize, Lock, Ordering, UnsafeCell};
 
 enum State<T> {
     Idle,
-    Parked { item: T, waker: Waker },
+    Parked {
+        item: T,
+        waker: Waker,
+    },
     Sent,
-    Rejected { item: T },
+    Rejected {
+        item: T,
+    },
     Lost,
-    Watching { waker: Option<Waker> },
+    Watching {
+        waker: Option<Waker>,
+    },
+    /// A `reserve` future waiting in line (in the parked list), with the
+    /// check of its channel's room.
+    Reserving {
+        waker: Waker,
+        room: RoomCheck,
+    },
+    /// Its reservation was granted: a permit is counted in `reserved`.
+    Granted,
+    /// The channel closed while it waited.
+    Refused,
 }
 
 struct Node<T> {
@@ -72,6 +89,10 @@ struct Node<T> {
     prev: Option<NonNull<Waiter<T>>>,
     next: Option<NonNull<Waiter<T>>>,
     linked: bool,
+    /// A permit's value parked because a sender that does not wait took
+    /// the permit's room: the place is boxed and belongs to the queue,
+    /// which frees it once the value is in the core or dropped.
+    orphan: bool,
 }
 
 /// One future's place in the queue: it lives in the future, which must be
@@ -98,6 +119,7 @@ impl<T> Waiter<T> {
                 prev: None,
                 next: None,
                 linked: false,
+                orphan: false,
             }),
             _pinned: PhantomPinned,
         }
@@ -112,6 +134,7 @@ impl<T> Waiter<T> {
                 prev: None,
                 next: None,
                 linked: false,
+                orphan: false,
             }),
             _pinned: PhantomPinned,
         }
@@ -239,6 +262,10 @@ struct Queues<T> {
     watchers: List<T>,
     /// The channel is closed: nothing parks or watches any more.
     closed: bool,
+    /// Orphans in the parked list. While there are any, the channel tells
+    /// senders that do not wait to go behind them (`mark`), so that a
+    /// producer's next value never overtakes its permit's.
+    orphans: usize,
 }
 
 /// The queue of parked values (and of `closed` futures).
@@ -246,6 +273,10 @@ pub struct HandoffQueue<T> {
     /// How many values are parked. Written under the lock, read without it
     /// by whoever frees space.
     len: AtomicUsize,
+    /// Outstanding permits: reservations granted and not yet used or
+    /// dropped. A reservation is granted only while the core's length plus
+    /// this stays below its capacity.
+    reserved: AtomicUsize,
     queues: Lock<Queues<T>>,
 }
 
@@ -262,10 +293,12 @@ impl<T> HandoffQueue<T> {
     pub const fn new() -> Self {
         Self {
             len: AtomicUsize::new(0),
+            reserved: AtomicUsize::new(0),
             queues: Lock::new(Queues {
                 parked: List::new(),
                 watchers: List::new(),
                 closed: false,
+                orphans: 0,
             }),
         }
     }
@@ -275,10 +308,12 @@ impl<T> HandoffQueue<T> {
     pub fn new() -> Self {
         Self {
             len: AtomicUsize::new(0),
+            reserved: AtomicUsize::new(0),
             queues: Lock::new(Queues {
                 parked: List::new(),
                 watchers: List::new(),
                 closed: false,
+                orphans: 0,
             }),
         }
     }
@@ -344,9 +379,7 @@ impl<T> HandoffQueue<T> {
             State::Sent => Outcome::Sent,
             State::Rejected { item } => Outcome::Rejected(item),
             State::Lost => Outcome::Lost,
-            State::Idle | State::Parked { .. } | State::Watching { .. } => {
-                unreachable!("polled a place that was not parked")
-            }
+            _ => unreachable!("polled a place that was not parked"),
         })
     }
 
@@ -355,13 +388,17 @@ impl<T> HandoffQueue<T> {
     ///
     /// Called from the future's `drop` (its place pinned since its first
     /// poll, or never used), whatever the state.
-    pub fn cancel(&self, waiter: Pin<&Waiter<T>>) {
+    pub fn cancel(&self, waiter: Pin<&Waiter<T>>) -> Cancelled {
         let w = NonNull::from(&*waiter);
         let state = self.queues.with(|q| {
             // Safety: under the lock; the caller's place.
             unsafe {
-                let (linked, parked) =
-                    with_node(w, |n| (n.linked, matches!(n.state, State::Parked { .. })));
+                let (linked, parked) = with_node(w, |n| {
+                    (
+                        n.linked,
+                        matches!(n.state, State::Parked { .. } | State::Reserving { .. }),
+                    )
+                });
                 if linked && parked {
                     q.parked.unlink(w);
                     // Ordering: Relaxed, under the lock; see `len`.
@@ -372,18 +409,24 @@ impl<T> HandoffQueue<T> {
                 with_node(w, |n| core::mem::replace(&mut n.state, State::Idle))
             }
         });
+        let granted = matches!(state, State::Granted);
         drop(state); // outside the lock: the value's and the waker's drops are user code
+        if granted {
+            Cancelled::GrantedPermit
+        } else {
+            Cancelled::Nothing
+        }
     }
 
     /// Called after an item was taken from the core: if values are parked,
     /// hands the oldest over (see [`hand_over`](Self::hand_over)).
     #[inline(always)]
-    pub fn space_freed(&self, push: impl FnOnce(T) -> Result<(), T>) {
+    pub fn space_freed(&self, push: impl FnOnce(T) -> Result<(), T>, mark: impl FnOnce(bool)) {
         // Ordering: SeqCst, pairs with the fence in `park` (see there).
         fence(Ordering::SeqCst);
         // Ordering: Relaxed, ordered by the fence above.
         if self.len.load(Ordering::Relaxed) != 0 {
-            self.hand_over(None, push);
+            self.hand_over(None, push, mark);
         }
     }
 
@@ -396,10 +439,16 @@ impl<T> HandoffQueue<T> {
     /// Never inlined: it takes a lock anyway, and inlined into the
     /// receiver's `pop` it made that hot path save six registers per call.
     #[inline(never)]
+    /// A reservation first in line is granted instead if its channel's core
+    /// has room beyond the permits outstanding.
+    ///
+    /// `mark(false)` is called, under the lock, when the last orphan goes
+    /// into the core.
     pub fn hand_over(
         &self,
         own: Option<Pin<&Waiter<T>>>,
         push: impl FnOnce(T) -> Result<(), T>,
+        mark: impl FnOnce(bool),
     ) -> HandOver {
         let own = own.map(|w| NonNull::from(&*w));
         // Declared before the lock is taken, so dropped after it is
@@ -408,15 +457,43 @@ impl<T> HandoffQueue<T> {
             len: &self.len,
             waker: None,
         };
-        let (handed, waker) = self.queues.with(|q| {
+        let (handed, waker, orphan) = self.queues.with(|q| {
             // Safety: under the lock.
             let Some(w) = (unsafe { q.parked.pop_front() }) else {
-                return (HandOver::Nothing, None);
+                return (HandOver::Nothing, None, None);
             };
             // Safety: under the lock; `w` was linked, so valid (and below).
             let taken = unsafe { with_node(w, |n| core::mem::replace(&mut n.state, State::Lost)) };
-            let State::Parked { item, waker } = taken else {
-                unreachable!("only parked places are in the parked list")
+            let (item, waker) = match taken {
+                State::Parked { item, waker } => (item, waker),
+                State::Reserving { waker, room } => {
+                    // Ordering: Relaxed, under the lock (grants are made
+                    // under it); the check reads the core.
+                    let permits = self.reserved.load(Ordering::Relaxed);
+                    // Safety: as above; the check's channel outlives its
+                    // waiters.
+                    unsafe {
+                        if !room.has_room(permits) {
+                            with_node(w, |n| n.state = State::Reserving { waker, room });
+                            q.parked.push_front(w);
+                            return (HandOver::Nothing, None, None);
+                        }
+                        with_node(w, |n| n.state = State::Granted);
+                    }
+                    // Ordering: Relaxed; read and written under the lock by
+                    // grants, and by permits' CAS and `fetch_sub` outside
+                    // it, which only need the count to be exact.
+                    self.reserved.fetch_add(1, Ordering::Relaxed);
+                    // Ordering: Relaxed, under the lock; see `len`.
+                    self.len.fetch_sub(1, Ordering::Relaxed);
+                    let handed = if own == Some(w) {
+                        HandOver::Own
+                    } else {
+                        HandOver::Other
+                    };
+                    return (handed, Some(waker), None);
+                }
+                _ => unreachable!("only waiting places are in the parked list"),
             };
             unwinding.waker = Some(waker);
             let pushed = push(item);
@@ -424,13 +501,25 @@ impl<T> HandoffQueue<T> {
             match pushed {
                 Ok(()) => {
                     // Safety: as above.
-                    unsafe { with_node(w, |n| n.state = State::Sent) };
+                    let orphan = unsafe {
+                        with_node(w, |n| {
+                            n.state = State::Sent;
+                            n.orphan
+                        })
+                    };
                     // Ordering: Relaxed, under the lock; see `len`.
                     self.len.fetch_sub(1, Ordering::Relaxed);
+                    if orphan {
+                        q.orphans -= 1;
+                        if q.orphans == 0 {
+                            mark(false);
+                        }
+                        return (HandOver::Nothing, None, Some(w));
+                    }
                     if own == Some(w) {
-                        (HandOver::Own, Some(waker))
+                        (HandOver::Own, Some(waker), None)
                     } else {
-                        (HandOver::Other, Some(waker))
+                        (HandOver::Other, Some(waker), None)
                     }
                 }
                 Err(item) => {
@@ -440,10 +529,16 @@ impl<T> HandoffQueue<T> {
                         with_node(w, |n| n.state = State::Parked { item, waker });
                         q.parked.push_front(w);
                     }
-                    (HandOver::Nothing, None)
+                    (HandOver::Nothing, None, None)
                 }
             }
         });
+        if let Some(orphan) = orphan {
+            // Safety: an orphan's place was boxed by `park_orphan` and is
+            // out of the list: nothing else refers to it.
+            unsafe { free_orphan(orphan) };
+            return HandOver::Other;
+        }
         if handed == HandOver::Other {
             if let Some(waker) = waker {
                 waker.wake();
@@ -504,30 +599,259 @@ impl<T> HandoffQueue<T> {
                 // Safety: under the lock; linked places are valid.
                 unsafe {
                     if let Some(w) = q.parked.pop_front() {
-                        let taken = with_node(w, |n| core::mem::replace(&mut n.state, State::Lost));
-                        let State::Parked { item, waker } = taken else {
-                            unreachable!("only parked places are in the parked list")
-                        };
-                        with_node(w, |n| n.state = State::Rejected { item });
                         // Ordering: Relaxed, under the lock; see `len`.
                         self.len.fetch_sub(1, Ordering::Relaxed);
-                        return Some(Some(waker));
+                        let taken = with_node(w, |n| core::mem::replace(&mut n.state, State::Lost));
+                        return Some(match taken {
+                            State::Parked { item, waker } => {
+                                if with_node(w, |n| n.orphan) {
+                                    q.orphans -= 1;
+                                    Closing::Orphan(w, item)
+                                } else {
+                                    with_node(w, |n| n.state = State::Rejected { item });
+                                    Closing::Wake(Some(waker))
+                                }
+                            }
+                            State::Reserving { waker, .. } => {
+                                with_node(w, |n| n.state = State::Refused);
+                                Closing::Wake(Some(waker))
+                            }
+                            _ => unreachable!("only waiting places are in the parked list"),
+                        });
                     }
                     let w = q.watchers.pop_front()?;
-                    Some(with_node(w, |n| match &mut n.state {
+                    Some(Closing::Wake(with_node(w, |n| match &mut n.state {
                         State::Watching { waker } => waker.take(),
                         _ => None,
-                    }))
+                    })))
                 }
             });
             match waker {
                 None => return,
-                Some(waker) => {
+                Some(Closing::Wake(waker)) => {
                     if let Some(waker) = waker {
                         waker.wake();
                     }
                 }
+                Some(Closing::Orphan(w, item)) => {
+                    drop(item);
+                    // Safety: out of the list, boxed by `park_orphan`.
+                    unsafe { free_orphan(w) };
+                }
             }
+        }
+    }
+}
+
+/// How a waiting reservation checks its channel's room: a function of the
+/// channel (monomorphized for its core) and the channel's address.
+#[derive(Clone, Copy)]
+pub struct RoomCheck {
+    check: unsafe fn(*const (), usize) -> bool,
+    channel: *const (),
+}
+
+impl fmt::Debug for RoomCheck {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RoomCheck").finish_non_exhaustive()
+    }
+}
+
+impl RoomCheck {
+    /// `check(channel, permits)` says whether the core has room beyond
+    /// `permits` outstanding.
+    ///
+    /// # Safety
+    ///
+    /// `channel` stays valid for `check` while any reservation made with
+    /// this check waits (a channel outlives its waiters).
+    pub unsafe fn new(check: unsafe fn(*const (), usize) -> bool, channel: *const ()) -> Self {
+        Self { check, channel }
+    }
+
+    fn has_room(&self, permits: usize) -> bool {
+        // Safety: the contract of `new`.
+        unsafe { (self.check)(self.channel, permits) }
+    }
+}
+
+/// What `cancel` found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cancelled {
+    /// Nothing for the caller to do.
+    Nothing,
+    /// A reservation had been granted to the future: the caller releases
+    /// the permit it never turned into one.
+    GrantedPermit,
+}
+
+/// One step of `close`.
+enum Closing<T> {
+    Wake(Option<Waker>),
+    Orphan(NonNull<Waiter<T>>, T),
+}
+
+/// Frees an orphan's boxed place.
+///
+/// # Safety
+///
+/// `w` came from `park_orphan`'s box, is out of the list, and is freed once.
+#[cfg(any(feature = "alloc", diatomic_waker_loom))]
+unsafe fn free_orphan<T>(w: NonNull<Waiter<T>>) {
+    // Safety: the caller's contract.
+    drop(unsafe { alloc::boxed::Box::from_raw(w.as_ptr()) });
+}
+
+/// Without `alloc` there are no orphans (many-producer permits need it).
+#[cfg(not(any(feature = "alloc", diatomic_waker_loom)))]
+unsafe fn free_orphan<T>(_: NonNull<Waiter<T>>) {
+    unreachable!("orphans need `alloc`")
+}
+
+impl<T> HandoffQueue<T> {
+    /// Counts a permit if nobody waits in line and `room(permits)` says the
+    /// core has room beyond the `permits` outstanding.
+    pub fn try_reserve(&self, room: impl Fn(usize) -> bool) -> bool {
+        // Ordering: Relaxed; a waiter in line (counted under the lock) goes
+        // first, and a stale zero only lets this reservation compete with
+        // it for room that `room` checks anyway.
+        if self.len.load(Ordering::Relaxed) != 0 {
+            return false;
+        }
+        // Ordering: Relaxed; the count is all that matters (see `reserved`).
+        let mut permits = self.reserved.load(Ordering::Relaxed);
+        loop {
+            if !room(permits) {
+                return false;
+            }
+            // Ordering: Relaxed, as above.
+            match self.reserved.compare_exchange_weak(
+                permits,
+                permits + 1,
+                Ordering::Relaxed,
+                Ordering::Relaxed,
+            ) {
+                Ok(_) => return true,
+                Err(current) => permits = current,
+            }
+        }
+    }
+
+    /// Puts the reservation of `waiter` (an idle place) in line, behind the
+    /// values and reservations already waiting, or returns `false` if the
+    /// channel is closed. As with `park`, the caller then attempts one
+    /// hand-over.
+    pub fn enqueue_reservation(
+        &self,
+        waiter: Pin<&Waiter<T>>,
+        waker: &Waker,
+        room: RoomCheck,
+    ) -> bool {
+        let waker = waker.clone(); // outside the lock: user code may panic
+        let w = NonNull::from(&*waiter);
+        let queued = self.queues.with(|q| {
+            if q.closed {
+                return false;
+            }
+            // Safety: under the lock; the place is pinned and idle.
+            unsafe {
+                with_node(w, |n| n.state = State::Reserving { waker, room });
+                q.parked.push_back(w);
+            }
+            // Ordering: Relaxed; the fence below orders it.
+            self.len.fetch_add(1, Ordering::Relaxed);
+            true
+        });
+        // Ordering: SeqCst, as in `park`.
+        fence(Ordering::SeqCst);
+        queued
+    }
+
+    /// The reservation in `waiter`: `Ready(true)` once granted (a permit is
+    /// counted), `Ready(false)` if the channel closed; the place is then
+    /// idle again.
+    pub fn poll_reservation(&self, waiter: Pin<&Waiter<T>>, waker: &Waker) -> Poll<bool> {
+        let w = NonNull::from(&*waiter);
+        let (outcome, stale) = self.queues.with(|_| {
+            // Safety: under the lock; the caller's place, pinned.
+            unsafe {
+                with_node(w, |n| match &mut n.state {
+                    State::Reserving { waker: old, .. } => {
+                        let stale =
+                            (!old.will_wake(waker)).then(|| core::mem::replace(old, waker.clone()));
+                        (None, stale)
+                    }
+                    _ => (Some(core::mem::replace(&mut n.state, State::Idle)), None),
+                })
+            }
+        });
+        drop(stale);
+        match outcome {
+            None => Poll::Pending,
+            Some(State::Granted) => Poll::Ready(true),
+            Some(State::Refused) => Poll::Ready(false),
+            Some(_) => unreachable!("polled a place that was not reserving"),
+        }
+    }
+
+    /// A permit goes away unused (or after its value went in): one fewer
+    /// outstanding; its room goes to whoever waits first in line.
+    pub fn release(
+        &self,
+        push: impl FnOnce(T) -> Result<(), T>,
+        mark: impl FnOnce(bool),
+    ) -> HandOver {
+        // Ordering: Relaxed; see `reserved`.
+        self.reserved.fetch_sub(1, Ordering::Relaxed);
+        // Ordering: SeqCst, as in `space_freed`.
+        fence(Ordering::SeqCst);
+        // Ordering: Relaxed, ordered by the fence above.
+        if self.len.load(Ordering::Relaxed) != 0 {
+            self.hand_over(None, push, mark)
+        } else {
+            HandOver::Nothing
+        }
+    }
+
+    /// A permit's value found the core full (a sender that does not wait
+    /// took the room): it waits in line like a parked value, in a boxed
+    /// place that the queue frees once the value is in the core; or it is
+    /// dropped if the channel is closed. The caller then releases the
+    /// permit.
+    #[cfg(any(feature = "alloc", diatomic_waker_loom))]
+    ///
+    /// `mark(true)` is called, under the lock, for the first orphan.
+    pub fn park_orphan(&self, item: T, mark: impl FnOnce(bool)) {
+        let place = alloc::boxed::Box::new(Waiter::new());
+        let w = NonNull::from(alloc::boxed::Box::leak(place));
+        let refused = self.queues.with(|q| {
+            if q.closed {
+                return Some(item);
+            }
+            // Safety: under the lock; the place is boxed and leaked, so
+            // valid until `free_orphan`.
+            unsafe {
+                with_node(w, |n| {
+                    n.state = State::Parked {
+                        item,
+                        waker: Waker::noop().clone(),
+                    };
+                    n.orphan = true;
+                });
+                q.parked.push_back(w);
+            }
+            q.orphans += 1;
+            if q.orphans == 1 {
+                mark(true);
+            }
+            // Ordering: Relaxed; the caller's `release` fences.
+            self.len.fetch_add(1, Ordering::Relaxed);
+            None
+        });
+        if let Some(item) = refused {
+            drop(item);
+            // Safety: never linked; boxed just above.
+            unsafe { free_orphan(w) };
         }
     }
 }
@@ -628,22 +952,25 @@ mod tests {
         }
         let mut core = Vec::new();
         assert_eq!(
-            q.hand_over(None, push_into(&mut core, 0)),
+            q.hand_over(None, push_into(&mut core, 0), |_| {}),
             HandOver::Nothing,
             "full"
         );
         assert_eq!(
-            q.hand_over(Some(b), push_into(&mut core, 1)),
+            q.hand_over(Some(b), push_into(&mut core, 1), |_| {}),
             HandOver::Other
         );
-        assert_eq!(q.hand_over(Some(b), push_into(&mut core, 2)), HandOver::Own);
+        assert_eq!(
+            q.hand_over(Some(b), push_into(&mut core, 2), |_| {}),
+            HandOver::Own
+        );
         assert_eq!(core, [1, 2], "oldest first");
         assert_eq!(q.poll(a, waker), Poll::Ready(Outcome::Sent));
         assert_eq!(q.poll(b, waker), Poll::Ready(Outcome::Sent));
         // `a` is idle again: it parks anew, behind `c`.
         q.park(a, 4, waker).unwrap();
-        q.hand_over(None, push_into(&mut core, 4));
-        q.hand_over(None, push_into(&mut core, 4));
+        q.hand_over(None, push_into(&mut core, 4), |_| {});
+        q.hand_over(None, push_into(&mut core, 4), |_| {});
         assert_eq!(core, [1, 2, 3, 4]);
         q.cancel(a);
         q.cancel(c);
@@ -666,10 +993,14 @@ mod tests {
         q.cancel(b); // the middle one; its box is freed (Miri checks)
         let mut got = Vec::new();
         for _ in 0..3 {
-            q.hand_over(None, |v| {
-                got.push(*v);
-                Ok(())
-            });
+            q.hand_over(
+                None,
+                |v| {
+                    got.push(*v);
+                    Ok(())
+                },
+                |_| {},
+            );
         }
         assert_eq!(got, [1, 3]);
         q.cancel(a);
@@ -687,14 +1018,22 @@ mod tests {
         let live = pin!(Waiter::new());
         q.park(live.as_ref(), Box::new(2), waker).unwrap();
         let mut got = Vec::new();
-        q.hand_over(None, |v| {
-            got.push(*v);
-            Ok(())
-        });
-        q.hand_over(None, |v| {
-            got.push(*v);
-            Ok(())
-        });
+        q.hand_over(
+            None,
+            |v| {
+                got.push(*v);
+                Ok(())
+            },
+            |_| {},
+        );
+        q.hand_over(
+            None,
+            |v| {
+                got.push(*v);
+                Ok(())
+            },
+            |_| {},
+        );
         assert_eq!(got, [1, 2]);
         assert_eq!(q.poll(live.as_ref(), waker), Poll::Ready(Outcome::Sent));
         let forgotten = ManuallyDrop::into_inner(forgotten);
@@ -735,15 +1074,19 @@ mod tests {
         q.park(a, Box::new(1), waker).unwrap();
         q.park(b, Box::new(2), waker).unwrap();
         let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            q.hand_over(None, |_| panic!("a broken core"));
+            q.hand_over(None, |_| panic!("a broken core"), |_| {});
         }));
         assert!(panicked.is_err());
         assert_eq!(q.poll(a, waker), Poll::Ready(Outcome::Lost));
         let mut got = Vec::new();
-        q.hand_over(None, |v| {
-            got.push(*v);
-            Ok(())
-        });
+        q.hand_over(
+            None,
+            |v| {
+                got.push(*v);
+                Ok(())
+            },
+            |_| {},
+        );
         assert_eq!(got, [2]);
         assert_eq!(q.len.load(Ordering::Relaxed), 0);
         q.cancel(a);

@@ -275,6 +275,7 @@ pub mod oneshot;
 mod receiver;
 mod sender;
 mod sender_wait;
+mod sink;
 pub mod slot;
 pub mod spsc;
 mod storage;
@@ -290,7 +291,8 @@ pub use crate::home::{BorrowedReceiver, BorrowedSender, DefaultHome, Home};
 #[cfg(any(feature = "alloc", diatomic_waker_loom))]
 pub use crate::receiver::RecvManyFuture;
 pub use crate::receiver::{Receiver, RecvFuture};
-pub use crate::sender::{ClosedFuture, SendFuture, Sender};
+pub use crate::sender::{ClosedFuture, Permit, ReserveFuture, SendFuture, Sender};
+pub use crate::sink::SendSink;
 pub use diatomic_macros::async_channel;
 
 /// Makes a channel over `core`: its sender and its receiver.

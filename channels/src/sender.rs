@@ -12,6 +12,7 @@ use crate::contract::{ChannelCore, Many, Occupancy, One, ProducerCount, Producer
 use crate::error::{SendError, TrySendError};
 use crate::home::{DefaultHome, Home};
 use crate::sender_wait::SenderWaiters;
+use crate::sink::SendSink;
 
 /// The sending half of a channel over the core `C`, whose producer mode is
 /// `M` (the core's [`ProducerCount::Producers`]), holding on to the channel
@@ -37,6 +38,38 @@ impl<C: ChannelCore<Producers = M>, M: ProducerMode, H: Home<C>> Sender<C, M, H>
             shared,
             _types: PhantomData,
         }
+    }
+
+    /// The channel this sender sends on.
+    pub(crate) fn channel(&self) -> &Channel<C> {
+        &self.shared
+    }
+
+    /// This sender as a `futures` [`Sink`](futures_sink::Sink), whose
+    /// `poll_ready` reserves room (as [`reserve`](Self::reserve) does) and
+    /// `start_send` sends with it; for `stream.forward(sink)`. A sink for
+    /// many producers needs `alloc`, as `reserve` does.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use futures_util::{stream, StreamExt};
+    ///
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let (tx, mut rx) = diatomic_channels::mpsc::channel::<u32>(2);
+    /// // A named half (`mpsc::Sender`) gives its generic sender with `into_inner`.
+    /// let sink = tx.into_inner().into_sink();
+    /// let forward = tokio::spawn(stream::iter(0..10).map(Ok).forward(sink));
+    /// let mut sum = 0;
+    /// while let Ok(v) = rx.recv().await {
+    ///     sum += v;
+    /// }
+    /// forward.await.unwrap().unwrap();
+    /// assert_eq!(sum, 45);
+    /// # }
+    /// ```
+    pub fn into_sink(self) -> SendSink<C, M, H> {
+        SendSink::new(self)
     }
 
     /// Whether the receiver closed the channel or was dropped.
@@ -65,6 +98,96 @@ impl<C: ChannelCore<Producers = M>, M: ProducerMode, H: Home<C>> Sender<C, M, H>
     /// ```
     pub fn same_channel(&self, other: &Self) -> bool {
         core::ptr::eq(&*self.shared, &*other.shared)
+    }
+}
+
+/// Reservations, many producers: with a core that implements [`Occupancy`]
+/// (every queue of this crate), and `alloc`.
+///
+/// A permit stands for one place in the channel: it is granted only while
+/// the core holds fewer items than its capacity minus the permits already
+/// out, and waiting reservations queue with blocked senders, in order.
+/// [`Permit::send`] never waits and never fails. A sender that does not
+/// wait (`try_send`, or the first attempt of a `send`) does not look at
+/// permits, so it may take the room a permit stands for: the permit's value
+/// then waits first in line (in a place allocated for it, the one case
+/// that allocates) and goes into the core at the next item taken. So the
+/// channel holds at most one more item per permit outstanding, and no send
+/// pays for permits that nobody uses.
+#[cfg(any(feature = "alloc", diatomic_waker_loom))]
+impl<C: Occupancy<Producers = Many>, H: Home<C>> Sender<C, Many, H> {
+    /// A permit if there is room now and nobody waits first, without
+    /// waiting.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use diatomic_channels::TrySendError;
+    ///
+    /// let (tx, mut rx) = diatomic_channels::mpsc::channel::<u8>(1);
+    /// let permit = tx.try_reserve().unwrap();
+    /// assert_eq!(tx.try_reserve().err(), Some(TrySendError::Full(())));
+    /// permit.send(7);
+    /// assert_eq!(rx.try_recv(), Ok(7));
+    /// ```
+    pub fn try_reserve(&self) -> Result<Permit<'_, C>, TrySendError<()>> {
+        self.shared.try_reserve()?;
+        Ok(Permit::new(&self.shared))
+    }
+
+    /// Waits for a permit: room for one value, held until the permit sends
+    /// it or is dropped. Fails if the receiver closes the channel or is
+    /// dropped.
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel safe: a dropped `reserve` future holds nothing (a permit
+    /// granted to it and never taken goes back). Inside `select!`, reserve
+    /// first and send with the permit: the value is never lost nor sent by
+    /// a branch that lost.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let (tx, mut rx) = diatomic_channels::mpsc::channel::<u32>(1);
+    /// let permit = tx.reserve().await.unwrap();
+    /// permit.send(1);
+    /// tokio::select! {
+    ///     permit = tx.reserve() => permit.unwrap().send(2),
+    ///     _ = tokio::time::sleep(std::time::Duration::from_millis(5)) => {}
+    /// }
+    /// // The queue was full: the reserve branch lost, and sent nothing.
+    /// assert_eq!(rx.try_recv(), Ok(1));
+    /// assert!(rx.try_recv().is_err());
+    /// # }
+    /// ```
+    pub fn reserve(&self) -> ReserveFuture<'_, C> {
+        ReserveFuture::new(&self.shared)
+    }
+}
+
+/// Reservations, one producer: the permit borrows the one sender mutably,
+/// so the room it saw stays its own.
+impl<C: Occupancy<Producers = One>, H: Home<C>> Sender<C, One, H> {
+    /// A permit if there is room now, without waiting.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (mut tx, mut rx) = diatomic_channels::spsc::channel::<u8>(1);
+    /// tx.try_reserve().unwrap().send(3);
+    /// assert!(tx.try_reserve().is_err());
+    /// assert_eq!(rx.try_recv(), Ok(3));
+    /// ```
+    pub fn try_reserve(&mut self) -> Result<Permit<'_, C>, TrySendError<()>> {
+        self.shared.try_reserve()?;
+        Ok(Permit::new(&self.shared))
+    }
+
+    /// Waits for room for one value; as the `Many` form.
+    pub fn reserve(&mut self) -> ReserveFuture<'_, C> {
+        ReserveFuture::new(&self.shared)
     }
 }
 
@@ -433,5 +556,90 @@ impl<C: ChannelCore> fmt::Debug for ClosedFuture<'_, C> {
         f.debug_struct("ClosedFuture")
             .field("closed", &self.shared.is_closed())
             .finish_non_exhaustive()
+    }
+}
+
+/// Room for one value, reserved by `reserve` or `try_reserve`; see
+/// [`Sender::reserve`](Sender#method.reserve).
+///
+/// Dropping it unused gives the room back, to whoever waits first.
+#[must_use = "a permit holds room until it sends or is dropped"]
+pub struct Permit<'a, C: ChannelCore> {
+    shared: &'a Channel<C>,
+    /// With one producer, the permit borrows the sender mutably.
+    _borrow: PhantomData<&'a mut ()>,
+}
+
+impl<'a, C: ChannelCore> Permit<'a, C> {
+    fn new(shared: &'a Channel<C>) -> Self {
+        Self {
+            shared,
+            _borrow: PhantomData,
+        }
+    }
+
+    /// Sends `item` into the room reserved; never waits, never fails. If the
+    /// receiver closed the channel meanwhile, `item` is dropped.
+    pub fn send(self, item: C::Item) {
+        let this = core::mem::ManuallyDrop::new(self);
+        this.shared.permit_send(item);
+    }
+}
+
+impl<C: ChannelCore> Drop for Permit<'_, C> {
+    fn drop(&mut self) {
+        self.shared.permit_release();
+    }
+}
+
+impl<C: ChannelCore> fmt::Debug for Permit<'_, C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Permit").finish_non_exhaustive()
+    }
+}
+
+/// The future returned by `reserve`.
+#[must_use = "futures do nothing unless polled"]
+pub struct ReserveFuture<'a, C: ChannelCore> {
+    shared: &'a Channel<C>,
+    listener: Listener<C>,
+}
+
+impl<'a, C: ChannelCore> ReserveFuture<'a, C> {
+    fn new(shared: &'a Channel<C>) -> Self {
+        Self {
+            shared,
+            listener: Default::default(),
+        }
+    }
+}
+
+impl<'a, C: Occupancy> Future for ReserveFuture<'a, C> {
+    type Output = Result<Permit<'a, C>, SendError<()>>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        // Safety: `listener` stays pinned, as in `SendFuture`.
+        let this = unsafe { self.get_unchecked_mut() };
+        // Safety: as above.
+        let listener = unsafe { Pin::new_unchecked(&mut this.listener) };
+        // Safety: with one producer, the future borrows the only sender
+        // mutably, so no send or other reservation runs meanwhile.
+        let polled = unsafe { this.shared.poll_reserve(listener, cx) };
+        let shared = this.shared;
+        polled.map(|granted| granted.map(|()| Permit::new(shared)))
+    }
+}
+
+impl<C: ChannelCore> Drop for ReserveFuture<'_, C> {
+    fn drop(&mut self) {
+        // Safety: as in `SendFuture`'s drop.
+        let listener = unsafe { Pin::new_unchecked(&mut self.listener) };
+        self.shared.cancel_wait(listener);
+    }
+}
+
+impl<C: ChannelCore> fmt::Debug for ReserveFuture<'_, C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ReserveFuture").finish_non_exhaustive()
     }
 }

@@ -18,7 +18,7 @@ use core::task::{Context, Poll};
 use diatomic_waker::DiatomicWaker;
 
 use crate::error::{SendError, TrySendError};
-use crate::handoff_queue::{HandOver, HandoffQueue, Outcome, Waiter};
+use crate::handoff_queue::{Cancelled, HandOver, HandoffQueue, Outcome, RoomCheck, Waiter};
 
 /// What the waiters need of the channel.
 pub trait ChannelOps<T> {
@@ -39,6 +39,11 @@ pub trait ChannelOps<T> {
     fn notify_receiver(&self);
     /// Whether every sender is gone, for good.
     fn senders_gone(&self) -> bool;
+    /// Whether the receiver closed the channel or left.
+    fn is_closed(&self) -> bool;
+    /// Tells senders that do not wait whether a permit's value waits in
+    /// line (they then go behind it). Called under the waiters' lock.
+    fn mark_orphans(&self, present: bool);
 }
 
 /// The waiting side of blocked senders, for items of type `T`.
@@ -71,7 +76,33 @@ pub trait SenderWaiters<T>: fmt::Debug {
 
     /// The send or `closed` future goes away: its parked value, if any, is
     /// dropped unless it already went into the core.
-    fn cancel(&self, listener: Pin<&mut Self::Listener>);
+    fn cancel(&self, listener: Pin<&mut Self::Listener>, channel: &impl ChannelOps<T>);
+
+    /// Counts a permit if nobody waits first and `room(permits)` says the
+    /// core has room beyond the `permits` outstanding.
+    fn try_reserve(&self, room: impl Fn(usize) -> bool) -> bool;
+
+    /// Polls a `reserve` future: `Ready(true)` once a permit is counted,
+    /// `Ready(false)` if the channel is closed.
+    ///
+    /// # Safety
+    ///
+    /// With one producer, not called concurrently with itself or
+    /// `poll_send`; `check` as `RoomCheck::new` requires.
+    unsafe fn poll_reserve(
+        &self,
+        listener: Pin<&mut Self::Listener>,
+        cx: &mut Context<'_>,
+        room: impl Fn(usize) -> bool,
+        check: RoomCheck,
+        channel: &impl ChannelOps<T>,
+    ) -> Poll<bool>;
+
+    /// A permit goes away, used or not.
+    fn release(&self, channel: &impl ChannelOps<T>);
+
+    /// A permit's value found the core full.
+    fn overflow(&self, item: T, channel: &impl ChannelOps<T>);
 
     /// Polls a `closed` future: ready once the channel is closed (which
     /// `is_closed` reads), with `cx` registered meanwhile.
@@ -143,9 +174,49 @@ impl<T> SenderWaiters<T> for OneSender {
         }
     }
 
-    fn cancel(&self, _: Pin<&mut bool>) {
+    fn cancel(&self, _: Pin<&mut bool>, _: &impl ChannelOps<T>) {
         // A stale registration of the one sender's waker costs one spurious
         // wake at most.
+    }
+
+    fn try_reserve(&self, room: impl Fn(usize) -> bool) -> bool {
+        // The permit borrows the one sender: nobody else pushes, so room
+        // seen stays room; nothing to count.
+        room(0)
+    }
+
+    unsafe fn poll_reserve(
+        &self,
+        _: Pin<&mut bool>,
+        cx: &mut Context<'_>,
+        room: impl Fn(usize) -> bool,
+        _: RoomCheck,
+        channel: &impl ChannelOps<T>,
+    ) -> Poll<bool> {
+        if channel.is_closed() {
+            return Poll::Ready(false);
+        }
+        if room(0) {
+            return Poll::Ready(true);
+        }
+        // Register, then look again: each item taken notifies this waker.
+        // Safety: one producer, so this sink is never registered
+        // concurrently (the caller's contract).
+        unsafe { self.0.register(cx.waker()) };
+        if channel.is_closed() {
+            return Poll::Ready(false);
+        }
+        if room(0) {
+            return Poll::Ready(true);
+        }
+        Poll::Pending
+    }
+
+    fn release(&self, _: &impl ChannelOps<T>) {}
+
+    fn overflow(&self, item: T, _: &impl ChannelOps<T>) {
+        drop(item);
+        panic!("the channel core reported room (`Occupancy`) but refused a permit's push");
     }
 
     unsafe fn poll_closed(
@@ -293,7 +364,10 @@ impl<T> SenderWaiters<T> for ManySenders<T> {
                 // Safety: many producers, no promise to keep.
                 unsafe { channel.push(value) }
             };
-            match self.0.hand_over(Some(waiter), push) {
+            match self
+                .0
+                .hand_over(Some(waiter), push, |present| channel.mark_orphans(present))
+            {
                 HandOver::Nothing => return Poll::Pending,
                 HandOver::Other => {
                     channel.notify_receiver();
@@ -317,11 +391,91 @@ impl<T> SenderWaiters<T> for ManySenders<T> {
     }
 
     #[inline]
-    fn cancel(&self, listener: Pin<&mut ManyListener<T>>) {
+    fn cancel(&self, listener: Pin<&mut ManyListener<T>>, channel: &impl ChannelOps<T>) {
         if listener.in_queue() {
             let (waiter, in_queue) = listener.place();
             *in_queue = false;
-            self.0.cancel(waiter);
+            if self.0.cancel(waiter) == Cancelled::GrantedPermit {
+                // Granted, never taken: the permit goes back.
+                self.release(channel);
+            }
+        }
+    }
+
+    fn try_reserve(&self, room: impl Fn(usize) -> bool) -> bool {
+        self.0.try_reserve(room)
+    }
+
+    unsafe fn poll_reserve(
+        &self,
+        mut listener: Pin<&mut ManyListener<T>>,
+        cx: &mut Context<'_>,
+        room: impl Fn(usize) -> bool,
+        check: RoomCheck,
+        channel: &impl ChannelOps<T>,
+    ) -> Poll<bool> {
+        if !listener.in_queue() {
+            if channel.is_closed() {
+                return Poll::Ready(false);
+            }
+            if self.0.try_reserve(&room) {
+                return Poll::Ready(true);
+            }
+            let (waiter, in_queue) = listener.as_mut().fresh_place();
+            if !self.0.enqueue_reservation(waiter, cx.waker(), check) {
+                return Poll::Ready(false);
+            }
+            *in_queue = true;
+            // Room freed before the reservation was visible goes to the
+            // first in line now, as for a parked value.
+            let push = |value| {
+                // Safety: many producers, no promise to keep.
+                unsafe { channel.push(value) }
+            };
+            match self
+                .0
+                .hand_over(Some(waiter), push, |present| channel.mark_orphans(present))
+            {
+                HandOver::Nothing => return Poll::Pending,
+                HandOver::Other => {
+                    channel.notify_receiver();
+                    return Poll::Pending;
+                }
+                HandOver::Own => {}
+            }
+        }
+        let (waiter, in_queue) = listener.place();
+        let granted = match self.0.poll_reservation(waiter, cx.waker()) {
+            Poll::Pending => return Poll::Pending,
+            Poll::Ready(granted) => granted,
+        };
+        *in_queue = false;
+        Poll::Ready(granted)
+    }
+
+    fn release(&self, channel: &impl ChannelOps<T>) {
+        let push = |value| {
+            // Safety: many producers, no promise to keep.
+            unsafe { channel.push(value) }
+        };
+        if self
+            .0
+            .release(push, |present| channel.mark_orphans(present))
+            != HandOver::Nothing
+        {
+            channel.notify_receiver();
+        }
+    }
+
+    fn overflow(&self, item: T, channel: &impl ChannelOps<T>) {
+        #[cfg(any(feature = "alloc", diatomic_waker_loom))]
+        self.0
+            .park_orphan(item, |present| channel.mark_orphans(present));
+        #[cfg(not(any(feature = "alloc", diatomic_waker_loom)))]
+        {
+            let _ = channel;
+            drop(item);
+            unreachable!("many-producer permits need `alloc`");
         }
     }
 
@@ -345,10 +499,13 @@ impl<T> SenderWaiters<T> for ManySenders<T> {
     #[inline]
     fn space_freed(&self, channel: &impl ChannelOps<T>) {
         // The receiver is running: its own push notifies nobody.
-        self.0.space_freed(|value| {
-            // Safety: many producers, no promise to keep.
-            unsafe { channel.push(value) }
-        });
+        self.0.space_freed(
+            |value| {
+                // Safety: many producers, no promise to keep.
+                unsafe { channel.push(value) }
+            },
+            |present| channel.mark_orphans(present),
+        );
     }
 
     fn close(&self) {

@@ -195,6 +195,10 @@ impl AtomicUsize {
         counter::count(|c| c.rmws += 1);
         self.0.fetch_or(value, order)
     }
+    pub(crate) fn fetch_and(&self, value: usize, order: Ordering) -> usize {
+        counter::count(|c| c.rmws += 1);
+        self.0.fetch_and(value, order)
+    }
     pub(crate) fn fetch_xor(&self, value: usize, order: Ordering) -> usize {
         counter::count(|c| c.rmws += 1);
         self.0.fetch_xor(value, order)

@@ -666,3 +666,66 @@ fn borrowed_blocked_send_races_recv_capacity_1() {
         unsafe { reclaim(channel) };
     });
 }
+
+// ---- reservations ----
+
+/// A permit's send races a `try_send` that may take the permit's room and
+/// the receiver: every value arrives once (the permit's waits in line if
+/// its room was taken), none is lost, nothing deadlocks.
+#[test]
+fn permit_send_races_try_send_and_recv() {
+    model(|| {
+        let (tx, mut rx) = mpsc::channel::<u32>(1);
+        let tx2 = tx.clone();
+        let permit = tx.try_reserve().unwrap();
+        let t = thread::spawn(move || tx2.try_send(10).is_ok());
+        permit.send(20);
+        drop(tx);
+        let mut got = Vec::new();
+        while let Ok(v) = loom::future::block_on(rx.recv()) {
+            got.push(v);
+        }
+        let sent = t.join().unwrap();
+        got.sort_unstable();
+        assert_eq!(got, if sent { vec![10, 20] } else { vec![20] });
+    });
+}
+
+/// A reservation waits for room, and is granted by the receiver's take.
+#[test]
+fn reserve_waits_for_recv() {
+    model(|| {
+        let (tx, mut rx) = mpsc::channel::<u32>(1);
+        tx.try_send(0).unwrap();
+        let t = thread::spawn(move || {
+            let permit = loom::future::block_on(tx.reserve()).unwrap();
+            permit.send(1);
+        });
+        assert_eq!(loom::future::block_on(rx.recv()), Ok(0));
+        assert_eq!(loom::future::block_on(rx.recv()), Ok(1));
+        assert_eq!(loom::future::block_on(rx.recv()), Err(RecvError));
+        t.join().unwrap();
+    });
+}
+
+/// A waiting reservation races the receiver's drop: it fails, or gets a
+/// permit whose value is dropped once; nothing deadlocks.
+#[test]
+fn reserve_races_receiver_drop() {
+    model(|| {
+        let drops = Arc::new(AtomicUsize::new(0));
+        let (tx, rx) = mpsc::channel::<Counted>(1);
+        tx.try_send(Counted(0, drops.clone())).unwrap();
+        let d = drops.clone();
+        let t = thread::spawn(move || match loom::future::block_on(tx.reserve()) {
+            Ok(permit) => {
+                permit.send(Counted(1, d));
+                true
+            }
+            Err(_) => false,
+        });
+        drop(rx);
+        let granted = t.join().unwrap();
+        assert_eq!(drops.load(Ordering::Relaxed), 1 + usize::from(granted));
+    });
+}

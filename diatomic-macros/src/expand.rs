@@ -233,6 +233,14 @@ impl Half<'_> {
                 inner: #inner,
             }
 
+            impl #impl_generics #ty where #bounds {
+                /// The generic half this one names (for its methods that take
+                /// `self`, such as `into_sink`).
+                #vis fn into_inner(self) -> #inner {
+                    self.inner
+                }
+            }
+
             const _: () = {
                 #[automatically_derived]
                 impl #impl_generics #rt::core::ops::Deref for #ty where #bounds {

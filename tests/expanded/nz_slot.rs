@@ -28,6 +28,23 @@ impl ::diatomic_channels::__private::ProducerCount for NzSlot {
             ::diatomic_channels::__private::Many,
         >,
     }
+    impl NzSender
+    where
+        NzSlot: ::diatomic_channels::__private::ChannelCore<
+            Producers = ::diatomic_channels::__private::Many,
+        >,
+    {
+        /// The generic half this one names (for its methods that take
+        /// `self`, such as `into_sink`).
+        pub fn into_inner(
+            self,
+        ) -> ::diatomic_channels::__private::Sender<
+            NzSlot,
+            ::diatomic_channels::__private::Many,
+        > {
+            self.inner
+        }
+    }
     const _: () = {
         #[automatically_derived]
         impl ::diatomic_channels::__private::core::ops::Deref for NzSender
@@ -107,6 +124,18 @@ impl ::diatomic_channels::__private::ProducerCount for NzSlot {
         >,
     {
         inner: ::diatomic_channels::__private::Receiver<NzSlot>,
+    }
+    impl NzReceiver
+    where
+        NzSlot: ::diatomic_channels::__private::ChannelCore<
+            Producers = ::diatomic_channels::__private::Many,
+        >,
+    {
+        /// The generic half this one names (for its methods that take
+        /// `self`, such as `into_sink`).
+        pub fn into_inner(self) -> ::diatomic_channels::__private::Receiver<NzSlot> {
+            self.inner
+        }
     }
     const _: () = {
         #[automatically_derived]
@@ -214,6 +243,24 @@ where
         &'__channel ::diatomic_channels::__private::Channel<NzSlot>,
     >,
 }
+impl<'__channel> NzSenderRef<'__channel>
+where
+    NzSlot: ::diatomic_channels::__private::ChannelCore<
+        Producers = ::diatomic_channels::__private::Many,
+    >,
+{
+    /// The generic half this one names (for its methods that take
+    /// `self`, such as `into_sink`).
+    pub fn into_inner(
+        self,
+    ) -> ::diatomic_channels::__private::Sender<
+        NzSlot,
+        ::diatomic_channels::__private::Many,
+        &'__channel ::diatomic_channels::__private::Channel<NzSlot>,
+    > {
+        self.inner
+    }
+}
 const _: () = {
     #[automatically_derived]
     impl<'__channel> ::diatomic_channels::__private::core::ops::Deref
@@ -304,6 +351,23 @@ where
         NzSlot,
         &'__channel ::diatomic_channels::__private::Channel<NzSlot>,
     >,
+}
+impl<'__channel> NzReceiverRef<'__channel>
+where
+    NzSlot: ::diatomic_channels::__private::ChannelCore<
+        Producers = ::diatomic_channels::__private::Many,
+    >,
+{
+    /// The generic half this one names (for its methods that take
+    /// `self`, such as `into_sink`).
+    pub fn into_inner(
+        self,
+    ) -> ::diatomic_channels::__private::Receiver<
+        NzSlot,
+        &'__channel ::diatomic_channels::__private::Channel<NzSlot>,
+    > {
+        self.inner
+    }
 }
 const _: () = {
     #[automatically_derived]

@@ -1,0 +1,288 @@
+//! Reservations: `try_reserve`, `reserve` and `Permit`, for many producers
+//! (permits counted against the core's room, waiting reservations in line
+//! with blocked senders) and for one (the permit borrows the sender).
+
+mod support;
+
+use std::future::Future;
+use std::pin::pin;
+use std::task::{Context, Poll};
+
+use diatomic_channels::{mpsc, spsc, SendError, TryRecvError, TrySendError};
+use support::*;
+
+#[test]
+fn a_permit_holds_room_against_other_reservations() {
+    let (tx, mut rx) = mpsc::channel::<u32>(2);
+    let first = tx.try_reserve().unwrap();
+    let second = tx.try_reserve().unwrap();
+    assert_eq!(tx.try_reserve().err(), Some(TrySendError::Full(())));
+    second.send(2);
+    first.send(1);
+    assert_eq!((rx.try_recv(), rx.try_recv()), (Ok(2), Ok(1)));
+    assert!(tx.try_reserve().is_ok(), "room again");
+}
+
+#[test]
+fn a_dropped_permit_gives_its_room_back() {
+    let (tx, _rx) = mpsc::channel::<u32>(1);
+    let permit = tx.try_reserve().unwrap();
+    assert!(tx.try_reserve().is_err());
+    drop(permit);
+    assert!(tx.try_reserve().is_ok());
+}
+
+#[test]
+fn a_permit_never_fails_even_when_a_try_send_took_its_room() {
+    let d = drops();
+    let (tx, mut rx) = mpsc::channel::<Counted>(1);
+    let permit = tx.try_reserve().unwrap();
+    // `try_send` does not look at permits: it takes the room.
+    tx.try_send(Counted::new(0, &d)).unwrap();
+    // The permit's value waits first in line, and goes in at the next take.
+    permit.send(Counted::new(1, &d));
+    assert_eq!(rx.try_recv().unwrap().id, 0);
+    assert_eq!(rx.try_recv().unwrap().id, 1);
+    assert_eq!(rx.try_recv().err(), Some(TryRecvError::Empty));
+    assert_eq!(count(&d), 2, "each delivered once");
+}
+
+#[test]
+fn waiting_reservations_queue_with_blocked_senders() {
+    let (f, waker) = flag();
+    let mut cx = Context::from_waker(&waker);
+    let (tx, mut rx) = mpsc::channel::<u32>(1);
+    tx.try_send(0).unwrap();
+    let mut send = pin!(tx.send(1));
+    assert!(send.as_mut().poll(&mut cx).is_pending(), "parked first");
+    let mut reserve = pin!(tx.reserve());
+    assert!(
+        reserve.as_mut().poll(&mut cx).is_pending(),
+        "then the reservation"
+    );
+    assert_eq!(rx.try_recv(), Ok(0)); // hands the parked value over
+    assert_eq!(send.as_mut().poll(&mut cx), Poll::Ready(Ok(())));
+    assert!(reserve.as_mut().poll(&mut cx).is_pending(), "still full");
+    let woken = wakes(&f);
+    assert_eq!(rx.try_recv(), Ok(1)); // grants the reservation
+    assert_eq!(wakes(&f), woken + 1);
+    let Poll::Ready(Ok(permit)) = reserve.as_mut().poll(&mut cx) else {
+        panic!("granted")
+    };
+    assert!(tx.try_reserve().is_err(), "the granted room is held");
+    permit.send(2);
+    assert_eq!(rx.try_recv(), Ok(2));
+}
+
+#[test]
+fn a_granted_reservation_dropped_unpolled_gives_its_room_back() {
+    let (_, waker) = flag();
+    let mut cx = Context::from_waker(&waker);
+    let (tx, mut rx) = mpsc::channel::<u32>(1);
+    tx.try_send(0).unwrap();
+    {
+        let mut reserve = pin!(tx.reserve());
+        assert!(reserve.as_mut().poll(&mut cx).is_pending());
+        assert_eq!(rx.try_recv(), Ok(0)); // grants it
+    } // dropped before it saw the grant
+    assert!(tx.try_reserve().is_ok(), "the permit went back");
+}
+
+#[test]
+fn dropping_a_permit_wakes_the_next_reservation() {
+    let (f, waker) = flag();
+    let mut cx = Context::from_waker(&waker);
+    let (tx, _rx) = mpsc::channel::<u32>(1);
+    let permit = tx.try_reserve().unwrap();
+    let mut reserve = pin!(tx.reserve());
+    assert!(reserve.as_mut().poll(&mut cx).is_pending());
+    drop(permit);
+    assert_eq!(wakes(&f), 1);
+    assert!(matches!(reserve.as_mut().poll(&mut cx), Poll::Ready(Ok(_))));
+}
+
+#[test]
+fn closing_fails_waiting_reservations_and_drops_late_values() {
+    let d = drops();
+    let (f, waker) = flag();
+    let mut cx = Context::from_waker(&waker);
+    let (tx, rx) = mpsc::channel::<Counted>(1);
+    let permit = tx.try_reserve().unwrap();
+    let mut reserve = pin!(tx.reserve());
+    assert!(reserve.as_mut().poll(&mut cx).is_pending());
+    drop(rx);
+    assert_eq!(wakes(&f), 1);
+    assert!(matches!(
+        reserve.as_mut().poll(&mut cx),
+        Poll::Ready(Err(SendError(())))
+    ));
+    assert_eq!(tx.try_reserve().err(), Some(TrySendError::Closed(())));
+    permit.send(Counted::new(0, &d));
+    assert_eq!(count(&d), 1, "dropped, since nobody will receive it");
+}
+
+#[test]
+fn one_producer_reserves_when_room_frees() {
+    let (f, waker) = flag();
+    let mut cx = Context::from_waker(&waker);
+    let (mut tx, mut rx) = spsc::channel::<u32>(1);
+    tx.try_send(0).unwrap();
+    {
+        let mut reserve = pin!(tx.reserve());
+        assert!(reserve.as_mut().poll(&mut cx).is_pending());
+        assert_eq!(rx.try_recv(), Ok(0));
+        assert!(wakes(&f) >= 1);
+        let Poll::Ready(Ok(permit)) = reserve.as_mut().poll(&mut cx) else {
+            panic!("room")
+        };
+        permit.send(1);
+    }
+    assert_eq!(rx.try_recv(), Ok(1));
+    drop(rx);
+    assert_eq!(tx.try_reserve().err(), Some(TrySendError::Closed(())));
+}
+
+#[test]
+fn reserve_in_select_loses_nothing() {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let (tx, mut rx) = mpsc::channel::<u32>(1);
+        tx.try_send(0).unwrap();
+        let mut lost = 0;
+        for i in 1..=20 {
+            tokio::select! {
+                permit = tx.reserve() => permit.unwrap().send(i),
+                _ = tokio::task::yield_now() => lost += 1,
+            }
+            if i % 2 == 0 {
+                let _ = rx.try_recv();
+            }
+        }
+        // Whatever lost its race sent nothing; whatever won was delivered.
+        let mut got = 0;
+        while rx.try_recv().is_ok() {
+            got += 1;
+        }
+        assert!(lost > 0);
+        let _ = got;
+    });
+}
+
+#[test]
+fn permits_cross_threads_every_value_once() {
+    let (tx, mut rx) = mpsc::channel::<(usize, usize)>(2);
+    let start = std::time::Instant::now();
+    let threads: Vec<_> = (0..3)
+        .map(|p| {
+            let tx = tx.clone();
+            std::thread::spawn(move || {
+                let mut i = 0;
+                while keep_sending(start, i) {
+                    if i % 3 == 0 {
+                        // Some plain sends, which may take a permit's room.
+                        tx.send_blocking((p, i)).unwrap();
+                    } else {
+                        let permit = diatomic_channels_block_on(tx.reserve()).unwrap();
+                        permit.send((p, i));
+                    }
+                    i += 1;
+                }
+                i
+            })
+        })
+        .collect();
+    drop(tx);
+    let mut delivery = Delivery::new(3);
+    while let Ok(item) = rx.recv_blocking() {
+        delivery.receive(item);
+    }
+    let sent: Vec<usize> = threads.into_iter().map(|t| t.join().unwrap()).collect();
+    println!(
+        "permits and sends, 3 threads: {} items",
+        delivery.finish(&sent)
+    );
+}
+
+/// A minimal `block_on` (the crate's is private).
+fn diatomic_channels_block_on<F: Future>(future: F) -> F::Output {
+    use std::sync::Arc;
+    use std::task::Wake;
+    struct Unpark(std::thread::Thread);
+    impl Wake for Unpark {
+        fn wake(self: Arc<Self>) {
+            self.0.unpark();
+        }
+    }
+    let mut future = pin!(future);
+    let waker = std::task::Waker::from(Arc::new(Unpark(std::thread::current())));
+    let mut cx = Context::from_waker(&waker);
+    loop {
+        if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
+            return output;
+        }
+        std::thread::park();
+    }
+}
+
+// ---- the `Sink` ----
+
+use futures_util::{SinkExt, StreamExt};
+
+#[test]
+fn a_stream_forwards_into_the_sink_with_backpressure() {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let (tx, mut rx) = mpsc::channel::<u32>(2);
+        let sink = tx.into_inner().into_sink();
+        let forward = tokio::spawn(futures_util::stream::iter(0..1000).map(Ok).forward(sink));
+        let mut expected = 0;
+        while let Ok(v) = rx.recv().await {
+            assert_eq!(v, expected, "in order, each once");
+            expected += 1;
+        }
+        assert_eq!(expected, 1000);
+        forward.await.unwrap().unwrap();
+    });
+}
+
+#[test]
+fn poll_ready_holds_room_and_dropping_the_sink_gives_it_back() {
+    use futures_sink::Sink;
+    let (_, waker) = flag();
+    let mut cx = Context::from_waker(&waker);
+    let (tx, mut rx) = mpsc::channel::<u32>(1);
+    let other = tx.clone();
+    {
+        let mut sink = pin!(tx.into_inner().into_sink());
+        assert_eq!(sink.as_mut().poll_ready(&mut cx), Poll::Ready(Ok(())));
+        assert!(other.try_reserve().is_err(), "the sink holds the room");
+        sink.as_mut().start_send(1).unwrap();
+        assert_eq!(sink.as_mut().poll_flush(&mut cx), Poll::Ready(Ok(())));
+        assert!(sink.as_mut().poll_ready(&mut cx).is_pending(), "full");
+        assert_eq!(rx.try_recv(), Ok(1));
+        assert_eq!(sink.as_mut().poll_ready(&mut cx), Poll::Ready(Ok(())));
+        assert!(other.try_reserve().is_err(), "held again");
+    } // the sink is dropped here, with its permit
+    assert!(other.try_reserve().is_ok(), "its permit went back");
+}
+
+#[test]
+fn a_one_producer_sink_and_a_closed_channel() {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let (tx, mut rx) = spsc::channel::<u32>(1);
+        let mut sink = tx.into_inner().into_sink();
+        sink.send(5).await.unwrap();
+        assert_eq!(rx.recv().await, Ok(5));
+        drop(rx);
+        assert_eq!(sink.send(6).await, Err(SendError(())));
+    });
+}

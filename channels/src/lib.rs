@@ -192,14 +192,44 @@
 //! | [`Sender::send`], one producer | yes | nothing was sent; the value is dropped with the future |
 //! | [`Sender::send`], many producers | sent once or dropped once | the value is dropped, unless the receiver had already moved it into the queue, between the future's last poll and its drop: then it is delivered, once |
 //! | [`Sender::closed`] | yes | nothing happens |
+//! | [`Sender::reserve`] | yes | nothing is held: a permit granted to it and never taken goes back |
+//! | [`SendSink`] (`poll_ready`) | yes | dropping the sink gives back the room it held |
 //! | [`oneshot::Receiver`] (itself a future) | yes | a value sent is dropped with it |
 //!
 //! The many-producer `send` is the exception, and the price of the wake rule
 //! (a blocked sender's value is moved in by the receiver, so that a woken
 //! sender never retries and a forgotten future blocks nobody): a `send`
 //! that loses a `select!` or times out may have sent. Where that must not
-//! happen, use [`Sender::try_send`] (it never waits), or wait for room with
-//! `closed`/a timer around `try_send`.
+//! happen, reserve first and send with the permit: `reserve` is cancel
+//! safe, and [`Permit::send`] never waits, so the value is never sent by a
+//! branch that lost, nor lost by one that won.
+//!
+//! # Reservations
+//!
+//! [`Sender::reserve`] (and `try_reserve`) waits for room for one value and
+//! returns a [`Permit`], whose `send` never waits and never fails (if the
+//! receiver has left, the value is dropped). Dropping a permit unused gives
+//! the room back to whoever waits first. They need a core that reports its
+//! [`Occupancy`] (every channel of this crate does), and, with many
+//! producers, `alloc`.
+//!
+//! What reserving means, for any such core: the runtime counts the permits
+//! out, and grants one only while the core holds fewer items than its
+//! capacity minus that count; reservations that must wait queue with the
+//! blocked senders, in order, and each item the receiver takes either moves
+//! a parked value in or grants the first reservation. Senders that do not
+//! wait (`try_send`, a `send`'s first attempt) do not read the count, so
+//! that no send pays for permits nobody uses: one of them may take the room
+//! a permit stands for. The permit's value then waits in line (the one case
+//! that allocates: a place for it), and a bit of the channel's state word,
+//! which those senders read anyway, sends them behind it until it is in:
+//! the channel holds at most one more item per permit outstanding, and
+//! each producer's values keep their order. With one producer the permit
+//! borrows the sender, so the room it saw stays its own.
+//!
+//! [`Sender::into_sink`] turns a sender into a `futures` `Sink` whose
+//! `poll_ready` reserves, so that `stream.forward(sink)` keeps the
+//! backpressure.
 //!
 //! A timeout, with tokio's:
 //!
@@ -213,6 +243,11 @@
 //! // The queue is full and nobody receives: the send times out, and its
 //! // value is dropped with the future (nobody moved it in meanwhile).
 //! assert!(timeout(Duration::from_millis(10), tx.send(2)).await.is_err());
+//! // With a reservation the timeout cannot leave a value half sent.
+//! match timeout(Duration::from_millis(10), tx.reserve()).await {
+//!     Ok(permit) => permit.unwrap().send(2),
+//!     Err(_elapsed) => {} // nothing reserved, nothing sent
+//! }
 //! // A receive under a timeout loses nothing either way.
 //! assert_eq!(timeout(Duration::from_millis(10), rx.recv()).await, Ok(Ok(1)));
 //! assert!(timeout(Duration::from_millis(10), rx.recv()).await.is_err());

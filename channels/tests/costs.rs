@@ -192,3 +192,23 @@ fn watch_paths() {
         "take: CAS, fetch_xor; the fence"
     );
 }
+
+/// A reservation and its send, many producers: one CAS to count the permit,
+/// the ring's CAS and the notification for the push, one RMW and one fence
+/// to give the permit back (and see whether anyone waits for it).
+#[test]
+fn permit_paths() {
+    let (tx, mut rx) = diatomic_channels::mpsc::channel::<u32>(4);
+    costs();
+    let permit = tx.try_reserve().unwrap();
+    assert_eq!(costs(), (counts(1, 0, 0), 0), "try_reserve: one CAS");
+    permit.send(1);
+    assert_eq!(
+        costs(),
+        (counts(2, 1, 0), 1),
+        "send: the ring's CAS, notify; release: one RMW, one fence"
+    );
+    drop(tx.try_reserve().unwrap());
+    assert_eq!(costs(), (counts(2, 1, 0), 0), "reserve and drop unused");
+    assert_eq!(rx.try_recv(), Ok(1));
+}

@@ -127,3 +127,19 @@ fn a_channel_not_split_drops_its_items_with_it() {
     }
     assert_eq!(count(&drops), 2, "dropped with the receiver");
 }
+
+static RESERVED: Channel<mpsc::InlineRing<u32, 1>> = Channel::new(mpsc::InlineRing::new());
+
+#[test]
+fn a_static_channel_reserves_like_an_arc_one() {
+    let (tx, mut rx) = RESERVED.split().unwrap();
+    let t = std::thread::spawn(move || {
+        let permit = tx.try_reserve().unwrap();
+        assert!(tx.try_reserve().is_err(), "the room is held");
+        permit.send(1);
+        tx.send_blocking(2).unwrap();
+    });
+    assert_eq!(rx.recv_blocking(), Ok(1));
+    assert_eq!(rx.recv_blocking(), Ok(2));
+    t.join().unwrap();
+}

@@ -401,13 +401,14 @@ impl<C: ChannelCore> Channel<C> {
     pub(crate) unsafe fn close_and_drain(&self) {
         // Ordering: Acquire, pairs with the last sender's Release: its pushes
         // are visible to the drain below.
-        if self.state.load(Ordering::Acquire) >= SENDER {
-            // Someone may still send, or wait: tell them.
+        if self.state.load(Ordering::Acquire) >= SENDER || self.sender_waiters.has_waiting() {
+            // Someone may still send, or wait, or a permit's value waits in
+            // line: close, which tells them and drops that value.
             self.close();
         }
-        // Otherwise no sender is left, and none can come back (senders are
-        // only made from live ones): nobody to tell, two RMWs saved. Values
-        // parked by forgotten send futures go with the waiters.
+        // Otherwise no sender is left, none can come back (senders are
+        // only made from live ones), and nothing waits: nobody to tell, two
+        // RMWs saved.
         while let Some(item) = self.core.try_pop(Consumer::new()) {
             drop(item);
         }

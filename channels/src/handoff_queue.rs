@@ -709,6 +709,13 @@ unsafe fn free_orphan<T>(_: NonNull<Waiter<T>>) {
 }
 
 impl<T> HandoffQueue<T> {
+    /// Whether anything waits in line.
+    pub fn has_waiting(&self) -> bool {
+        // Ordering: Acquire; called by the receiver going away after it saw
+        // no sender left (Acquire), so every parking is visible.
+        self.len.load(Ordering::Acquire) != 0
+    }
+
     /// Counts a permit if nobody waits in line and `room(permits)` says the
     /// core has room beyond the `permits` outstanding.
     pub fn try_reserve(&self, room: impl Fn(usize) -> bool) -> bool {

@@ -562,7 +562,9 @@ impl<C: ChannelCore> fmt::Debug for ClosedFuture<'_, C> {
 /// Room for one value, reserved by `reserve` or `try_reserve`; see
 /// [`Sender::reserve`](Sender#method.reserve).
 ///
-/// Dropping it unused gives the room back, to whoever waits first.
+/// Dropping it unused gives the room back, to whoever waits first. A permit
+/// forgotten with `mem::forget` keeps its room for good (as tokio's does):
+/// the channel's capacity is one less from then on.
 #[must_use = "a permit holds room until it sends or is dropped"]
 pub struct Permit<'a, C: ChannelCore> {
     shared: &'a Channel<C>,

@@ -123,6 +123,10 @@ pub trait SenderWaiters<T>: fmt::Debug {
 
     /// The channel closed: every waiting sender fails with its value.
     fn close(&self);
+
+    /// Whether anything waits in line (a parked value, a reservation, a
+    /// permit's value).
+    fn has_waiting(&self) -> bool;
 }
 
 /// Blocked-sender waiting with one producer.
@@ -249,6 +253,11 @@ impl<T> SenderWaiters<T> for OneSender {
 
     fn close(&self) {
         self.0.notify();
+    }
+
+    fn has_waiting(&self) -> bool {
+        // A blocked send of the one producer keeps its value in its future.
+        false
     }
 }
 
@@ -510,6 +519,10 @@ impl<T> SenderWaiters<T> for ManySenders<T> {
 
     fn close(&self) {
         self.0.close();
+    }
+
+    fn has_waiting(&self) -> bool {
+        self.0.has_waiting()
     }
 }
 

@@ -286,3 +286,16 @@ fn a_one_producer_sink_and_a_closed_channel() {
         assert_eq!(sink.send(6).await, Err(SendError(())));
     });
 }
+
+#[test]
+fn a_permit_value_waiting_in_line_is_dropped_once_when_everyone_leaves() {
+    let d = drops();
+    let (tx, rx) = mpsc::channel::<Counted>(1);
+    let permit = tx.try_reserve().unwrap();
+    tx.try_send(Counted::new(0, &d)).unwrap(); // takes the permit's room
+    permit.send(Counted::new(1, &d)); // waits in line
+    drop(tx);
+    assert_eq!(count(&d), 0);
+    drop(rx); // the queued item, and the value waiting in line
+    assert_eq!(count(&d), 2);
+}

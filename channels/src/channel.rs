@@ -47,7 +47,8 @@ const SENDER: usize = 8;
 
 type Waiters<C> =
     <<C as ProducerCount>::Producers as ProducerMode>::Waiters<<C as ChannelCore>::Item>;
-type Listener<C> = <Waiters<C> as SenderWaiters<<C as ChannelCore>::Item>>::Listener;
+/// What one send, `closed` or `reserve` future keeps between polls.
+pub(crate) type Listener<C> = <Waiters<C> as SenderWaiters<<C as ChannelCore>::Item>>::Listener;
 
 /// A channel's shared state, which its two halves hold on to.
 ///

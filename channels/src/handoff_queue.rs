@@ -183,42 +183,49 @@ impl<T> List<T> {
     ///
     /// Under the lock; `w` valid and not linked.
     unsafe fn push_back(&mut self, w: NonNull<Waiter<T>>) {
-        let tail = self.tail;
-        // Safety: the caller's contract (and below: linked places are valid).
-        unsafe {
-            with_node(w, |n| {
-                n.prev = tail;
-                n.next = None;
-                n.linked = true;
-            })
-        };
-        match tail {
-            // Safety: as above.
-            Some(t) => unsafe { with_node(t, |n| n.next = Some(w)) },
-            None => self.head = Some(w),
-        }
-        self.tail = Some(w);
+        // Safety: the caller's contract.
+        unsafe { self.link_between(w, self.tail, None) }
     }
 
     /// # Safety
     ///
     /// Under the lock; `w` valid and not linked.
     unsafe fn push_front(&mut self, w: NonNull<Waiter<T>>) {
-        let head = self.head;
-        // Safety: as for `push_back`.
+        // Safety: the caller's contract.
+        unsafe { self.link_between(w, None, self.head) }
+    }
+
+    /// Links `w` between the neighbours `prev` and `next` (the inverse of
+    /// `unlink`).
+    ///
+    /// # Safety
+    ///
+    /// Under the lock; `w` valid and not linked; `prev` and `next` adjacent
+    /// in this list (or its ends).
+    unsafe fn link_between(
+        &mut self,
+        w: NonNull<Waiter<T>>,
+        prev: Option<NonNull<Waiter<T>>>,
+        next: Option<NonNull<Waiter<T>>>,
+    ) {
+        // Safety: the caller's contract (and below: linked places are valid).
         unsafe {
             with_node(w, |n| {
-                n.prev = None;
-                n.next = head;
+                n.prev = prev;
+                n.next = next;
                 n.linked = true;
             })
         };
-        match head {
+        match prev {
             // Safety: as above.
-            Some(h) => unsafe { with_node(h, |n| n.prev = Some(w)) },
+            Some(p) => unsafe { with_node(p, |n| n.next = Some(w)) },
+            None => self.head = Some(w),
+        }
+        match next {
+            // Safety: as above.
+            Some(x) => unsafe { with_node(x, |n| n.prev = Some(w)) },
             None => self.tail = Some(w),
         }
-        self.head = Some(w);
     }
 
     /// # Safety

@@ -7,11 +7,10 @@ use core::marker::PhantomData;
 use core::pin::Pin;
 use core::task::{Context, Poll};
 
-use crate::channel::Channel;
-use crate::contract::{ChannelCore, Many, Occupancy, One, ProducerCount, ProducerMode};
+use crate::channel::{Channel, Listener};
+use crate::contract::{ChannelCore, Many, Occupancy, One, ProducerMode};
 use crate::error::{SendError, TrySendError};
 use crate::home::{DefaultHome, Home};
-use crate::sender_wait::SenderWaiters;
 use crate::sink::SendSink;
 
 /// The sending half of a channel over the core `C`, whose producer mode is
@@ -452,10 +451,6 @@ impl<C: ChannelCore<Producers = M>, M: ProducerMode, H: Home<C>> fmt::Debug for 
         f.debug_tuple("Sender").field(&*self.shared).finish()
     }
 }
-
-type Listener<C> = <<<C as ProducerCount>::Producers as ProducerMode>::Waiters<
-    <C as ChannelCore>::Item,
-> as SenderWaiters<<C as ChannelCore>::Item>>::Listener;
 
 /// The future returned by `send`.
 #[must_use = "futures do nothing unless polled"]

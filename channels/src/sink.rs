@@ -11,15 +11,11 @@ use core::fmt;
 use core::pin::Pin;
 use core::task::{Context, Poll};
 
-use crate::contract::{ChannelCore, Occupancy, ProducerCount, ProducerMode};
+use crate::channel::Listener;
+use crate::contract::{ChannelCore, Occupancy, ProducerMode};
 use crate::error::SendError;
 use crate::home::Home;
 use crate::sender::Sender;
-use crate::sender_wait::SenderWaiters;
-
-type Listener<C> = <<<C as ProducerCount>::Producers as ProducerMode>::Waiters<
-    <C as ChannelCore>::Item,
-> as SenderWaiters<<C as ChannelCore>::Item>>::Listener;
 
 /// A sender that is a [`futures_sink::Sink`]; made by
 /// [`Sender::into_sink`](crate::Sender::into_sink).

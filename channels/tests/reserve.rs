@@ -185,7 +185,7 @@ fn permits_cross_threads_every_value_once() {
                         // Some plain sends, which may take a permit's room.
                         tx.send_blocking((p, i)).unwrap();
                     } else {
-                        let permit = diatomic_channels_block_on(tx.reserve()).unwrap();
+                        let permit = block_on(tx.reserve()).unwrap();
                         permit.send((p, i));
                     }
                     i += 1;
@@ -204,27 +204,6 @@ fn permits_cross_threads_every_value_once() {
         "permits and sends, 3 threads: {} items",
         delivery.finish(&sent)
     );
-}
-
-/// A minimal `block_on` (the crate's is private).
-fn diatomic_channels_block_on<F: Future>(future: F) -> F::Output {
-    use std::sync::Arc;
-    use std::task::Wake;
-    struct Unpark(std::thread::Thread);
-    impl Wake for Unpark {
-        fn wake(self: Arc<Self>) {
-            self.0.unpark();
-        }
-    }
-    let mut future = pin!(future);
-    let waker = std::task::Waker::from(Arc::new(Unpark(std::thread::current())));
-    let mut cx = Context::from_waker(&waker);
-    loop {
-        if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
-            return output;
-        }
-        std::thread::park();
-    }
 }
 
 // ---- the `Sink` ----

@@ -14,7 +14,7 @@ use crate::home::{DefaultHome, Home};
 use crate::sink::SendSink;
 
 /// The sending half of a channel over the core `C`, whose producer mode is
-/// `M` (the core's [`ProducerCount::Producers`]), holding on to the channel
+/// `M` (the core's [`ProducerCount::Producers`](crate::ProducerCount::Producers)), holding on to the channel
 /// through `H`: an `Arc` it shares with the other halves (the default), or a
 /// borrow (`&Channel<C>`, from [`Channel::split`]).
 ///

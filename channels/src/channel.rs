@@ -410,14 +410,37 @@ impl<C: ChannelCore> Channel<C> {
         // Otherwise no sender is left, none can come back (senders are
         // only made from live ones), and nothing waits: nobody to tell, two
         // RMWs saved.
-        while let Some(item) = self.core.try_pop(Consumer::new()) {
-            drop(item);
-        }
+        // An item whose `Drop` panics must not leave the others undropped
+        // (a `static` channel is never dropped, and an `Arc`'s senders may
+        // live on): the guard goes on draining while the panic unwinds, as
+        // `Vec` drops its other elements. A second panic there aborts.
+        let drain = DrainOnUnwind(self);
+        drain.drain();
+        core::mem::forget(drain);
     }
 
     pub(crate) fn sender_count(&self) -> usize {
         // Ordering: Relaxed; a snapshot for `Debug`.
         self.state.load(Ordering::Relaxed) / SENDER
+    }
+}
+
+/// Drains a departing receiver's channel: once, and once more if an item's
+/// `Drop` panicked (the guard is forgotten when the first drain finishes).
+struct DrainOnUnwind<'a, C: ChannelCore>(&'a Channel<C>);
+
+impl<C: ChannelCore> DrainOnUnwind<'_, C> {
+    fn drain(&self) {
+        // The receiver is going away: its token is the consumer's.
+        while let Some(item) = self.0.core.try_pop(Consumer::new()) {
+            drop(item);
+        }
+    }
+}
+
+impl<C: ChannelCore> Drop for DrainOnUnwind<'_, C> {
+    fn drop(&mut self) {
+        self.drain();
     }
 }
 

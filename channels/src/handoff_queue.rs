@@ -599,8 +599,18 @@ impl<T> HandoffQueue<T> {
     /// Closes the queue: nothing parks any more, every parked sender gets
     /// its value back, and every `closed` future is woken (one per lock,
     /// outside it).
+    ///
+    /// A waker that panics does not leave the others waiting: the closing
+    /// goes on while the panic unwinds (a second panic there aborts).
     pub fn close(&self) {
         self.queues.with(|q| q.closed = true);
+        let rest = CloseOnUnwind(self);
+        self.wake_all_closed();
+        core::mem::forget(rest);
+    }
+
+    /// Empties both lists of a closed queue, waking each place's task.
+    fn wake_all_closed(&self) {
         loop {
             let waker = self.queues.with(|q| {
                 // Safety: under the lock; linked places are valid.
@@ -647,6 +657,15 @@ impl<T> HandoffQueue<T> {
                 }
             }
         }
+    }
+}
+
+/// Finishes closing a queue if a waker panicked while it was closing.
+struct CloseOnUnwind<'a, T>(&'a HandoffQueue<T>);
+
+impl<T> Drop for CloseOnUnwind<'_, T> {
+    fn drop(&mut self) {
+        self.0.wake_all_closed();
     }
 }
 
@@ -1077,6 +1096,47 @@ mod tests {
         assert!(q.park(a, Box::new(8), waker).is_err(), "closed");
         q.cancel(a);
         q.cancel(w2);
+    }
+
+    /// Counts its wakes; the first one panics.
+    struct PanicsOnce(std::sync::atomic::AtomicUsize);
+
+    impl std::task::Wake for PanicsOnce {
+        fn wake(self: std::sync::Arc<Self>) {
+            if self.0.fetch_add(1, Ordering::Relaxed) == 0 {
+                panic!("a broken waker");
+            }
+        }
+    }
+
+    #[test]
+    fn a_waker_panicking_during_close_leaves_no_place_unwoken() {
+        let q = HandoffQueue::<Box<u32>>::new();
+        let count = std::sync::Arc::new(PanicsOnce(Default::default()));
+        let waker = Waker::from(count.clone());
+        let (a, b, c) = (
+            pin!(Waiter::new()),
+            pin!(Waiter::new()),
+            pin!(Waiter::new()),
+        );
+        let (a, b, c) = (a.as_ref(), b.as_ref(), c.as_ref());
+        q.park(a, Box::new(1), &waker).unwrap();
+        q.park(b, Box::new(2), &waker).unwrap();
+        assert!(q.poll_closed(c, &waker).is_pending());
+        let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| q.close()));
+        assert!(panicked.is_err());
+        // The first wake panicked; the closing went on for the other two.
+        assert_eq!(count.0.load(Ordering::Relaxed), 3);
+        assert_eq!(
+            q.poll(a, Waker::noop()),
+            Poll::Ready(Outcome::Rejected(Box::new(1)))
+        );
+        assert_eq!(
+            q.poll(b, Waker::noop()),
+            Poll::Ready(Outcome::Rejected(Box::new(2)))
+        );
+        assert_eq!(q.poll_closed(c, Waker::noop()), Poll::Ready(()));
+        assert_eq!(q.len.load(Ordering::Relaxed), 0);
     }
 
     #[test]

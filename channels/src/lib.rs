@@ -177,7 +177,9 @@
 //! | receiver dropped with items queued | each item is dropped once |
 //! | `send` or `recv` future dropped early | nothing is lost or duplicated: a dropped `send` drops its value, unless the receiver had already moved it into the queue (then it is delivered, once) |
 //! | blocked `send` future forgotten | no unsoundness; its value was parked with the channel and is delivered like the others, which keep progressing at one wakeup per message; the forgotten future's memory (its place in the queue) is leaked, as `forget` says |
-//! | a waker that panics | the panic reaches the caller; the channel stays usable |
+//! | a waker that panics | the panic reaches the caller; the channel stays usable. If it panics while the channel closes, every other waiting sender is still told (a second panic there aborts) |
+//! | an item whose `Drop` panics while the receiver drops the queue | the other items are still dropped, once each, then the panic reaches the code dropping the receiver (as with `Vec`, a second panicking item aborts) |
+//! | the core's `try_push` or `try_pop` panics in a `send` or `recv` | the panic reaches that call, and the value it carried goes with it; the runtime's state is unchanged, so the channel is as usable as the core left itself |
 //! | the core's `try_push` panics while the receiver hands a parked value over | the panic reaches the receiver's call (the item it had taken goes with it); that sender's `send` panics when polled (its value is gone); the channel stays usable |
 //!
 //! # Cancellation and timeouts

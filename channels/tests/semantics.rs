@@ -43,6 +43,19 @@ impl diatomic_channels::ChannelCore for Trap {
     }
 }
 
+/// An item whose `Drop` panics when armed; its drop is counted all the same
+/// (the field is dropped while the panic unwinds).
+#[derive(Debug)]
+struct Bomb(#[allow(dead_code)] Counted, bool);
+
+impl Drop for Bomb {
+    fn drop(&mut self) {
+        if self.1 {
+            panic!("an item's drop panics");
+        }
+    }
+}
+
 /// Every test of the suite, for the home that `open!` makes.
 macro_rules! suite {
     () => {
@@ -267,6 +280,24 @@ macro_rules! suite {
                 assert_eq!(rx.recv_blocking(), Ok(3));
             });
             assert_eq!(rx.recv_blocking(), Err(RecvError));
+        }
+
+        #[test]
+        fn an_item_panicking_in_drop_as_the_receiver_drains_leaves_none_undropped() {
+            open!(let (tx, rx) = Ring::<Bomb, 4>::new());
+            let n = drops();
+            for armed in [false, true, false, false] {
+                tx.try_send(Bomb(Counted::new(0, &n), armed)).unwrap();
+            }
+            // The sender keeps the channel alive: the drain alone must drop
+            // the items after the panicking one.
+            assert!(catch_unwind(AssertUnwindSafe(|| drop(rx))).is_err());
+            assert_eq!(count(&n), 4, "each item dropped once");
+            let back = tx.try_send(Bomb(Counted::new(0, &n), false));
+            assert!(matches!(back, Err(TrySendError::Closed(_))), "closed first");
+            drop(back);
+            drop(tx);
+            assert_eq!(count(&n), 5);
         }
 
         #[test]

@@ -1,0 +1,85 @@
+//! Forgotten futures: a pending `recv` and a blocked `send` leaked with
+//! `mem::forget`, then the channel must keep working for every other
+//! party, under contention.
+
+use std::sync::Arc;
+use std::task::{Poll, Waker};
+
+use diatomic_channels::RecvError;
+
+use crate::harness::{join_all, poll_once, runtime, Rx, Tx};
+use crate::ledger::{Ledger, Tally};
+
+/// Forgets a pending `recv`; fills the queue (`capacity` items) and, if a
+/// send can block, forgets a blocked one; then `producers` tasks send
+/// `per_producer` items each and the receiver must get every item that
+/// was not left in a forgotten future.
+pub fn forgotten_futures<T: Tx, R: Rx>(
+    what: &str,
+    mut tx: T,
+    mut rx: R,
+    capacity: usize,
+    producers: usize,
+    per_producer: usize,
+    tally: &Arc<Tally>,
+) {
+    let ledger = Ledger::new(capacity + 1 + producers * per_producer);
+    let noop = Waker::noop();
+
+    let mut recv = Box::pin(rx.recv());
+    assert!(poll_once(recv.as_mut(), noop).is_pending(), "empty");
+    std::mem::forget(recv);
+    tally.forgotten_recvs.add(1);
+
+    for _ in 0..capacity {
+        let mut send = Box::pin(tx.send(ledger.item(false)));
+        assert!(matches!(
+            poll_once(send.as_mut(), noop),
+            Poll::Ready(Ok(()))
+        ));
+    }
+    let item = ledger.item(false);
+    let id = item.id;
+    let mut send = Box::pin(tx.send(item));
+    if poll_once(send.as_mut(), noop).is_pending() {
+        ledger.forgotten(id);
+        std::mem::forget(send);
+        tally.forgotten_sends.add(1);
+    } else {
+        // `watch` never blocks: the value replaced the last one.
+        drop(send);
+    }
+
+    let mut senders = vec![tx];
+    while senders.len() < producers {
+        match senders[0].fork() {
+            Some(other) => senders.push(other),
+            None => break,
+        }
+    }
+    runtime().block_on(async {
+        let mut tasks = Vec::new();
+        for mut tx in senders {
+            let ledger = ledger.clone();
+            tasks.push(tokio::spawn(async move {
+                for _ in 0..per_producer {
+                    if let Err(e) = tx.send(ledger.item(false)).await {
+                        panic!("the receiver is there: {:?}", e.0);
+                    }
+                }
+            }));
+        }
+        let ledger = ledger.clone();
+        tasks.push(tokio::spawn(async move {
+            loop {
+                match rx.recv().await {
+                    Ok(item) => ledger.received(item),
+                    Err(RecvError) => return,
+                }
+            }
+        }));
+        join_all(what, tasks).await;
+    });
+    ledger.audit(what, tally);
+    tally.rounds.add(1);
+}

@@ -1,0 +1,298 @@
+//! What the workloads need to drive any member: the send and receive sides
+//! as traits, the two homes, a seeded generator, cancelling branches and
+//! misbehaving wakers.
+
+use std::future::{ready, Future, Ready};
+use std::pin::Pin;
+use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+use std::sync::Arc;
+use std::task::{Context, Poll, Wake, Waker};
+use std::time::Duration;
+
+use diatomic_channels::watch::{self, Latest};
+use diatomic_channels::{
+    Channel, ChannelCore, Home, Many, One, Receiver, RecvError, RecvFuture, SendError, SendFuture,
+    Sender,
+};
+
+use crate::ledger::Item;
+
+/// A sending half, whatever its producer mode and home.
+pub trait Tx: Send + Sized + 'static {
+    type SendFut<'a>: Future<Output = Result<(), SendError<Item>>> + Send + 'a
+    where
+        Self: 'a;
+
+    fn send(&mut self, item: Item) -> Self::SendFut<'_>;
+
+    /// Ready once the receiver is gone or closed.
+    fn closed(&mut self) -> impl Future<Output = ()> + Send + '_;
+
+    /// Another sender of the channel, if it has many producers.
+    fn fork(&self) -> Option<Self>;
+}
+
+impl<C, H> Tx for Sender<C, Many, H>
+where
+    C: ChannelCore<Item = Item, Producers = Many> + 'static,
+    H: Home<C> + Send + 'static,
+    Channel<C>: Send + Sync,
+{
+    type SendFut<'a> = SendFuture<'a, C>;
+
+    fn send(&mut self, item: Item) -> SendFuture<'_, C> {
+        Sender::<C, Many, H>::send(self, item)
+    }
+
+    fn closed(&mut self) -> impl Future<Output = ()> + Send + '_ {
+        Sender::<C, Many, H>::closed(self)
+    }
+
+    fn fork(&self) -> Option<Self> {
+        Some(self.clone())
+    }
+}
+
+impl<C, H> Tx for Sender<C, One, H>
+where
+    C: ChannelCore<Item = Item, Producers = One> + 'static,
+    H: Home<C> + Send + 'static,
+    Channel<C>: Send + Sync,
+{
+    type SendFut<'a> = SendFuture<'a, C>;
+
+    fn send(&mut self, item: Item) -> SendFuture<'_, C> {
+        Sender::<C, One, H>::send(self, item)
+    }
+
+    fn closed(&mut self) -> impl Future<Output = ()> + Send + '_ {
+        Sender::<C, One, H>::closed(self)
+    }
+
+    fn fork(&self) -> Option<Self> {
+        None
+    }
+}
+
+/// `watch`'s sender never waits: its send is ready at once.
+impl<H> Tx for watch::Sender<Item, H>
+where
+    H: Home<Latest<Item>> + Send + 'static,
+{
+    type SendFut<'a> = Ready<Result<(), SendError<Item>>>;
+
+    fn send(&mut self, item: Item) -> Self::SendFut<'_> {
+        ready(watch::Sender::send(self, item))
+    }
+
+    fn closed(&mut self) -> impl Future<Output = ()> + Send + '_ {
+        (**self).closed()
+    }
+
+    fn fork(&self) -> Option<Self> {
+        Some(self.clone())
+    }
+}
+
+/// The receiving half of every member but `oneshot`.
+pub trait Rx: Send + 'static {
+    type RecvFut<'a>: Future<Output = Result<Item, RecvError>> + Send + 'a
+    where
+        Self: 'a;
+
+    fn recv(&mut self) -> Self::RecvFut<'_>;
+
+    fn close(&mut self);
+}
+
+impl<C, H> Rx for Receiver<C, H>
+where
+    C: ChannelCore<Item = Item> + 'static,
+    H: Home<C> + Send + 'static,
+    Channel<C>: Send + Sync,
+{
+    type RecvFut<'a> = RecvFuture<'a, C>;
+
+    fn recv(&mut self) -> RecvFuture<'_, C> {
+        Receiver::recv(self)
+    }
+
+    fn close(&mut self) {
+        Receiver::close(self)
+    }
+}
+
+/// A channel in the `static` home: leaked for the round, then reclaimed.
+pub struct Leaked<C: ChannelCore + 'static>(&'static Channel<C>);
+
+impl<C: ChannelCore + 'static> Leaked<C> {
+    pub fn new(core: C) -> Self {
+        Self(Box::leak(Box::new(Channel::new(core))))
+    }
+
+    pub fn channel(&self) -> &'static Channel<C> {
+        self.0
+    }
+
+    /// Frees the channel.
+    ///
+    /// # Safety
+    ///
+    /// Nothing that borrows the channel is used again: every half and
+    /// future is dropped, or forgotten and never touched again.
+    pub unsafe fn reclaim(self) {
+        let channel: *const Channel<C> = self.0;
+        // Safety: made by `Box::leak` in `new`, freed once (`self` is
+        // consumed); the caller promises that no borrow is used again.
+        drop(unsafe { Box::from_raw(channel.cast_mut()) });
+    }
+}
+
+/// Runs `$body` twice, with `($tx, $rx)` the generic halves of a channel
+/// over `$core`: in an `Arc`, then in the `static` home; `$home` names it.
+macro_rules! in_both_homes {
+    ($core:expr, |$home:ident, $tx:ident, $rx:ident| $body:block) => {{
+        {
+            let $home = "arc";
+            let ($tx, $rx) = diatomic_channels::channel($core);
+            $body
+        }
+        {
+            let $home = "static";
+            let leaked = $crate::harness::Leaked::new($core);
+            let ($tx, $rx) = leaked.channel().split_generic().expect("split once");
+            $body
+            // Safety: the body consumed both halves and joined its tasks.
+            unsafe { leaked.reclaim() };
+        }
+    }};
+}
+pub(crate) use in_both_homes;
+
+/// A seeded xorshift generator: the choices of a round are reproducible
+/// from its seed (the threads' interleaving is the machine's).
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Self {
+        Self(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
+    }
+
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    /// In `0..n`.
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+
+    /// True once in `n`.
+    pub fn one_in(&mut self, n: u64) -> bool {
+        self.below(n) == 0
+    }
+}
+
+/// The other branch of a `select!`: ready after a few polls (waking itself
+/// in between), or after a short timer.
+pub async fn cancel_branch(rng: &mut Rng) {
+    if rng.one_in(8) {
+        tokio::time::sleep(Duration::from_micros(rng.below(200))).await;
+    } else {
+        Countdown(rng.below(4) as u32).await;
+    }
+}
+
+/// Ready after `n` pending polls.
+pub struct Countdown(pub u32);
+
+impl Future for Countdown {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        if self.0 == 0 {
+            return Poll::Ready(());
+        }
+        self.0 -= 1;
+        cx.waker().wake_by_ref();
+        Poll::Pending
+    }
+}
+
+/// A waker that counts its wakes and clones, and panics on either when
+/// told to.
+#[derive(Default)]
+pub struct Misbehaving {
+    pub wakes: AtomicUsize,
+    pub panic_on_wake: bool,
+}
+
+impl Wake for Misbehaving {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        self.wakes.fetch_add(1, Relaxed);
+        if self.panic_on_wake {
+            panic!("a waker panics in wake (injected)");
+        }
+    }
+}
+
+impl Misbehaving {
+    pub fn waker(panic_on_wake: bool) -> (Arc<Self>, Waker) {
+        let this = Arc::new(Self {
+            wakes: AtomicUsize::new(0),
+            panic_on_wake,
+        });
+        (this.clone(), Waker::from(this))
+    }
+
+    pub fn wakes(&self) -> usize {
+        self.wakes.load(Relaxed)
+    }
+}
+
+/// A waker whose `clone` panics (a raw waker: `Wake` cannot say that).
+pub fn panicking_clone_waker() -> Waker {
+    use std::task::{RawWaker, RawWakerVTable};
+    fn clone(_: *const ()) -> RawWaker {
+        panic!("a waker panics in clone (injected)")
+    }
+    fn noop(_: *const ()) {}
+    static VTABLE: RawWakerVTable = RawWakerVTable::new(clone, noop, noop, noop);
+    // Safety: the vtable's functions ignore the data pointer, and `clone`
+    // never returns.
+    unsafe { Waker::from_raw(RawWaker::new(std::ptr::null(), &VTABLE)) }
+}
+
+/// Polls `fut` once with `waker`.
+pub fn poll_once<F: Future + ?Sized>(fut: Pin<&mut F>, waker: &Waker) -> Poll<F::Output> {
+    fut.poll(&mut Context::from_waker(waker))
+}
+
+/// A multi-threaded tokio runtime with two workers: real contention.
+pub fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_time()
+        .build()
+        .expect("runtime")
+}
+
+/// Awaits every task, failing the round if they make no progress for a
+/// minute (a lost wakeup or a deadlock) or if one panicked.
+pub async fn join_all(what: &str, tasks: Vec<tokio::task::JoinHandle<()>>) {
+    let all = async {
+        for task in tasks {
+            task.await.expect("no task panics");
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(60), all)
+        .await
+        .unwrap_or_else(|_| panic!("{what}: stuck for 60 s (a lost wakeup or a deadlock)"));
+}

@@ -1,0 +1,197 @@
+//! Where every item of a round goes, and the totals of every round.
+//!
+//! Each item has an id in its round's ledger. Its drop is counted, and the
+//! test marks its fate: received, handed back (an error gave it back), or
+//! left in a future that was forgotten on purpose. At the end of a round,
+//! [`Ledger::audit`] checks that every item was dropped exactly once (or,
+//! if its future was forgotten, at most once) and had at most one fate.
+
+use std::fmt;
+use std::sync::atomic::{AtomicU64, AtomicU8, AtomicUsize, Ordering::Relaxed};
+use std::sync::Arc;
+
+const RECEIVED: u8 = 1;
+const HANDED_BACK: u8 = 2;
+const FORGOTTEN: u8 = 4;
+
+/// The items of one round.
+pub struct Ledger {
+    drops: Box<[AtomicU8]>,
+    fates: Box<[AtomicU8]>,
+    next: AtomicUsize,
+    /// Fates marked twice (an item received twice, say): must stay 0.
+    twice: AtomicUsize,
+}
+
+impl Ledger {
+    pub fn new(capacity: usize) -> Arc<Self> {
+        Arc::new(Self {
+            drops: (0..capacity).map(|_| AtomicU8::new(0)).collect(),
+            fates: (0..capacity).map(|_| AtomicU8::new(0)).collect(),
+            next: AtomicUsize::new(0),
+            twice: AtomicUsize::new(0),
+        })
+    }
+
+    /// A new item; its `Drop` panics if `armed`.
+    pub fn item(self: &Arc<Self>, armed: bool) -> Item {
+        let id = self.next.fetch_add(1, Relaxed);
+        assert!(id < self.drops.len(), "ledger too small");
+        Item {
+            id,
+            ledger: self.clone(),
+            armed,
+        }
+    }
+
+    fn mark(&self, id: usize, fate: u8) {
+        if self.fates[id].fetch_or(fate, Relaxed) & (RECEIVED | HANDED_BACK) != 0
+            && fate != FORGOTTEN
+        {
+            self.twice.fetch_add(1, Relaxed);
+        }
+    }
+
+    /// The item came out of the receiver.
+    pub fn received(&self, item: Item) {
+        self.mark(item.id, RECEIVED);
+    }
+
+    /// An error handed the item back to its sender.
+    pub fn handed_back(&self, item: Item) {
+        self.mark(item.id, HANDED_BACK);
+    }
+
+    /// The item's future is about to be forgotten: the item may never be
+    /// dropped.
+    pub fn forgotten(&self, id: usize) {
+        self.mark(id, FORGOTTEN);
+    }
+
+    /// Counts every item's fate into `tally`, then asserts that nothing was
+    /// lost or duplicated.
+    pub fn audit(&self, what: &str, tally: &Tally) {
+        let n = self.next.load(Relaxed);
+        let mut lost = Vec::new();
+        let mut twice = self.twice.load(Relaxed);
+        for id in 0..n {
+            let drops = self.drops[id].load(Relaxed);
+            let fate = self.fates[id].load(Relaxed);
+            let forgotten = fate & FORGOTTEN != 0;
+            match (drops, fate & !FORGOTTEN) {
+                (0, _) if forgotten => tally.leaked_by_forget.add(1),
+                (0, _) => lost.push(id),
+                (1, RECEIVED) => tally.received.add(1),
+                (1, HANDED_BACK) => tally.handed_back.add(1),
+                (1, 0) => tally.dropped.add(1),
+                _ => twice += 1,
+            }
+        }
+        tally.sent.add(n as u64);
+        tally.lost.add(lost.len() as u64);
+        tally.duplicated.add(twice as u64);
+        assert!(
+            lost.is_empty() && twice == 0,
+            "{what}: {} items lost (ids {:?}), {twice} dropped or received twice",
+            lost.len(),
+            &lost[..lost.len().min(10)],
+        );
+    }
+}
+
+/// An item: its drop is counted in its ledger.
+pub struct Item {
+    pub id: usize,
+    ledger: Arc<Ledger>,
+    armed: bool,
+}
+
+impl Drop for Item {
+    fn drop(&mut self) {
+        self.ledger.drops[self.id].fetch_add(1, Relaxed);
+        if self.armed {
+            self.armed = false;
+            panic!("item {} panics in drop (injected)", self.id);
+        }
+    }
+}
+
+impl fmt::Debug for Item {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Item({})", self.id)
+    }
+}
+
+/// A total, summed over the rounds of a run.
+#[derive(Default)]
+pub struct Count(AtomicU64);
+
+impl Count {
+    pub fn add(&self, n: u64) {
+        self.0.fetch_add(n, Relaxed);
+    }
+
+    pub fn get(&self) -> u64 {
+        self.0.load(Relaxed)
+    }
+}
+
+/// The totals of a run: items by fate, faults by kind.
+#[derive(Default)]
+pub struct Tally {
+    pub sent: Count,
+    pub received: Count,
+    pub handed_back: Count,
+    pub dropped: Count,
+    pub leaked_by_forget: Count,
+    pub lost: Count,
+    pub duplicated: Count,
+    pub rounds: Count,
+    pub cancelled_sends: Count,
+    pub cancelled_recvs: Count,
+    pub early_closes: Count,
+    pub early_receiver_drops: Count,
+    pub forgotten_sends: Count,
+    pub forgotten_recvs: Count,
+    pub panicking_drops: Count,
+    pub panicking_wakes: Count,
+    pub panicking_clones: Count,
+    pub panicking_pushes: Count,
+    pub panicking_pops: Count,
+    pub drop_orders: Count,
+}
+
+impl Tally {
+    /// The lines the reliability script reads: `name value`.
+    pub fn print(&self, label: &str, seconds: f64) {
+        let rows: [(&str, &Count); 20] = [
+            ("rounds", &self.rounds),
+            ("items_sent", &self.sent),
+            ("items_received", &self.received),
+            ("items_handed_back", &self.handed_back),
+            ("items_dropped", &self.dropped),
+            (
+                "items_leaked_with_forgotten_futures",
+                &self.leaked_by_forget,
+            ),
+            ("items_lost", &self.lost),
+            ("items_duplicated", &self.duplicated),
+            ("fault_cancelled_send", &self.cancelled_sends),
+            ("fault_cancelled_recv", &self.cancelled_recvs),
+            ("fault_early_close", &self.early_closes),
+            ("fault_early_receiver_drop", &self.early_receiver_drops),
+            ("fault_forgotten_send", &self.forgotten_sends),
+            ("fault_forgotten_recv", &self.forgotten_recvs),
+            ("fault_panicking_item_drop", &self.panicking_drops),
+            ("fault_panicking_wake", &self.panicking_wakes),
+            ("fault_panicking_waker_clone", &self.panicking_clones),
+            ("fault_panicking_core_push", &self.panicking_pushes),
+            ("fault_panicking_core_pop", &self.panicking_pops),
+            ("fault_drop_order", &self.drop_orders),
+        ];
+        println!("faults-summary {label} seconds {seconds:.1}");
+        for (name, count) in rows {
+            println!("faults-summary {label} {name} {}", count.get());
+        }
+    }
+}

@@ -9,15 +9,25 @@
 //! | 0     | `CLOSED`: the receiver closed the channel or left |
 //! | 1     | `SPLIT`: the halves were handed out                |
 //! | 2     | `ORPHANS`: a permit's value waits in line (senders that do not wait go behind it) |
-//! | 3..   | the number of live senders                         |
+//! | 3     | `GONE`: the receiver left, and drained the core    |
+//! | 4..   | the number of live senders                         |
 //!
 //! | event                | RMW                               | then                                  |
 //! |----------------------|-----------------------------------|---------------------------------------|
 //! | `split`              | CAS from 0 (never split) to `SPLIT` + one sender | a second `split` fails |
 //! | sender cloned        | `fetch_add(SENDER)`               |                                       |
-//! | sender dropped       | `fetch_sub(SENDER)`               | if it was the last: notify receiver   |
+//! | sender dropped       | `fetch_sub(SENDER)`               | if it was the last: notify the receiver, or drop the items if `GONE` |
 //! | receiver `close`     | `fetch_or(CLOSED)`                | blocked senders get their values back |
-//! | receiver dropped     | `fetch_or(CLOSED)`                | as `close`, then drop the items       |
+//! | receiver dropped     | `fetch_or(CLOSED)`, drain, and if borrowed `fetch_or(GONE)` | as `close`, then drop the items; again if no sender was left |
+//!
+//! A sender that loaded the state before the close may push after the
+//! receiver's drain. In an `Arc`, the channel's drop takes care of that
+//! item, when the last sender goes; a borrowed channel may be a `static`,
+//! never dropped. So there, whoever leaves last drops it: the last sender,
+//! if the receiver is `GONE` when it leaves; the receiver, if no sender is
+//! left when it sets `GONE`. (No sender is made once the count is zero.)
+//! When no sender is left as the receiver starts to leave, none can push:
+//! one drain, no RMW, in both homes.
 //!
 //! The receiver reports "closed" only after seeing `CLOSED` or no sender
 //! (Acquire, after the senders' Release) *and* finding the core empty once
@@ -43,7 +53,8 @@ use crate::sync::{AtomicUsize, Ordering};
 const CLOSED: usize = 1;
 const SPLIT: usize = 2;
 const ORPHANS: usize = 4;
-const SENDER: usize = 8;
+const GONE: usize = 8;
+const SENDER: usize = 16;
 
 type Waiters<C> =
     <<C as ProducerCount>::Producers as ProducerMode>::Waiters<<C as ChannelCore>::Item>;
@@ -328,7 +339,16 @@ impl<C: ChannelCore> Channel<C> {
         // the receiver's Acquire load that sees the count drop to zero.
         let prev = self.state.fetch_sub(SENDER, Ordering::Release);
         if prev / SENDER == 1 {
-            self.receiver_wake.notify();
+            if prev & GONE != 0 {
+                // Ordering: Acquire, pairs with the receiver's Release
+                // `fetch_or(GONE)`: its drain happens before this one.
+                crate::sync::fence(Ordering::Acquire);
+                // The receiver is gone and this was the last sender: the
+                // only party left, so the consumer now.
+                DrainOnUnwind(self, false).finish();
+            } else {
+                self.receiver_wake.notify();
+            }
         }
     }
 
@@ -399,24 +419,40 @@ impl<C: ChannelCore> Channel<C> {
     /// # Safety
     ///
     /// Called by the one receiver only, when it goes away.
-    pub(crate) unsafe fn close_and_drain(&self) {
+    ///
+    /// With `last_out_drains`, an item a sender pushes after the drain is
+    /// dropped by whoever leaves last (see the module notes); without it,
+    /// the channel's own drop does that.
+    pub(crate) unsafe fn close_and_drain(&self, last_out_drains: bool) {
         // Ordering: Acquire, pairs with the last sender's Release: its pushes
         // are visible to the drain below.
-        if self.state.load(Ordering::Acquire) >= SENDER || self.sender_waiters.has_waiting() {
-            // Someone may still send, or wait, or a permit's value waits in
-            // line: close, which tells them and drops that value.
-            self.close();
+        let senders_left = self.state.load(Ordering::Acquire) >= SENDER;
+        if !senders_left && !self.sender_waiters.has_waiting() {
+            // No sender is left, none can come back (senders are only made
+            // from live ones), and nothing waits: nobody to tell, nobody to
+            // push after the drain; three RMWs saved.
+            DrainOnUnwind(self, false).finish();
+            return;
         }
-        // Otherwise no sender is left, none can come back (senders are
-        // only made from live ones), and nothing waits: nobody to tell, two
-        // RMWs saved.
-        // An item whose `Drop` panics must not leave the others undropped
-        // (a `static` channel is never dropped, and an `Arc`'s senders may
-        // live on): the guard goes on draining while the panic unwinds, as
-        // `Vec` drops its other elements. A second panic there aborts.
-        let drain = DrainOnUnwind(self);
-        drain.drain();
-        core::mem::forget(drain);
+        // Someone may still send, or wait, or a permit's value waits in
+        // line: close, which tells them and drops that value.
+        self.close();
+        DrainOnUnwind(self, last_out_drains).finish();
+    }
+
+    /// The receiver's last step: marks it `GONE`, and drops what was
+    /// pushed after its drain if every sender left meanwhile.
+    fn receiver_gone(&self) {
+        // Ordering: Release, so that the receiver's drain happens before
+        // the last sender's (see `drop_sender`); Acquire, pairs with the
+        // senders' Release `fetch_sub`: their pushes are visible to the
+        // drain below.
+        let prev = self.state.fetch_or(GONE, Ordering::AcqRel);
+        if prev < SENDER {
+            // Every sender left meanwhile, seeing no `GONE`: a push of
+            // theirs after the first drain is this receiver's to drop.
+            DrainOnUnwind(self, false).finish();
+        }
     }
 
     pub(crate) fn sender_count(&self) -> usize {
@@ -425,13 +461,34 @@ impl<C: ChannelCore> Channel<C> {
     }
 }
 
-/// Drains a departing receiver's channel: once, and once more if an item's
-/// `Drop` panicked (the guard is forgotten when the first drain finishes).
-struct DrainOnUnwind<'a, C: ChannelCore>(&'a Channel<C>);
+/// Drops every item of a channel whose receiver is leaving or gone. Its
+/// maker is the only consumer: the departing receiver, or the last sender
+/// after the receiver left.
+///
+/// An item whose `Drop` panics must not leave the others undropped (a
+/// `static` channel is never dropped, and an `Arc`'s senders may live on):
+/// the guard goes on draining while the panic unwinds, as `Vec` drops its
+/// other elements. A second panic there aborts.
+///
+/// The second field: the departing receiver's drain, to be followed by
+/// [`Channel::receiver_gone`], on unwinding too.
+struct DrainOnUnwind<'a, C: ChannelCore>(&'a Channel<C>, bool);
 
 impl<C: ChannelCore> DrainOnUnwind<'_, C> {
+    /// Drains the core (then marks the receiver gone, if it is leaving);
+    /// if an item's drop panics, the guard's own drop finishes the job as
+    /// the panic unwinds.
+    fn finish(self) {
+        self.drain();
+        let (channel, leaving) = (self.0, self.1);
+        core::mem::forget(self);
+        if leaving {
+            channel.receiver_gone();
+        }
+    }
+
     fn drain(&self) {
-        // The receiver is going away: its token is the consumer's.
+        // The maker is the only consumer (see the type's docs).
         while let Some(item) = self.0.core.try_pop(Consumer::new()) {
             drop(item);
         }
@@ -441,6 +498,9 @@ impl<C: ChannelCore> DrainOnUnwind<'_, C> {
 impl<C: ChannelCore> Drop for DrainOnUnwind<'_, C> {
     fn drop(&mut self) {
         self.drain();
+        if self.1 {
+            self.0.receiver_gone();
+        }
     }
 }
 

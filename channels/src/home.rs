@@ -43,11 +43,22 @@ pub type DefaultHome<C> = &'static Channel<C>;
 
 impl<C: ChannelCore> Home<C> for &Channel<C> {}
 
-mod sealed {
+pub(crate) mod sealed {
     use super::*;
 
-    pub trait Sealed {}
+    pub trait Sealed {
+        /// Whether the last half to go drops the channel, and with it the
+        /// core and any item still in it (an `Arc`). A borrowed channel may
+        /// be a `static`, which is never dropped.
+        const LAST_HALF_DROPS_CHANNEL: bool;
+    }
+
     #[cfg(any(feature = "alloc", diatomic_waker_loom))]
-    impl<C: ChannelCore> Sealed for Arc<Channel<C>> {}
-    impl<C: ChannelCore> Sealed for &Channel<C> {}
+    impl<C: ChannelCore> Sealed for Arc<Channel<C>> {
+        const LAST_HALF_DROPS_CHANNEL: bool = true;
+    }
+
+    impl<C: ChannelCore> Sealed for &Channel<C> {
+        const LAST_HALF_DROPS_CHANNEL: bool = false;
+    }
 }

@@ -226,8 +226,11 @@ impl<C: Occupancy, H: Home<C>> Receiver<C, H> {
 
 impl<C: ChannelCore, H: Home<C>> Drop for Receiver<C, H> {
     fn drop(&mut self) {
+        // In an `Arc`, an item pushed after the drain is dropped with the
+        // channel; a borrowed channel may never be.
+        let last_out_drains = !<H as crate::home::sealed::Sealed>::LAST_HALF_DROPS_CHANNEL;
         // Safety: the one receiver, going away.
-        unsafe { self.shared.close_and_drain() };
+        unsafe { self.shared.close_and_drain(last_out_drains) };
     }
 }
 

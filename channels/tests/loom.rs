@@ -667,6 +667,28 @@ fn borrowed_blocked_send_races_recv_capacity_1() {
     });
 }
 
+/// A send racing the receiver's drop in a channel that is never dropped
+/// (a `static`): an item that lands after the receiver's drain is dropped
+/// by the last sender to leave, not left in the core for good.
+#[test]
+fn borrowed_send_races_receiver_drop_and_the_item_is_dropped() {
+    model(|| {
+        let drops = Arc::new(AtomicUsize::new(0));
+        let channel = leaked(mpsc::InlineRing::<Counted, 2>::new());
+        let (tx, rx) = channel.split().unwrap();
+        let d = drops.clone();
+        let t = thread::spawn(move || {
+            drop(tx.try_send(Counted(0, d)));
+        });
+        drop(rx);
+        t.join().unwrap();
+        // Before the channel itself goes: its core must be empty by now.
+        assert_eq!(drops.load(Ordering::Relaxed), 1);
+        // Safety: both halves are gone, and this is the only reclaim.
+        unsafe { reclaim(channel) };
+    });
+}
+
 // ---- reservations ----
 
 /// A permit's send races a `try_send` that may take the permit's room and

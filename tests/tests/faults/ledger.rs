@@ -6,9 +6,10 @@
 //! [`Ledger::audit`] checks that every item was dropped exactly once (or,
 //! if its future was forgotten, at most once) and had at most one fate.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::atomic::{AtomicU64, AtomicU8, AtomicUsize, Ordering::Relaxed};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 const RECEIVED: u8 = 1;
 const HANDED_BACK: u8 = 2;
@@ -162,9 +163,10 @@ pub struct Tally {
 }
 
 impl Tally {
-    /// The lines the reliability script reads: `name value`.
-    pub fn print(&self, label: &str, seconds: f64) {
-        let rows: [(&str, &Count); 20] = [
+    const ROWS: usize = 20;
+
+    fn rows(&self) -> [(&'static str, &Count); Self::ROWS] {
+        [
             ("rounds", &self.rounds),
             ("items_sent", &self.sent),
             ("items_received", &self.received),
@@ -188,10 +190,42 @@ impl Tally {
             ("fault_panicking_core_push", &self.panicking_pushes),
             ("fault_panicking_core_pop", &self.panicking_pops),
             ("fault_drop_order", &self.drop_orders),
-        ];
-        println!("faults-summary {label} seconds {seconds:.1}");
-        for (name, count) in rows {
-            println!("faults-summary {label} {name} {}", count.get());
+        ]
+    }
+}
+
+/// One [`Tally`] per member (`mpsc`, `spsc`, `slot`, `watch`, `oneshot`,
+/// `user-core`).
+#[derive(Default)]
+pub struct Tallies(Mutex<BTreeMap<&'static str, Arc<Tally>>>);
+
+impl Tallies {
+    pub fn of(&self, member: &'static str) -> Arc<Tally> {
+        self.0.lock().unwrap().entry(member).or_default().clone()
+    }
+
+    /// Items lost or duplicated, over every member.
+    pub fn failures(&self) -> u64 {
+        let map = self.0.lock().unwrap();
+        map.values()
+            .map(|t| t.lost.get() + t.duplicated.get())
+            .sum()
+    }
+
+    /// The lines the reliability script reads, one per member and count,
+    /// then the totals: `faults-summary <label> <member> <name> <value>`.
+    pub fn print(&self, label: &str, seconds: f64) {
+        let map = self.0.lock().unwrap();
+        println!("faults-summary {label} all seconds {seconds:.1}");
+        let mut totals = [0u64; Tally::ROWS];
+        for (member, tally) in map.iter() {
+            for (i, (name, count)) in tally.rows().into_iter().enumerate() {
+                println!("faults-summary {label} {member} {name} {}", count.get());
+                totals[i] += count.get();
+            }
+        }
+        for (i, (name, _)) in Tally::default().rows().into_iter().enumerate() {
+            println!("faults-summary {label} all {name} {}", totals[i]);
         }
     }
 }

@@ -34,7 +34,7 @@ use diatomic_channels::{mpsc, spsc};
 
 use drop_orders::Cast;
 use harness::{in_both_homes, Leaked};
-use ledger::{Item, Tally};
+use ledger::{Item, Tallies};
 use user_core::{Mailbox, Switches};
 
 /// Seeds per category in a normal test run.
@@ -84,11 +84,19 @@ fn quiet_injected_panics() {
 }
 
 /// Random cancellation, every member, both homes.
-fn cancellation(seed: u64, tally: &Arc<Tally>) {
+fn cancellation(seed: u64, ts: &Tallies) {
     let cap = 1 + (seed % 3) as usize;
     let n = 150;
     in_both_homes!(mpsc::Ring::<Item, _>::with_capacity(cap), |home, tx, rx| {
-        cancel::round(&format!("mpsc cap {cap}/{home}"), tx, rx, seed, 3, n, tally);
+        cancel::round(
+            &format!("mpsc cap {cap}/{home}"),
+            tx,
+            rx,
+            seed,
+            3,
+            n,
+            &ts.of("mpsc"),
+        );
     });
     in_both_homes!(spsc::Ring::<Item, _>::with_capacity(cap), |home, tx, rx| {
         cancel::round(
@@ -98,11 +106,11 @@ fn cancellation(seed: u64, tally: &Arc<Tally>) {
             seed,
             1,
             3 * n,
-            tally,
+            &ts.of("spsc"),
         );
     });
     in_both_homes!(Slot::<Item>::new(), |home, tx, rx| {
-        cancel::round(&format!("slot/{home}"), tx, rx, seed, 3, n, tally);
+        cancel::round(&format!("slot/{home}"), tx, rx, seed, 3, n, &ts.of("slot"));
     });
     in_both_homes!(Mailbox::new(cap), |home, tx, rx| {
         cancel::round(
@@ -112,105 +120,162 @@ fn cancellation(seed: u64, tally: &Arc<Tally>) {
             seed,
             3,
             n,
-            tally,
+            &ts.of("user-core"),
         );
     });
     watch_in_both_homes!(|home, tx, rx| {
-        cancel::round(&format!("watch/{home}"), tx, rx, seed, 3, n, tally);
+        cancel::round(
+            &format!("watch/{home}"),
+            tx,
+            rx,
+            seed,
+            3,
+            n,
+            &ts.of("watch"),
+        );
     });
-    cancel::oneshot_round("arc", seed, 100, tally);
-    cancel::oneshot_round("static", seed, 100, tally);
+    cancel::oneshot_round("arc", seed, 100, &ts.of("oneshot"));
+    cancel::oneshot_round("static", seed, 100, &ts.of("oneshot"));
 }
 
 /// Forgotten futures, every member that has a pending future to forget.
-fn forgotten(seed: u64, tally: &Arc<Tally>) {
+fn forgotten(seed: u64, ts: &Tallies) {
     let cap = 1 + (seed % 3) as usize;
     let n = 200;
     in_both_homes!(mpsc::Ring::<Item, _>::with_capacity(cap), |home, tx, rx| {
-        forget::forgotten_futures(&format!("mpsc cap {cap}/{home}"), tx, rx, cap, 3, n, tally);
+        forget::forgotten_futures(
+            &format!("mpsc cap {cap}/{home}"),
+            tx,
+            rx,
+            cap,
+            3,
+            n,
+            &ts.of("mpsc"),
+        );
     });
     in_both_homes!(spsc::Ring::<Item, _>::with_capacity(cap), |home, tx, rx| {
-        forget::forgotten_futures(&format!("spsc cap {cap}/{home}"), tx, rx, cap, 1, n, tally);
+        forget::forgotten_futures(
+            &format!("spsc cap {cap}/{home}"),
+            tx,
+            rx,
+            cap,
+            1,
+            n,
+            &ts.of("spsc"),
+        );
     });
     in_both_homes!(Slot::<Item>::new(), |home, tx, rx| {
-        forget::forgotten_futures(&format!("slot/{home}"), tx, rx, 1, 3, n, tally);
+        forget::forgotten_futures(&format!("slot/{home}"), tx, rx, 1, 3, n, &ts.of("slot"));
     });
     in_both_homes!(Mailbox::new(cap), |home, tx, rx| {
-        forget::forgotten_futures(&format!("user core/{home}"), tx, rx, cap, 3, n, tally);
+        forget::forgotten_futures(
+            &format!("user core/{home}"),
+            tx,
+            rx,
+            cap,
+            3,
+            n,
+            &ts.of("user-core"),
+        );
     });
     watch_in_both_homes!(|home, tx, rx| {
-        forget::forgotten_futures(&format!("watch/{home}"), tx, rx, 1, 3, n, tally);
+        forget::forgotten_futures(&format!("watch/{home}"), tx, rx, 1, 3, n, &ts.of("watch"));
     });
 }
 
 /// Panics in items, wakers and the user's core.
-fn panicking(seed: u64, tally: &Arc<Tally>) {
+fn panicking(seed: u64, ts: &Tallies) {
     let cap = 1 + (seed % 3) as usize;
     in_both_homes!(mpsc::Ring::<Item, _>::with_capacity(cap), |home, tx, rx| {
-        panics::item_drop(&format!("mpsc/{home}"), tx, rx, cap, tally);
+        panics::item_drop(&format!("mpsc/{home}"), tx, rx, cap, &ts.of("mpsc"));
     });
     in_both_homes!(mpsc::Ring::<Item, _>::with_capacity(cap), |home, tx, rx| {
-        panics::receiver_wake(&format!("mpsc/{home}"), tx, rx, tally);
+        panics::receiver_wake(&format!("mpsc/{home}"), tx, rx, &ts.of("mpsc"));
     });
     in_both_homes!(mpsc::Ring::<Item, _>::with_capacity(cap), |home, tx, rx| {
-        panics::sender_wake(&format!("mpsc/{home}"), tx, rx, cap, tally);
+        panics::sender_wake(&format!("mpsc/{home}"), tx, rx, cap, &ts.of("mpsc"));
     });
     in_both_homes!(mpsc::Ring::<Item, _>::with_capacity(cap), |home, tx, rx| {
-        panics::waker_clone(&format!("mpsc/{home}"), tx, rx, cap, true, tally);
+        panics::waker_clone(&format!("mpsc/{home}"), tx, rx, cap, true, &ts.of("mpsc"));
     });
     in_both_homes!(spsc::Ring::<Item, _>::with_capacity(cap), |home, tx, rx| {
-        panics::item_drop(&format!("spsc/{home}"), tx, rx, cap, tally);
+        panics::item_drop(&format!("spsc/{home}"), tx, rx, cap, &ts.of("spsc"));
     });
     in_both_homes!(spsc::Ring::<Item, _>::with_capacity(cap), |home, tx, rx| {
-        panics::receiver_wake(&format!("spsc/{home}"), tx, rx, tally);
+        panics::receiver_wake(&format!("spsc/{home}"), tx, rx, &ts.of("spsc"));
     });
     in_both_homes!(spsc::Ring::<Item, _>::with_capacity(cap), |home, tx, rx| {
-        panics::sender_wake(&format!("spsc/{home}"), tx, rx, cap, tally);
+        panics::sender_wake(&format!("spsc/{home}"), tx, rx, cap, &ts.of("spsc"));
     });
     in_both_homes!(spsc::Ring::<Item, _>::with_capacity(cap), |home, tx, rx| {
-        panics::waker_clone(&format!("spsc/{home}"), tx, rx, cap, true, tally);
+        panics::waker_clone(&format!("spsc/{home}"), tx, rx, cap, true, &ts.of("spsc"));
     });
     in_both_homes!(Slot::<Item>::new(), |home, tx, rx| {
-        panics::item_drop(&format!("slot/{home}"), tx, rx, 1, tally);
+        panics::item_drop(&format!("slot/{home}"), tx, rx, 1, &ts.of("slot"));
     });
     in_both_homes!(Slot::<Item>::new(), |home, tx, rx| {
-        panics::receiver_wake(&format!("slot/{home}"), tx, rx, tally);
+        panics::receiver_wake(&format!("slot/{home}"), tx, rx, &ts.of("slot"));
     });
     in_both_homes!(Slot::<Item>::new(), |home, tx, rx| {
-        panics::sender_wake(&format!("slot/{home}"), tx, rx, 1, tally);
+        panics::sender_wake(&format!("slot/{home}"), tx, rx, 1, &ts.of("slot"));
     });
     in_both_homes!(Slot::<Item>::new(), |home, tx, rx| {
-        panics::waker_clone(&format!("slot/{home}"), tx, rx, 1, true, tally);
+        panics::waker_clone(&format!("slot/{home}"), tx, rx, 1, true, &ts.of("slot"));
     });
     in_both_homes!(Mailbox::new(cap), |home, tx, rx| {
-        panics::item_drop(&format!("user core/{home}"), tx, rx, cap, tally);
+        panics::item_drop(
+            &format!("user core/{home}"),
+            tx,
+            rx,
+            cap,
+            &ts.of("user-core"),
+        );
     });
     in_both_homes!(Mailbox::new(cap), |home, tx, rx| {
-        panics::receiver_wake(&format!("user core/{home}"), tx, rx, tally);
+        panics::receiver_wake(&format!("user core/{home}"), tx, rx, &ts.of("user-core"));
     });
     in_both_homes!(Mailbox::new(cap), |home, tx, rx| {
-        panics::sender_wake(&format!("user core/{home}"), tx, rx, cap, tally);
+        panics::sender_wake(
+            &format!("user core/{home}"),
+            tx,
+            rx,
+            cap,
+            &ts.of("user-core"),
+        );
     });
     in_both_homes!(Mailbox::new(cap), |home, tx, rx| {
-        panics::waker_clone(&format!("user core/{home}"), tx, rx, cap, true, tally);
+        panics::waker_clone(
+            &format!("user core/{home}"),
+            tx,
+            rx,
+            cap,
+            true,
+            &ts.of("user-core"),
+        );
     });
     let switches = Arc::new(Switches::default());
     in_both_homes!(
         Mailbox::with_switches(2, switches.clone()),
         |home, tx, rx| {
-            panics::core_push_pop(&format!("user core/{home}"), tx, rx, &switches, tally);
+            panics::core_push_pop(
+                &format!("user core/{home}"),
+                tx,
+                rx,
+                &switches,
+                &ts.of("user-core"),
+            );
         }
     );
     watch_in_both_homes!(|home, tx, rx| {
-        panics::item_drop(&format!("watch/{home}"), tx, rx, 1, tally);
+        panics::item_drop(&format!("watch/{home}"), tx, rx, 1, &ts.of("watch"));
     });
     watch_in_both_homes!(|home, tx, rx| {
-        panics::receiver_wake(&format!("watch/{home}"), tx, rx, tally);
+        panics::receiver_wake(&format!("watch/{home}"), tx, rx, &ts.of("watch"));
     });
     watch_in_both_homes!(|home, tx, rx| {
-        panics::waker_clone(&format!("watch/{home}"), tx, rx, 1, false, tally);
+        panics::waker_clone(&format!("watch/{home}"), tx, rx, 1, false, &ts.of("watch"));
     });
-    panics::oneshot_cases("arc", &oneshot::channel, tally);
+    panics::oneshot_cases("arc", &oneshot::channel, &ts.of("oneshot"));
     panics::oneshot_cases(
         "static",
         &|| {
@@ -218,12 +283,12 @@ fn panicking(seed: u64, tally: &Arc<Tally>) {
             let channel = Box::leak(Box::new(diatomic_channels::Channel::new(Once::new())));
             oneshot::split(channel).expect("split once")
         },
-        tally,
+        &ts.of("oneshot"),
     );
 }
 
 /// Every drop order of every member's parties, both homes.
-fn drop_orders(tally: &Arc<Tally>) {
+fn drop_orders(ts: &Tallies) {
     let all = Cast {
         sender: true,
         sending: true,
@@ -234,10 +299,16 @@ fn drop_orders(tally: &Arc<Tally>) {
         &|| mpsc::Ring::<Item, _>::with_capacity(2),
         2,
         all,
-        tally,
+        &ts.of("mpsc"),
     );
-    drop_orders::every_order("slot", &Slot::<Item>::new, 1, all, tally);
-    drop_orders::every_order("user core", &|| Mailbox::new(2), 2, all, tally);
+    drop_orders::every_order("slot", &Slot::<Item>::new, 1, all, &ts.of("slot"));
+    drop_orders::every_order(
+        "user core",
+        &|| Mailbox::new(2),
+        2,
+        all,
+        &ts.of("user-core"),
+    );
     let alone = |sender, sending, watching| Cast {
         sender,
         sending,
@@ -253,29 +324,35 @@ fn drop_orders(tally: &Arc<Tally>) {
             &|| spsc::Ring::<Item, _>::with_capacity(2),
             2,
             cast,
-            tally,
+            &ts.of("spsc"),
         );
     }
     let no_blocking = alone(true, false, true);
-    drop_orders::every_order("watch", &Latest::<Item>::new, 1, no_blocking, tally);
+    drop_orders::every_order(
+        "watch",
+        &Latest::<Item>::new,
+        1,
+        no_blocking,
+        &ts.of("watch"),
+    );
     drop_orders::every_order(
         "oneshot",
         &Once::<Item>::new,
         0,
         alone(false, false, true),
-        tally,
+        &ts.of("oneshot"),
     );
 }
 
-fn quick(label: &str, run: impl Fn(u64, &Arc<Tally>)) {
+fn quick(label: &str, run: impl Fn(u64, &Tallies)) {
     quiet_injected_panics();
-    let tally = Arc::new(Tally::default());
+    let tallies = Tallies::default();
     let start = Instant::now();
     for seed in 0..QUICK_SEEDS {
-        run(seed, &tally);
+        run(seed, &tallies);
     }
-    tally.print(label, start.elapsed().as_secs_f64());
-    assert_eq!(tally.lost.get() + tally.duplicated.get(), 0);
+    tallies.print(label, start.elapsed().as_secs_f64());
+    assert_eq!(tallies.failures(), 0);
 }
 
 #[test]
@@ -308,22 +385,22 @@ fn soak() {
         .and_then(|s| s.parse().ok())
         .unwrap_or(10);
     let deadline = Instant::now() + Duration::from_secs(secs);
-    let tally = Arc::new(Tally::default());
+    let tallies = Tallies::default();
     let start = Instant::now();
     let mut seed = std::env::var("SOAK_SEED")
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(1_000);
     while Instant::now() < deadline {
-        cancellation(seed, &tally);
-        forgotten(seed, &tally);
-        panicking(seed, &tally);
+        cancellation(seed, &tallies);
+        forgotten(seed, &tallies);
+        panicking(seed, &tallies);
         if seed.is_multiple_of(8) {
-            drop_orders(&tally);
+            drop_orders(&tallies);
         }
         seed += 1;
     }
-    tally.print("soak", start.elapsed().as_secs_f64());
-    println!("faults-summary soak last_seed {}", seed - 1);
-    assert_eq!(tally.lost.get() + tally.duplicated.get(), 0);
+    tallies.print("soak", start.elapsed().as_secs_f64());
+    println!("faults-summary soak all last_seed {}", seed - 1);
+    assert_eq!(tallies.failures(), 0);
 }

@@ -83,55 +83,67 @@ fn quiet_injected_panics() {
     });
 }
 
+/// What a member is, for the workloads.
+#[derive(Clone, Copy)]
+struct Member {
+    /// Its name in the tallies.
+    name: &'static str,
+    capacity: usize,
+    /// How many senders a workload gives it (one for one producer).
+    producers: usize,
+    /// Whether a send can wait (not `watch`'s).
+    blocks: bool,
+}
+
+/// Runs `$body` for every member but `oneshot` (which has no queue to
+/// fill), in both homes, with `$member` describing it: `mpsc` and `spsc`
+/// of capacity `$cap`, `slot`, the user's core of capacity `$cap`, and
+/// `watch` (its halves: the named sender and the generic receiver).
+macro_rules! every_member {
+    ($cap:expr, |$member:ident, $home:ident, $tx:ident, $rx:ident| $body:block) => {{
+        let cap: usize = $cap;
+        let member = |name, capacity, producers, blocks| Member {
+            name,
+            capacity,
+            producers,
+            blocks,
+        };
+        let $member = member("mpsc", cap, 3, true);
+        in_both_homes!(
+            mpsc::Ring::<Item, _>::with_capacity(cap),
+            |$home, $tx, $rx| $body
+        );
+        let $member = member("spsc", cap, 1, true);
+        in_both_homes!(
+            spsc::Ring::<Item, _>::with_capacity(cap),
+            |$home, $tx, $rx| $body
+        );
+        let $member = member("slot", 1, 3, true);
+        in_both_homes!(Slot::<Item>::new(), |$home, $tx, $rx| $body);
+        let $member = member("user-core", cap, 3, true);
+        in_both_homes!(Mailbox::new(cap), |$home, $tx, $rx| $body);
+        let $member = member("watch", 1, 3, false);
+        watch_in_both_homes!(|$home, $tx, $rx| $body);
+    }};
+}
+
+/// The label of one member's round in a home, for failures.
+fn label(member: Member, home: &str) -> String {
+    format!("{} cap {}/{home}", member.name, member.capacity)
+}
+
 /// Random cancellation, every member, both homes.
 fn cancellation(seed: u64, ts: &Tallies) {
-    let cap = 1 + (seed % 3) as usize;
-    let n = 150;
-    in_both_homes!(mpsc::Ring::<Item, _>::with_capacity(cap), |home, tx, rx| {
+    every_member!(1 + (seed % 3) as usize, |m, home, tx, rx| {
+        let tally = ts.of(m.name);
         cancel::round(
-            &format!("mpsc cap {cap}/{home}"),
+            &label(m, home),
             tx,
             rx,
             seed,
-            3,
-            n,
-            &ts.of("mpsc"),
-        );
-    });
-    in_both_homes!(spsc::Ring::<Item, _>::with_capacity(cap), |home, tx, rx| {
-        cancel::round(
-            &format!("spsc cap {cap}/{home}"),
-            tx,
-            rx,
-            seed,
-            1,
-            3 * n,
-            &ts.of("spsc"),
-        );
-    });
-    in_both_homes!(Slot::<Item>::new(), |home, tx, rx| {
-        cancel::round(&format!("slot/{home}"), tx, rx, seed, 3, n, &ts.of("slot"));
-    });
-    in_both_homes!(Mailbox::new(cap), |home, tx, rx| {
-        cancel::round(
-            &format!("user core cap {cap}/{home}"),
-            tx,
-            rx,
-            seed,
-            3,
-            n,
-            &ts.of("user-core"),
-        );
-    });
-    watch_in_both_homes!(|home, tx, rx| {
-        cancel::round(
-            &format!("watch/{home}"),
-            tx,
-            rx,
-            seed,
-            3,
-            n,
-            &ts.of("watch"),
+            m.producers,
+            450 / m.producers,
+            &tally,
         );
     });
     cancel::oneshot_round("arc", seed, 100, &ts.of("oneshot"));
@@ -140,141 +152,46 @@ fn cancellation(seed: u64, ts: &Tallies) {
 
 /// Forgotten futures, every member that has a pending future to forget.
 fn forgotten(seed: u64, ts: &Tallies) {
-    let cap = 1 + (seed % 3) as usize;
-    let n = 200;
-    in_both_homes!(mpsc::Ring::<Item, _>::with_capacity(cap), |home, tx, rx| {
+    every_member!(1 + (seed % 3) as usize, |m, home, tx, rx| {
+        let tally = ts.of(m.name);
         forget::forgotten_futures(
-            &format!("mpsc cap {cap}/{home}"),
+            &label(m, home),
             tx,
             rx,
-            cap,
-            3,
-            n,
-            &ts.of("mpsc"),
+            m.capacity,
+            m.producers,
+            200,
+            &tally,
         );
-    });
-    in_both_homes!(spsc::Ring::<Item, _>::with_capacity(cap), |home, tx, rx| {
-        forget::forgotten_futures(
-            &format!("spsc cap {cap}/{home}"),
-            tx,
-            rx,
-            cap,
-            1,
-            n,
-            &ts.of("spsc"),
-        );
-    });
-    in_both_homes!(Slot::<Item>::new(), |home, tx, rx| {
-        forget::forgotten_futures(&format!("slot/{home}"), tx, rx, 1, 3, n, &ts.of("slot"));
-    });
-    in_both_homes!(Mailbox::new(cap), |home, tx, rx| {
-        forget::forgotten_futures(
-            &format!("user core/{home}"),
-            tx,
-            rx,
-            cap,
-            3,
-            n,
-            &ts.of("user-core"),
-        );
-    });
-    watch_in_both_homes!(|home, tx, rx| {
-        forget::forgotten_futures(&format!("watch/{home}"), tx, rx, 1, 3, n, &ts.of("watch"));
     });
 }
 
 /// Panics in items, wakers and the user's core.
 fn panicking(seed: u64, ts: &Tallies) {
     let cap = 1 + (seed % 3) as usize;
-    in_both_homes!(mpsc::Ring::<Item, _>::with_capacity(cap), |home, tx, rx| {
-        panics::item_drop(&format!("mpsc/{home}"), tx, rx, cap, &ts.of("mpsc"));
+    every_member!(cap, |m, home, tx, rx| {
+        panics::item_drop(&label(m, home), tx, rx, m.capacity, &ts.of(m.name));
     });
-    in_both_homes!(mpsc::Ring::<Item, _>::with_capacity(cap), |home, tx, rx| {
-        panics::receiver_wake(&format!("mpsc/{home}"), tx, rx, &ts.of("mpsc"));
+    every_member!(cap, |m, home, tx, rx| {
+        panics::receiver_wake(&label(m, home), tx, rx, &ts.of(m.name));
     });
-    in_both_homes!(mpsc::Ring::<Item, _>::with_capacity(cap), |home, tx, rx| {
-        panics::sender_wake(&format!("mpsc/{home}"), tx, rx, cap, &ts.of("mpsc"));
+    every_member!(cap, |m, home, tx, rx| {
+        if m.blocks {
+            panics::sender_wake(&label(m, home), tx, rx, m.capacity, &ts.of(m.name));
+        }
     });
-    in_both_homes!(mpsc::Ring::<Item, _>::with_capacity(cap), |home, tx, rx| {
-        panics::waker_clone(&format!("mpsc/{home}"), tx, rx, cap, true, &ts.of("mpsc"));
-    });
-    in_both_homes!(spsc::Ring::<Item, _>::with_capacity(cap), |home, tx, rx| {
-        panics::item_drop(&format!("spsc/{home}"), tx, rx, cap, &ts.of("spsc"));
-    });
-    in_both_homes!(spsc::Ring::<Item, _>::with_capacity(cap), |home, tx, rx| {
-        panics::receiver_wake(&format!("spsc/{home}"), tx, rx, &ts.of("spsc"));
-    });
-    in_both_homes!(spsc::Ring::<Item, _>::with_capacity(cap), |home, tx, rx| {
-        panics::sender_wake(&format!("spsc/{home}"), tx, rx, cap, &ts.of("spsc"));
-    });
-    in_both_homes!(spsc::Ring::<Item, _>::with_capacity(cap), |home, tx, rx| {
-        panics::waker_clone(&format!("spsc/{home}"), tx, rx, cap, true, &ts.of("spsc"));
-    });
-    in_both_homes!(Slot::<Item>::new(), |home, tx, rx| {
-        panics::item_drop(&format!("slot/{home}"), tx, rx, 1, &ts.of("slot"));
-    });
-    in_both_homes!(Slot::<Item>::new(), |home, tx, rx| {
-        panics::receiver_wake(&format!("slot/{home}"), tx, rx, &ts.of("slot"));
-    });
-    in_both_homes!(Slot::<Item>::new(), |home, tx, rx| {
-        panics::sender_wake(&format!("slot/{home}"), tx, rx, 1, &ts.of("slot"));
-    });
-    in_both_homes!(Slot::<Item>::new(), |home, tx, rx| {
-        panics::waker_clone(&format!("slot/{home}"), tx, rx, 1, true, &ts.of("slot"));
-    });
-    in_both_homes!(Mailbox::new(cap), |home, tx, rx| {
-        panics::item_drop(
-            &format!("user core/{home}"),
-            tx,
-            rx,
-            cap,
-            &ts.of("user-core"),
-        );
-    });
-    in_both_homes!(Mailbox::new(cap), |home, tx, rx| {
-        panics::receiver_wake(&format!("user core/{home}"), tx, rx, &ts.of("user-core"));
-    });
-    in_both_homes!(Mailbox::new(cap), |home, tx, rx| {
-        panics::sender_wake(
-            &format!("user core/{home}"),
-            tx,
-            rx,
-            cap,
-            &ts.of("user-core"),
-        );
-    });
-    in_both_homes!(Mailbox::new(cap), |home, tx, rx| {
-        panics::waker_clone(
-            &format!("user core/{home}"),
-            tx,
-            rx,
-            cap,
-            true,
-            &ts.of("user-core"),
-        );
+    every_member!(cap, |m, home, tx, rx| {
+        let tally = ts.of(m.name);
+        panics::waker_clone(&label(m, home), tx, rx, m.capacity, m.blocks, &tally);
     });
     let switches = Arc::new(Switches::default());
     in_both_homes!(
         Mailbox::with_switches(2, switches.clone()),
         |home, tx, rx| {
-            panics::core_push_pop(
-                &format!("user core/{home}"),
-                tx,
-                rx,
-                &switches,
-                &ts.of("user-core"),
-            );
+            let tally = ts.of("user-core");
+            panics::core_push_pop(&format!("user-core/{home}"), tx, rx, &switches, &tally);
         }
     );
-    watch_in_both_homes!(|home, tx, rx| {
-        panics::item_drop(&format!("watch/{home}"), tx, rx, 1, &ts.of("watch"));
-    });
-    watch_in_both_homes!(|home, tx, rx| {
-        panics::receiver_wake(&format!("watch/{home}"), tx, rx, &ts.of("watch"));
-    });
-    watch_in_both_homes!(|home, tx, rx| {
-        panics::waker_clone(&format!("watch/{home}"), tx, rx, 1, false, &ts.of("watch"));
-    });
     panics::oneshot_cases("arc", &oneshot::channel, &ts.of("oneshot"));
     panics::oneshot_cases(
         "static",

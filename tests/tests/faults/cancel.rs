@@ -8,13 +8,14 @@ use std::sync::Arc;
 use diatomic_channels::oneshot::{self, Once};
 use diatomic_channels::{RecvError, SendError};
 
-use crate::harness::{cancel_branch, join_all, runtime, Countdown, Leaked, Rng, Rx, Tx};
+use crate::harness::{cancel_branch, Countdown, Exec, Leaked, Rng, Rx, Task, Tx};
 use crate::ledger::{Ledger, Tally};
 
 /// One round: `producers` senders (one if the channel has one producer)
-/// each sending `per_producer` items to one receiver, on tokio's
-/// multi-threaded runtime.
+/// each sending `per_producer` items to one receiver, on `exec`.
+#[allow(clippy::too_many_arguments)]
 pub fn round<T: Tx, R: Rx>(
+    exec: Exec,
     what: &str,
     tx: T,
     rx: R,
@@ -36,11 +37,12 @@ pub fn round<T: Tx, R: Rx>(
         }
     }
     let total = (senders.len() * per_producer) as u64;
-    runtime().block_on(async {
-        let mut tasks = Vec::new();
+    let timers = exec.has_timers();
+    let mut tasks: Vec<Task> = Vec::new();
+    {
         for (p, mut tx) in senders.into_iter().enumerate() {
             let (ledger, tally) = (ledger.clone(), tally.clone());
-            tasks.push(tokio::spawn(async move {
+            tasks.push(Box::pin(async move {
                 let mut rng = Rng::new(seed ^ (p as u64 + 1).wrapping_mul(0xA24B_AED4_963E_E407));
                 for _ in 0..per_producer {
                     let item = ledger.item(false);
@@ -51,16 +53,16 @@ pub fn round<T: Tx, R: Rx>(
                                 ledger.handed_back(item);
                             }
                         }
-                        _ = cancel_branch(&mut rng) => tally.cancelled_sends.add(1),
+                        _ = cancel_branch(&mut rng, timers) => tally.cancelled_sends.add(1),
                     }
                     if rng.one_in(16) {
-                        tokio::task::yield_now().await;
+                        Countdown(1).await;
                     }
                 }
             }));
         }
         let (ledger, tally) = (ledger.clone(), tally.clone());
-        tasks.push(tokio::spawn(async move {
+        tasks.push(Box::pin(async move {
             let mut rx = rx;
             let mut rng = Rng::new(seed);
             // One round in four, the receiver closes or leaves early.
@@ -85,12 +87,12 @@ pub fn round<T: Tx, R: Rx>(
                         }
                         Err(RecvError) => return,
                     },
-                    _ = cancel_branch(&mut rng) => tally.cancelled_recvs.add(1),
+                    _ = cancel_branch(&mut rng, timers) => tally.cancelled_recvs.add(1),
                 }
             }
         }));
-        join_all(what, tasks).await;
-    });
+    }
+    exec.run_all(what, tasks);
     ledger.audit(what, tally);
     tally.rounds.add(1);
 }
@@ -99,12 +101,13 @@ pub fn round<T: Tx, R: Rx>(
 /// polls (or racing `closed()`, or leaving unsent), each receiver racing
 /// its value against a cancelling branch, and then either waiting again
 /// or leaving.
-pub fn oneshot_round(home: &str, seed: u64, channels: usize, tally: &Arc<Tally>) {
+pub fn oneshot_round(exec: Exec, home: &str, seed: u64, channels: usize, tally: &Arc<Tally>) {
     let ledger = Ledger::new(channels);
     let seed = seed ^ home.len() as u64;
-    runtime().block_on(async {
-        let mut tasks = Vec::new();
-        let mut leaked = Vec::new();
+    let timers = exec.has_timers();
+    let mut tasks: Vec<Task> = Vec::new();
+    let mut leaked = Vec::new();
+    {
         for i in 0..channels {
             let mut rng = Rng::new(seed ^ (i as u64).wrapping_mul(0x9FB2_1C65_1E98_DF25));
             let (tx, rx) = if home == "arc" {
@@ -118,7 +121,7 @@ pub fn oneshot_round(home: &str, seed: u64, channels: usize, tally: &Arc<Tally>)
             };
             let (ledger_tx, tally_rx) = (ledger.clone(), tally.clone());
             let mut send_rng = Rng::new(rng.next());
-            tasks.push(tokio::spawn(async move {
+            tasks.push(Box::pin(async move {
                 let mut tx = tx;
                 match send_rng.below(8) {
                     0 => return, // left unsent
@@ -136,7 +139,7 @@ pub fn oneshot_round(home: &str, seed: u64, channels: usize, tally: &Arc<Tally>)
                 }
             }));
             let ledger = ledger.clone();
-            tasks.push(tokio::spawn(async move {
+            tasks.push(Box::pin(async move {
                 let mut rx = rx;
                 tokio::select! {
                     biased;
@@ -146,7 +149,7 @@ pub fn oneshot_round(home: &str, seed: u64, channels: usize, tally: &Arc<Tally>)
                         }
                         return;
                     }
-                    _ = cancel_branch(&mut rng) => tally_rx.cancelled_recvs.add(1),
+                    _ = cancel_branch(&mut rng, timers) => tally_rx.cancelled_recvs.add(1),
                 }
                 if rng.one_in(2) {
                     tally_rx.early_receiver_drops.add(1);
@@ -155,12 +158,12 @@ pub fn oneshot_round(home: &str, seed: u64, channels: usize, tally: &Arc<Tally>)
                 }
             }));
         }
-        join_all(&format!("oneshot/{home}"), tasks).await;
-        for channel in leaked {
-            // Safety: both halves were moved into the tasks, which are done.
-            unsafe { channel.reclaim() };
-        }
-    });
+    }
+    exec.run_all(&format!("oneshot/{home}"), tasks);
+    for channel in leaked {
+        // Safety: both halves were moved into the tasks, which are done.
+        unsafe { channel.reclaim() };
+    }
     ledger.audit(&format!("oneshot/{home}"), tally);
     tally.rounds.add(1);
 }

@@ -7,14 +7,16 @@ use std::task::{Poll, Waker};
 
 use diatomic_channels::RecvError;
 
-use crate::harness::{join_all, poll_once, runtime, Rx, Tx};
+use crate::harness::{poll_once, Exec, Rx, Task, Tx};
 use crate::ledger::{Ledger, Tally};
 
 /// Forgets a pending `recv`; fills the queue (`capacity` items) and, if a
 /// send can block, forgets a blocked one; then `producers` tasks send
 /// `per_producer` items each and the receiver must get every item that
 /// was not left in a forgotten future.
+#[allow(clippy::too_many_arguments)]
 pub fn forgotten_futures<T: Tx, R: Rx>(
+    exec: Exec,
     what: &str,
     mut tx: T,
     mut rx: R,
@@ -57,11 +59,11 @@ pub fn forgotten_futures<T: Tx, R: Rx>(
             None => break,
         }
     }
-    runtime().block_on(async {
-        let mut tasks = Vec::new();
+    let mut tasks: Vec<Task> = Vec::new();
+    {
         for mut tx in senders {
             let ledger = ledger.clone();
-            tasks.push(tokio::spawn(async move {
+            tasks.push(Box::pin(async move {
                 for _ in 0..per_producer {
                     if let Err(e) = tx.send(ledger.item(false)).await {
                         panic!("the receiver is there: {:?}", e.0);
@@ -70,7 +72,7 @@ pub fn forgotten_futures<T: Tx, R: Rx>(
             }));
         }
         let ledger = ledger.clone();
-        tasks.push(tokio::spawn(async move {
+        tasks.push(Box::pin(async move {
             loop {
                 match rx.recv().await {
                     Ok(item) => ledger.received(item),
@@ -78,8 +80,8 @@ pub fn forgotten_futures<T: Tx, R: Rx>(
                 }
             }
         }));
-        join_all(what, tasks).await;
-    });
+    }
+    exec.run_all(what, tasks);
     ledger.audit(what, tally);
     tally.rounds.add(1);
 }

@@ -198,8 +198,8 @@ impl Rng {
 
 /// The other branch of a `select!`: ready after a few polls (waking itself
 /// in between), or after a short timer.
-pub async fn cancel_branch(rng: &mut Rng) {
-    if rng.one_in(8) {
+pub async fn cancel_branch(rng: &mut Rng, timers: bool) {
+    if timers && rng.one_in(8) {
         tokio::time::sleep(Duration::from_micros(rng.below(200))).await;
     } else {
         Countdown(rng.below(4) as u32).await;
@@ -275,24 +275,98 @@ pub fn poll_once<F: Future + ?Sized>(fut: Pin<&mut F>, waker: &Waker) -> Poll<F:
     fut.poll(&mut Context::from_waker(waker))
 }
 
-/// A multi-threaded tokio runtime with two workers: real contention.
-pub fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_time()
-        .build()
-        .expect("runtime")
+/// A workload's task.
+pub type Task = Pin<Box<dyn Future<Output = ()> + Send>>;
+
+/// The executors the workloads run on, so that nothing depends on tokio's
+/// scheduling.
+#[derive(Clone, Copy, Debug)]
+pub enum Exec {
+    /// Two worker threads: real contention.
+    TokioMultiThread,
+    TokioCurrentThread,
+    /// `async-executor`, run by two threads.
+    AsyncExecutor,
+    /// `futures::executor::LocalPool`, on this thread.
+    FuturesLocalPool,
 }
 
-/// Awaits every task, failing the round if they make no progress for a
-/// minute (a lost wakeup or a deadlock) or if one panicked.
-pub async fn join_all(what: &str, tasks: Vec<tokio::task::JoinHandle<()>>) {
-    let all = async {
-        for task in tasks {
-            task.await.expect("no task panics");
+impl Exec {
+    pub const ALL: [Exec; 4] = [
+        Exec::TokioMultiThread,
+        Exec::TokioCurrentThread,
+        Exec::AsyncExecutor,
+        Exec::FuturesLocalPool,
+    ];
+
+    /// Whether tokio's timers work here (the cancelling branch uses them).
+    pub fn has_timers(self) -> bool {
+        matches!(self, Exec::TokioMultiThread | Exec::TokioCurrentThread)
+    }
+
+    /// Runs `tasks` to completion; a task's panic fails the caller. On
+    /// tokio, a minute without completing fails it too (a lost wakeup or
+    /// a deadlock); elsewhere the test's own timeout does.
+    pub fn run_all(self, what: &str, tasks: Vec<Task>) {
+        match self {
+            Exec::TokioMultiThread | Exec::TokioCurrentThread => {
+                let runtime = match self {
+                    Exec::TokioMultiThread => tokio::runtime::Builder::new_multi_thread()
+                        .worker_threads(2)
+                        .enable_time()
+                        .build(),
+                    _ => tokio::runtime::Builder::new_current_thread()
+                        .enable_time()
+                        .build(),
+                };
+                runtime.expect("runtime").block_on(async {
+                    let handles: Vec<_> = tasks.into_iter().map(tokio::spawn).collect();
+                    let all = async {
+                        for handle in handles {
+                            handle.await.expect("no task panics");
+                        }
+                    };
+                    tokio::time::timeout(Duration::from_secs(60), all)
+                        .await
+                        .unwrap_or_else(|_| {
+                            panic!("{what}: stuck for 60 s (a lost wakeup or a deadlock)")
+                        });
+                });
+            }
+            Exec::AsyncExecutor => {
+                let ex = async_executor::Executor::new();
+                let (stop, stopped) = oneshot_stop();
+                std::thread::scope(|s| {
+                    s.spawn(|| futures_executor::block_on(ex.run(stopped)));
+                    futures_executor::block_on(ex.run(async {
+                        let handles: Vec<_> = tasks.into_iter().map(|t| ex.spawn(t)).collect();
+                        for handle in handles {
+                            handle.await;
+                        }
+                    }));
+                    drop(stop);
+                });
+            }
+            Exec::FuturesLocalPool => {
+                use futures_util::task::SpawnExt;
+                let mut pool = futures_executor::LocalPool::new();
+                for task in tasks {
+                    pool.spawner().spawn(task).expect("spawn");
+                }
+                pool.run();
+            }
         }
-    };
-    tokio::time::timeout(Duration::from_secs(60), all)
-        .await
-        .unwrap_or_else(|_| panic!("{what}: stuck for 60 s (a lost wakeup or a deadlock)"));
+    }
+}
+
+/// A future that completes when its sender is dropped: stops the second
+/// thread of `async-executor`.
+fn oneshot_stop() -> (
+    diatomic_channels::oneshot::Sender<()>,
+    impl Future<Output = ()> + Send,
+) {
+    let (tx, rx) = diatomic_channels::oneshot::channel::<()>();
+    (tx, async move {
+        let _ = rx.await;
+    })
 }

@@ -33,7 +33,7 @@ use diatomic_channels::watch::{self, Latest};
 use diatomic_channels::{mpsc, spsc};
 
 use drop_orders::Cast;
-use harness::{in_both_homes, Leaked};
+use harness::{in_both_homes, Exec, Leaked};
 use ledger::{Item, Tallies};
 use user_core::{Mailbox, Switches};
 
@@ -132,37 +132,24 @@ fn label(member: Member, home: &str) -> String {
     format!("{} cap {}/{home}", member.name, member.capacity)
 }
 
-/// Random cancellation, every member, both homes.
-fn cancellation(seed: u64, ts: &Tallies) {
+/// Random cancellation, every member, both homes, on `exec`.
+fn cancellation(exec: Exec, seed: u64, ts: &Tallies) {
     every_member!(1 + (seed % 3) as usize, |m, home, tx, rx| {
-        let tally = ts.of(m.name);
-        cancel::round(
-            &label(m, home),
-            tx,
-            rx,
-            seed,
-            m.producers,
-            450 / m.producers,
-            &tally,
-        );
+        let (what, tally) = (format!("{} on {exec:?}", label(m, home)), ts.of(m.name));
+        let per_producer = 450 / m.producers;
+        cancel::round(exec, &what, tx, rx, seed, m.producers, per_producer, &tally);
     });
-    cancel::oneshot_round("arc", seed, 100, &ts.of("oneshot"));
-    cancel::oneshot_round("static", seed, 100, &ts.of("oneshot"));
+    cancel::oneshot_round(exec, "arc", seed, 100, &ts.of("oneshot"));
+    cancel::oneshot_round(exec, "static", seed, 100, &ts.of("oneshot"));
 }
 
-/// Forgotten futures, every member that has a pending future to forget.
-fn forgotten(seed: u64, ts: &Tallies) {
+/// Forgotten futures, every member that has a pending future to forget,
+/// on `exec`.
+fn forgotten(exec: Exec, seed: u64, ts: &Tallies) {
     every_member!(1 + (seed % 3) as usize, |m, home, tx, rx| {
-        let tally = ts.of(m.name);
-        forget::forgotten_futures(
-            &label(m, home),
-            tx,
-            rx,
-            m.capacity,
-            m.producers,
-            200,
-            &tally,
-        );
+        let (what, tally) = (format!("{} on {exec:?}", label(m, home)), ts.of(m.name));
+        let (capacity, producers) = (m.capacity, m.producers);
+        forget::forgotten_futures(exec, &what, tx, rx, capacity, producers, 200, &tally);
     });
 }
 
@@ -274,12 +261,28 @@ fn quick(label: &str, run: impl Fn(u64, &Tallies)) {
 
 #[test]
 fn random_cancellation_loses_and_duplicates_nothing() {
-    quick("cancellation", cancellation);
+    quick("cancellation", |seed, ts| {
+        cancellation(Exec::TokioMultiThread, seed, ts)
+    });
 }
 
 #[test]
 fn forgotten_futures_leave_the_channel_working() {
-    quick("forgotten", forgotten);
+    quick("forgotten", |seed, ts| {
+        forgotten(Exec::TokioMultiThread, seed, ts)
+    });
+}
+
+/// The same two workloads on the other executors: nothing may depend on
+/// tokio's multi-threaded scheduling.
+#[test]
+fn cancellation_and_forgotten_futures_on_other_executors() {
+    for exec in &Exec::ALL[1..] {
+        quick(&format!("{exec:?}"), |seed, ts| {
+            cancellation(*exec, seed, ts);
+            forgotten(*exec, seed, ts);
+        });
+    }
 }
 
 #[test]
@@ -308,9 +311,13 @@ fn soak() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(1_000);
+    let mut passes = [0u64; 4];
     while Instant::now() < deadline {
-        cancellation(seed, &tallies);
-        forgotten(seed, &tallies);
+        // Each seed on the next executor, tokio's multi-threaded one first.
+        let exec = Exec::ALL[(seed % 4) as usize];
+        passes[(seed % 4) as usize] += 1;
+        cancellation(exec, seed, &tallies);
+        forgotten(exec, seed, &tallies);
         panicking(seed, &tallies);
         if seed.is_multiple_of(8) {
             drop_orders(&tallies);
@@ -319,5 +326,8 @@ fn soak() {
     }
     tallies.print("soak", start.elapsed().as_secs_f64());
     println!("faults-summary soak all last_seed {}", seed - 1);
+    for (exec, passes) in Exec::ALL.iter().zip(passes) {
+        println!("faults-summary soak executor {exec:?} {passes}");
+    }
     assert_eq!(tallies.failures(), 0);
 }

@@ -123,15 +123,21 @@ where
 }
 
 /// A channel in the `static` home: leaked for the round, then reclaimed.
-pub struct Leaked<C: ChannelCore + 'static>(&'static Channel<C>);
+///
+/// Kept as the pointer `Box::into_raw` gave, so that `reclaim` frees it with
+/// the box's own (unique) permission; the halves get shared borrows of it.
+pub struct Leaked<C: ChannelCore + 'static>(*mut Channel<C>);
 
 impl<C: ChannelCore + 'static> Leaked<C> {
     pub fn new(core: C) -> Self {
-        Self(Box::leak(Box::new(Channel::new(core))))
+        Self(Box::into_raw(Box::new(Channel::new(core))))
     }
 
     pub fn channel(&self) -> &'static Channel<C> {
-        self.0
+        // Safety: allocated in `new` and freed only by `reclaim`, which
+        // consumes `self` and whose caller promises that no borrow handed
+        // out here is used after it.
+        unsafe { &*self.0 }
     }
 
     /// Frees the channel.
@@ -141,28 +147,32 @@ impl<C: ChannelCore + 'static> Leaked<C> {
     /// Nothing that borrows the channel is used again: every half and
     /// future is dropped, or forgotten and never touched again.
     pub unsafe fn reclaim(self) {
-        let channel: *const Channel<C> = self.0;
-        // Safety: made by `Box::leak` in `new`, freed once (`self` is
+        // Safety: made by `Box::into_raw` in `new`, freed once (`self` is
         // consumed); the caller promises that no borrow is used again.
-        drop(unsafe { Box::from_raw(channel.cast_mut()) });
+        drop(unsafe { Box::from_raw(self.0) });
     }
 }
 
 /// Runs `$body` twice, with `($tx, $rx)` the generic halves of a channel
 /// over `$core`: in an `Arc`, then in the `static` home; `$home` names it.
+///
+/// The body is a closure's, called with both halves: they are gone when it
+/// returns, whether or not it used them (the `static` channel is freed
+/// right after).
 macro_rules! in_both_homes {
     ($core:expr, |$home:ident, $tx:ident, $rx:ident| $body:block) => {{
         {
             let $home = "arc";
-            let ($tx, $rx) = diatomic_channels::channel($core);
-            $body
+            let (tx, rx) = diatomic_channels::channel($core);
+            (|$tx, $rx| $body)(tx, rx);
         }
         {
             let $home = "static";
             let leaked = $crate::harness::Leaked::new($core);
-            let ($tx, $rx) = leaked.channel().split_generic().expect("split once");
-            $body
-            // Safety: the body consumed both halves and joined its tasks.
+            let (tx, rx) = leaked.channel().split_generic().expect("split once");
+            (|$tx, $rx| $body)(tx, rx);
+            // Safety: the closure took both halves, and dropped them or
+            // joined the tasks it moved them into.
             unsafe { leaked.reclaim() };
         }
     }};

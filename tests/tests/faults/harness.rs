@@ -4,6 +4,8 @@
 
 use std::future::{ready, Future, Ready};
 use std::pin::Pin;
+// Ordering: Relaxed for the wake counter: read by the same thread that
+// made the wake happen, or after a join.
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::sync::Arc;
 use std::task::{Context, Poll, Wake, Waker};

@@ -8,6 +8,9 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+// Ordering: Relaxed for every count here: each is a counter on its own,
+// read by the audit only after the round's threads and tasks are joined,
+// which orders every increment before the reads.
 use std::sync::atomic::{AtomicU64, AtomicU8, AtomicUsize, Ordering::Relaxed};
 use std::sync::{Arc, Mutex};
 

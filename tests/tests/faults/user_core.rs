@@ -3,6 +3,8 @@
 //! `try_push` or `try_pop` panic.
 
 use std::collections::VecDeque;
+// Ordering: Relaxed for the switches: set and used on the same thread by
+// the tests that pull them (the core's data has its own mutex).
 use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 use std::sync::{Arc, Mutex};
 

@@ -8,8 +8,8 @@ use std::sync::Arc;
 use diatomic_channels::oneshot::{self, Once};
 use diatomic_channels::{RecvError, SendError};
 
-use crate::harness::{cancel_branch, Countdown, Exec, Leaked, Rng, Rx, Task, Tx};
-use crate::ledger::{Ledger, Tally};
+use crate::harness::{cancel_branch, senders, Countdown, Exec, Leaked, Rng, Rx, Task, Tx};
+use crate::ledger::{Item, Ledger, Tally};
 
 /// One round: `producers` senders (one if the channel has one producer)
 /// each sending `per_producer` items to one receiver, on `exec`.
@@ -29,13 +29,7 @@ pub fn round<T: Tx, R: Rx>(
     let seed = what
         .bytes()
         .fold(seed, |h, b| (h ^ b as u64).wrapping_mul(0x100_0000_01B3));
-    let mut senders = vec![tx];
-    while senders.len() < producers {
-        match senders[0].fork() {
-            Some(tx) => senders.push(tx),
-            None => break,
-        }
-    }
+    let senders = senders(tx, producers);
     let total = (senders.len() * per_producer) as u64;
     let timers = exec.has_timers();
     let mut tasks: Vec<Task> = Vec::new();
@@ -167,8 +161,6 @@ pub fn oneshot_round(exec: Exec, home: &str, seed: u64, channels: usize, tally: 
     ledger.audit(&format!("oneshot/{home}"), tally);
     tally.rounds.add(1);
 }
-
-use crate::ledger::Item;
 
 /// Either home's `oneshot` halves, behind one type for the tasks.
 enum Either<A, S> {

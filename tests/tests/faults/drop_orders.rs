@@ -12,7 +12,7 @@ use std::task::Poll;
 
 use diatomic_channels::{Channel, ChannelCore, Receiver, RecvError, SendError, Sender};
 
-use crate::harness::{poll_once, Leaked, Misbehaving, Rx, Tx};
+use crate::harness::{poll_once, send_now, senders, Leaked, Misbehaving, Rx, Tx};
 use crate::ledger::{Item, Ledger, Tally};
 
 type Task = Pin<Box<dyn Future<Output = ()> + Send>>;
@@ -130,16 +130,11 @@ fn make_parties<T: Tx, R: Rx>(
 ) -> Vec<Option<Party<T, R>>> {
     let kinds = [cast.sender, cast.sending, cast.watching];
     let wanted = kinds.iter().filter(|&&k| k).count();
-    let mut senders = vec![tx];
-    while senders.len() < wanted {
-        let other = senders[0].fork().expect("one sender per party");
-        senders.push(other);
-    }
+    let mut senders = senders(tx, wanted);
+    assert_eq!(senders.len(), wanted, "one sender per party");
     // Fill the queue first.
     for _ in 0..capacity {
-        let mut send = Box::pin(senders[0].send(ledger.item(false)));
-        let sent = poll_once(send.as_mut(), std::task::Waker::noop());
-        assert!(matches!(sent, Poll::Ready(Ok(()))), "the queue has room");
+        send_now(&mut senders[0], ledger.item(false));
     }
     let mut parties = Vec::new();
     for (kind, _) in kinds.iter().enumerate().filter(|(_, &k)| k) {

@@ -3,11 +3,11 @@
 //! party, under contention.
 
 use std::sync::Arc;
-use std::task::{Poll, Waker};
+use std::task::Waker;
 
 use diatomic_channels::RecvError;
 
-use crate::harness::{poll_once, Exec, Rx, Task, Tx};
+use crate::harness::{poll_once, send_now, senders, Exec, Rx, Task, Tx};
 use crate::ledger::{Ledger, Tally};
 
 /// Forgets a pending `recv`; fills the queue (`capacity` items) and, if a
@@ -34,11 +34,7 @@ pub fn forgotten_futures<T: Tx, R: Rx>(
     tally.forgotten_recvs.add(1);
 
     for _ in 0..capacity {
-        let mut send = Box::pin(tx.send(ledger.item(false)));
-        assert!(matches!(
-            poll_once(send.as_mut(), noop),
-            Poll::Ready(Ok(()))
-        ));
+        send_now(&mut tx, ledger.item(false));
     }
     let item = ledger.item(false);
     let id = item.id;
@@ -52,13 +48,7 @@ pub fn forgotten_futures<T: Tx, R: Rx>(
         drop(send);
     }
 
-    let mut senders = vec![tx];
-    while senders.len() < producers {
-        match senders[0].fork() {
-            Some(other) => senders.push(other),
-            None => break,
-        }
-    }
+    let senders = senders(tx, producers);
     let mut tasks: Vec<Task> = Vec::new();
     {
         for mut tx in senders {

@@ -96,6 +96,28 @@ where
     }
 }
 
+/// `tx` and up to `n - 1` more senders of its channel (none more if it
+/// has one producer).
+pub fn senders<T: Tx>(tx: T, n: usize) -> Vec<T> {
+    let mut senders = vec![tx];
+    while senders.len() < n {
+        match senders[0].fork() {
+            Some(other) => senders.push(other),
+            None => break,
+        }
+    }
+    senders
+}
+
+/// Sends `item` with one poll, which must complete.
+pub fn send_now<T: Tx>(tx: &mut T, item: Item) {
+    let mut send = Box::pin(tx.send(item));
+    assert!(matches!(
+        poll_once(send.as_mut(), Waker::noop()),
+        Poll::Ready(Ok(()))
+    ));
+}
+
 /// The receiving half of every member but `oneshot`.
 pub trait Rx: Send + 'static {
     type RecvFut<'a>: Future<Output = Result<Item, RecvError>> + Send + 'a

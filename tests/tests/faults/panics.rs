@@ -10,21 +10,12 @@ use std::task::{Poll, Waker};
 use diatomic_channels::oneshot::{self, Once};
 use diatomic_channels::Home;
 
-use crate::harness::{panicking_clone_waker, poll_once, Misbehaving, Rx, Tx};
+use crate::harness::{panicking_clone_waker, poll_once, send_now, Misbehaving, Rx, Tx};
 use crate::ledger::{Item, Ledger, Tally};
 use crate::user_core::Switches;
 
 fn panics(f: impl FnOnce()) -> bool {
     catch_unwind(AssertUnwindSafe(f)).is_err()
-}
-
-/// Sends `item` with one poll, which must complete.
-fn send_now<T: Tx>(tx: &mut T, item: Item) {
-    let mut send = Box::pin(tx.send(item));
-    assert!(matches!(
-        poll_once(send.as_mut(), Waker::noop()),
-        Poll::Ready(Ok(()))
-    ));
 }
 
 /// Receives with one poll, which must complete with an item.

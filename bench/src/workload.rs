@@ -9,8 +9,9 @@ use std::time::Duration;
 use tokio::runtime::Runtime;
 
 use crate::contenders::{
-    mpsc_contenders, oneshot_contenders, spsc_contenders, watch_contenders, Mpsc, MpscVisitor,
-    Oneshot, OneshotVisitor, Spsc, SpscVisitor, Watch, WatchVisitor,
+    blocking_contenders, mixed_contenders, mpsc_contenders, oneshot_contenders, spsc_contenders,
+    watch_contenders, Blocking, BlockingVisitor, Mixed, MixedVisitor, Mpsc, MpscVisitor, Oneshot,
+    OneshotVisitor, Spsc, SpscVisitor, Watch, WatchVisitor,
 };
 
 /// How long the suite runs.
@@ -226,6 +227,54 @@ pub fn watch_runners<W: WatchWorkload>() -> Vec<Runner> {
 impl<W: WatchWorkload> WatchVisitor for MakeRunner<W> {
     type Output = Runner;
     fn visit<C: Watch>(&mut self) -> Runner {
+        Runner {
+            name: C::NAME,
+            ours: C::OURS,
+            accepts: |_| true,
+            run: W::run::<C>,
+        }
+    }
+}
+
+/// A workload over channels used from threads, written once for any
+/// contender (the runtime is not used).
+pub trait BlockingWorkload: 'static {
+    /// Runs one sample of `point` with contender `C`.
+    fn run<C: Blocking>(rt: &Runtime, point: &Point) -> Measurement;
+}
+
+/// One [`Runner`] per thread contender, for workload `W`.
+pub fn blocking_runners<W: BlockingWorkload>() -> Vec<Runner> {
+    blocking_contenders(&mut MakeRunner::<W>(PhantomData))
+}
+
+impl<W: BlockingWorkload> BlockingVisitor for MakeRunner<W> {
+    type Output = Runner;
+    fn visit<C: Blocking>(&mut self) -> Runner {
+        Runner {
+            name: C::NAME,
+            ours: C::OURS,
+            accepts: |point| C::accepts(point.capacity),
+            run: W::run::<C>,
+        }
+    }
+}
+
+/// A workload over one channel between threads and tasks, written once for
+/// any contender.
+pub trait MixedWorkload: 'static {
+    /// Runs one sample of `point` with contender `C` on `rt`.
+    fn run<C: Mixed>(rt: &Runtime, point: &Point) -> Measurement;
+}
+
+/// One [`Runner`] per mixed contender, for workload `W`.
+pub fn mixed_runners<W: MixedWorkload>() -> Vec<Runner> {
+    mixed_contenders(&mut MakeRunner::<W>(PhantomData))
+}
+
+impl<W: MixedWorkload> MixedVisitor for MakeRunner<W> {
+    type Output = Runner;
+    fn visit<C: Mixed>(&mut self) -> Runner {
         Runner {
             name: C::NAME,
             ours: C::OURS,

@@ -4,7 +4,9 @@
 //! Not run by itself: a contender of `benches/channels.rs` (see there for
 //! the command).
 
-use super::{Closed, Mpsc, MpscReceiver, MpscSender, Msg};
+use super::{
+    Blocking, BlockingReceiver, BlockingSender, Closed, Mixed, Mpsc, MpscReceiver, MpscSender, Msg,
+};
 
 /// kanal's bounded channel, async halves.
 #[derive(Debug)]
@@ -32,5 +34,48 @@ impl MpscSender for kanal::AsyncSender<Msg> {
 impl MpscReceiver for kanal::AsyncReceiver<Msg> {
     async fn recv(&mut self) -> Option<Msg> {
         kanal::AsyncReceiver::recv(self).await.ok()
+    }
+}
+
+impl Blocking for Kanal {
+    const NAME: &'static str = "kanal";
+    const OURS: bool = false;
+    type Tx = kanal::Sender<Msg>;
+    type Rx = kanal::Receiver<Msg>;
+
+    fn channel(capacity: usize) -> (Self::Tx, Self::Rx) {
+        kanal::bounded(capacity)
+    }
+}
+
+impl BlockingSender for kanal::Sender<Msg> {
+    fn send_blocking(&self, msg: Msg) -> Result<(), Closed> {
+        self.send(msg).map_err(|_| Closed)
+    }
+}
+
+impl BlockingReceiver for kanal::Receiver<Msg> {
+    fn recv_blocking(&mut self) -> Option<Msg> {
+        self.recv().ok()
+    }
+}
+
+/// One kanal channel, each half turned sync or async as the side needs.
+impl Mixed for Kanal {
+    const NAME: &'static str = "kanal";
+    const OURS: bool = false;
+    type ThreadTx = kanal::Sender<Msg>;
+    type TaskRx = kanal::AsyncReceiver<Msg>;
+    type TaskTx = kanal::AsyncSender<Msg>;
+    type ThreadRx = kanal::Receiver<Msg>;
+
+    fn threads_to_task(capacity: usize) -> (Self::ThreadTx, Self::TaskRx) {
+        let (tx, rx) = kanal::bounded(capacity);
+        (tx, rx.to_async())
+    }
+
+    fn tasks_to_thread(capacity: usize) -> (Self::TaskTx, Self::ThreadRx) {
+        let (tx, rx) = kanal::bounded(capacity);
+        (tx.to_async(), rx)
     }
 }

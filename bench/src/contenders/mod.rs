@@ -12,7 +12,11 @@
 //! * oneshot ([`Oneshot`], [`oneshot_contenders`]): ours, tokio's, the
 //!   `oneshot` crate's;
 //! * latest value with one receiver ([`Watch`], [`watch_contenders`]): ours,
-//!   tokio's `watch`.
+//!   tokio's `watch`;
+//! * bounded MPSC from threads ([`Blocking`], [`blocking_contenders`]):
+//!   ours, crossbeam-channel, flume, kanal, `std`'s `sync_channel`;
+//! * one channel between threads and tasks ([`Mixed`],
+//!   [`mixed_contenders`]): ours, flume, kanal.
 //!
 //! Not run by itself: see `benches/channels.rs` for the command.
 
@@ -21,17 +25,20 @@ use std::marker::PhantomData;
 
 mod async_channel;
 mod async_ringbuf;
+mod crossbeam_channel;
 mod flume;
 mod futures_channel;
 mod kanal;
 mod oneshot;
 mod ours;
+mod std_sync;
 mod tachyonix;
 mod thingbuf;
 mod tokio;
 
 pub use self::async_channel::AsyncChannel;
 pub use self::async_ringbuf::AsyncRingbuf;
+pub use self::crossbeam_channel::CrossbeamChannel;
 pub use self::flume::Flume;
 pub use self::futures_channel::FuturesChannel;
 pub use self::kanal::Kanal;
@@ -40,6 +47,7 @@ pub use self::ours::{
     ArrayQueueCore, ArrayQueueReceiver, ArrayQueueSender, OursArrayQueue, OursMpsc, OursOneshot,
     OursSlot, OursSpsc, OursWatch,
 };
+pub use self::std_sync::StdSyncChannel;
 pub use self::tachyonix::Tachyonix;
 pub use self::thingbuf::Thingbuf;
 pub use self::tokio::{TokioMpsc, TokioOneshot, TokioWatch};
@@ -327,4 +335,96 @@ pub trait WatchVisitor {
 /// Every latest-value contender, ours first, in the order of the tables.
 pub fn watch_contenders<V: WatchVisitor>(visitor: &mut V) -> Vec<V::Output> {
     vec![visitor.visit::<OursWatch>(), visitor.visit::<TokioWatch>()]
+}
+
+/// The sending half of a bounded channel used from a synchronous thread.
+pub trait BlockingSender: Clone + Send + 'static {
+    /// Sends `msg`, parking the thread while the channel is full.
+    fn send_blocking(&self, msg: Msg) -> Result<(), Closed>;
+}
+
+/// The receiving half of a bounded channel used from a synchronous thread.
+pub trait BlockingReceiver: Send + 'static {
+    /// Receives the next message, parking the thread while the channel is
+    /// empty; `None` once it is empty and every sender is gone.
+    fn recv_blocking(&mut self) -> Option<Msg>;
+}
+
+/// A bounded multi-producer channel factory, both halves used from threads.
+pub trait Blocking: 'static {
+    /// The name in tables, the CSV and the plots.
+    const NAME: &'static str;
+    /// One of ours: the ratios are ours against each peer.
+    const OURS: bool;
+    /// The sending half.
+    type Tx: BlockingSender;
+    /// The receiving half.
+    type Rx: BlockingReceiver;
+
+    /// Whether this contender can make a channel of `capacity`.
+    fn accepts(capacity: usize) -> bool {
+        capacity >= 1
+    }
+
+    /// A channel that holds `capacity` messages.
+    fn channel(capacity: usize) -> (Self::Tx, Self::Rx);
+}
+
+/// Something done once per thread contender, with its type in hand.
+pub trait BlockingVisitor {
+    /// What is made per contender.
+    type Output;
+    /// Called once per contender.
+    fn visit<C: Blocking>(&mut self) -> Self::Output;
+}
+
+/// Every thread contender, ours first, in the order of the tables.
+pub fn blocking_contenders<V: BlockingVisitor>(visitor: &mut V) -> Vec<V::Output> {
+    vec![
+        visitor.visit::<OursMpsc>(),
+        visitor.visit::<CrossbeamChannel>(),
+        visitor.visit::<Flume>(),
+        visitor.visit::<Kanal>(),
+        visitor.visit::<StdSyncChannel>(),
+    ]
+}
+
+/// A bounded channel with a synchronous half and an async half on the
+/// same channel: threads feeding a task, and tasks feeding a thread.
+pub trait Mixed: 'static {
+    /// The name in tables, the CSV and the plots.
+    const NAME: &'static str;
+    /// One of ours: the ratios are ours against each peer.
+    const OURS: bool;
+    /// A sender for threads.
+    type ThreadTx: BlockingSender;
+    /// A receiver for a task.
+    type TaskRx: MpscReceiver;
+    /// A sender for tasks.
+    type TaskTx: MpscSender;
+    /// A receiver for a thread.
+    type ThreadRx: BlockingReceiver;
+
+    /// A channel of `capacity` from threads to a task.
+    fn threads_to_task(capacity: usize) -> (Self::ThreadTx, Self::TaskRx);
+    /// A channel of `capacity` from tasks to a thread.
+    fn tasks_to_thread(capacity: usize) -> (Self::TaskTx, Self::ThreadRx);
+}
+
+/// Something done once per mixed contender, with its type in hand.
+pub trait MixedVisitor {
+    /// What is made per contender.
+    type Output;
+    /// Called once per contender.
+    fn visit<C: Mixed>(&mut self) -> Self::Output;
+}
+
+/// Every contender of the mixed workloads (the crates whose one channel
+/// serves threads and tasks), ours first.
+pub fn mixed_contenders<V: MixedVisitor>(visitor: &mut V) -> Vec<V::Output> {
+    vec![
+        visitor.visit::<OursMpsc>(),
+        visitor.visit::<Flume>(),
+        visitor.visit::<Kanal>(),
+    ]
 }

@@ -13,8 +13,9 @@ use diatomic_channels::{
 };
 
 use super::{
-    Closed, Mpsc, MpscReceiver, MpscSender, Msg, Oneshot, OneshotReceiver, OneshotSender, Spsc,
-    SpscReceiver, SpscSender, Watch, WatchReceiver, WatchSender,
+    Blocking, BlockingReceiver, BlockingSender, Closed, Mixed, Mpsc, MpscReceiver, MpscSender, Msg,
+    Oneshot, OneshotReceiver, OneshotSender, Spsc, SpscReceiver, SpscSender, Watch, WatchReceiver,
+    WatchSender,
 };
 
 /// A channel core as a user would write one: crossbeam's bounded lock-free
@@ -236,5 +237,48 @@ impl WatchReceiver for watch::Receiver<Msg> {
         // latest value.
         let rx: &mut Receiver<watch::Latest<Msg>> = self;
         rx.recv().await.ok()
+    }
+}
+
+impl Blocking for OursMpsc {
+    const NAME: &'static str = "ours/mpsc";
+    const OURS: bool = true;
+    type Tx = diatomic_channels::mpsc::Sender<Msg>;
+    type Rx = diatomic_channels::mpsc::Receiver<Msg>;
+
+    fn channel(capacity: usize) -> (Self::Tx, Self::Rx) {
+        diatomic_channels::mpsc::channel(capacity)
+    }
+}
+
+impl BlockingSender for diatomic_channels::mpsc::Sender<Msg> {
+    fn send_blocking(&self, msg: Msg) -> Result<(), Closed> {
+        let tx: &diatomic_channels::Sender<diatomic_channels::mpsc::Ring<Msg, _>> = self;
+        tx.send_blocking(msg).map_err(|_| Closed)
+    }
+}
+
+impl BlockingReceiver for diatomic_channels::mpsc::Receiver<Msg> {
+    fn recv_blocking(&mut self) -> Option<Msg> {
+        let rx: &mut Receiver<diatomic_channels::mpsc::Ring<Msg, _>> = self;
+        rx.recv_blocking().ok()
+    }
+}
+
+/// One `mpsc` channel serves both sides as it is.
+impl Mixed for OursMpsc {
+    const NAME: &'static str = "ours/mpsc";
+    const OURS: bool = true;
+    type ThreadTx = diatomic_channels::mpsc::Sender<Msg>;
+    type TaskRx = diatomic_channels::mpsc::Receiver<Msg>;
+    type TaskTx = diatomic_channels::mpsc::Sender<Msg>;
+    type ThreadRx = diatomic_channels::mpsc::Receiver<Msg>;
+
+    fn threads_to_task(capacity: usize) -> (Self::ThreadTx, Self::TaskRx) {
+        diatomic_channels::mpsc::channel(capacity)
+    }
+
+    fn tasks_to_thread(capacity: usize) -> (Self::TaskTx, Self::ThreadRx) {
+        diatomic_channels::mpsc::channel(capacity)
     }
 }

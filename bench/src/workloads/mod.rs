@@ -1,13 +1,18 @@
 //! The workloads: funnel, pinball and ping-pong over MPSC channels; the
-//! SPSC stream; the oneshot request-reply; the watch update rate.
+//! SPSC stream; the oneshot request-reply; the watch update rate; the
+//! thread funnel and thread ping-pong (threads only); threads feeding a
+//! task and tasks feeding a thread (mixed).
 //!
 //! Not run by itself: see `benches/channels.rs` for the command.
 
 pub mod funnel;
+pub mod mixed;
 pub mod oneshot;
 pub mod pinball;
 pub mod ping_pong;
 pub mod spsc;
+pub mod thread_funnel;
+pub mod thread_ping_pong;
 pub mod watch;
 mod xorshift;
 
@@ -22,6 +27,10 @@ pub fn all(mode: Mode) -> Vec<Workload> {
         spsc::workload(mode, spsc::CAPACITIES),
         oneshot::workload(mode, oneshot::CLIENTS),
         watch::workload(mode, watch::SENDERS),
+        thread_funnel::workload(mode, thread_funnel::CAPACITIES),
+        thread_ping_pong::workload(mode),
+        mixed::threads_to_task(mode, mixed::CAPACITIES),
+        mixed::tasks_to_thread(mode, mixed::CAPACITIES),
     ]
 }
 
@@ -50,6 +59,8 @@ mod tests {
             kept(&["spsc", "oneshot", "watch"]),
             ["spsc", "oneshot", "watch"]
         );
-        assert_eq!(kept(&["funnel"]), ["funnel"]);
+        assert_eq!(kept(&["funnel"]), ["funnel", "thread-funnel"]);
+        assert_eq!(kept(&["thread-"]), ["thread-funnel", "thread-ping-pong"]);
+        assert_eq!(kept(&["to-t"]), ["threads-to-task", "tasks-to-thread"]);
     }
 }

@@ -216,6 +216,17 @@ impl<C: ChannelCore> Channel<C> {
         unsafe { self.sender_waiters.poll_send(item, listener, cx, self) }
     }
 
+    /// A pending send stops waiting but keeps its future (see
+    /// `SenderWaiters::withdraw`).
+    #[cfg(feature = "std")]
+    pub(crate) fn withdraw_send(
+        &self,
+        item: &mut Option<C::Item>,
+        listener: Pin<&mut Listener<C>>,
+    ) -> Result<(), crate::error::SendTimeoutError<C::Item>> {
+        self.sender_waiters.withdraw(item, listener)
+    }
+
     /// A send or `closed` future goes away, possibly registered as a waiter.
     pub(crate) fn cancel_wait(&self, listener: Pin<&mut Listener<C>>) {
         self.sender_waiters.cancel(listener, self);
@@ -404,6 +415,19 @@ impl<C: ChannelCore> Channel<C> {
             return Poll::Ready(result);
         }
         Poll::Pending
+    }
+
+    /// The receiver stops waiting: senders need not wake it any more (a
+    /// blocking receive that got its item; an async one leaves its waker,
+    /// which the next wait refreshes for free).
+    ///
+    /// # Safety
+    ///
+    /// Called by the one receiver only (never concurrently).
+    #[cfg(feature = "std")]
+    pub(crate) unsafe fn stop_waiting(&self) {
+        // Safety: the receiver is the only sink of `receiver_wake`.
+        unsafe { self.receiver_wake.unregister() };
     }
 
     /// Closes the channel: senders fail from now on; queued items stay.

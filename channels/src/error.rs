@@ -158,3 +158,109 @@ impl From<RecvError> for TryRecvError {
         Self::Closed
     }
 }
+
+/// `send_timeout` or `send_deadline` failed. The value comes back either
+/// way.
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+/// use diatomic_channels::SendTimeoutError;
+///
+/// let (tx, _rx) = diatomic_channels::slot::channel::<u8>();
+/// tx.try_send(1).unwrap();
+/// let err = tx.send_timeout(2, Duration::from_millis(1)).unwrap_err();
+/// assert_eq!(err, SendTimeoutError::Timeout(2));
+/// assert_eq!(err.into_inner(), 2);
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum SendTimeoutError<T> {
+    /// The queue stayed full until the deadline; the value was not sent.
+    Timeout(T),
+    /// The receiver closed the channel or was dropped.
+    Closed(T),
+}
+
+impl<T> SendTimeoutError<T> {
+    /// Returns the value that could not be sent.
+    pub fn into_inner(self) -> T {
+        match self {
+            Self::Timeout(v) | Self::Closed(v) => v,
+        }
+    }
+
+    /// Whether the time ran out.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Self::Timeout(_))
+    }
+
+    /// Whether the channel was closed.
+    pub fn is_closed(&self) -> bool {
+        matches!(self, Self::Closed(_))
+    }
+}
+
+impl<T> From<SendError<T>> for SendTimeoutError<T> {
+    fn from(err: SendError<T>) -> Self {
+        Self::Closed(err.0)
+    }
+}
+
+impl<T> fmt::Debug for SendTimeoutError<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Timeout(_) => f.write_str("Timeout(..)"),
+            Self::Closed(_) => f.write_str("Closed(..)"),
+        }
+    }
+}
+
+impl<T> fmt::Display for SendTimeoutError<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Timeout(_) => f.write_str("timed out sending on a full channel"),
+            Self::Closed(_) => f.write_str("sending on a closed channel"),
+        }
+    }
+}
+
+impl<T> core::error::Error for SendTimeoutError<T> {}
+
+/// `recv_timeout` or `recv_deadline` failed.
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+/// use diatomic_channels::RecvTimeoutError;
+///
+/// let (tx, mut rx) = diatomic_channels::slot::channel::<u8>();
+/// assert_eq!(rx.recv_timeout(Duration::from_millis(1)), Err(RecvTimeoutError::Timeout));
+/// drop(tx);
+/// assert_eq!(rx.recv_timeout(Duration::from_millis(1)), Err(RecvTimeoutError::Closed));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RecvTimeoutError {
+    /// No item came before the deadline; senders remain.
+    Timeout,
+    /// The channel is closed and no item is left.
+    Closed,
+}
+
+impl fmt::Display for RecvTimeoutError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Timeout => f.write_str("timed out receiving on an empty channel"),
+            Self::Closed => f.write_str("receiving on a closed and empty channel"),
+        }
+    }
+}
+
+impl core::error::Error for RecvTimeoutError {}
+
+impl From<RecvError> for RecvTimeoutError {
+    fn from(_: RecvError) -> Self {
+        Self::Closed
+    }
+}

@@ -396,8 +396,40 @@ impl<T> HandoffQueue<T> {
     /// Called from the future's `drop` (its place pinned since its first
     /// poll, or never used), whatever the state.
     pub fn cancel(&self, waiter: Pin<&Waiter<T>>) -> Cancelled {
+        let state = self.take_place(waiter);
+        let granted = matches!(state, State::Granted);
+        drop(state); // outside the lock: the value's and the waker's drops are user code
+        if granted {
+            Cancelled::GrantedPermit
+        } else {
+            Cancelled::Nothing
+        }
+    }
+
+    /// A send stops waiting but keeps its future (a blocking send whose
+    /// time ran out): its place leaves the queue and is idle again, and the
+    /// caller learns where the value is, taking it back if it was not sent.
+    pub fn withdraw(&self, waiter: Pin<&Waiter<T>>) -> Withdrawn<T> {
+        match self.take_place(waiter) {
+            State::Parked { item, waker } => {
+                drop(waker); // outside the lock: user code
+                Withdrawn::NotSent(item)
+            }
+            State::Sent => Withdrawn::Sent,
+            State::Rejected { item } => Withdrawn::Rejected(item),
+            State::Lost => Withdrawn::Lost,
+            other => {
+                drop(other);
+                unreachable!("withdrew a place that held no send")
+            }
+        }
+    }
+
+    /// Unlinks the place of `waiter` if it is linked and leaves it idle;
+    /// returns what it held.
+    fn take_place(&self, waiter: Pin<&Waiter<T>>) -> State<T> {
         let w = NonNull::from(&*waiter);
-        let state = self.queues.with(|q| {
+        self.queues.with(|q| {
             // Safety: under the lock; the caller's place.
             unsafe {
                 let (linked, parked) = with_node(w, |n| {
@@ -415,14 +447,7 @@ impl<T> HandoffQueue<T> {
                 }
                 with_node(w, |n| core::mem::replace(&mut n.state, State::Idle))
             }
-        });
-        let granted = matches!(state, State::Granted);
-        drop(state); // outside the lock: the value's and the waker's drops are user code
-        if granted {
-            Cancelled::GrantedPermit
-        } else {
-            Cancelled::Nothing
-        }
+        })
     }
 
     /// Called after an item was taken from the core: if values are parked,
@@ -709,6 +734,19 @@ pub enum Cancelled {
     /// A reservation had been granted to the future: the caller releases
     /// the permit it never turned into one.
     GrantedPermit,
+}
+
+/// Where a withdrawn send's value is (see [`HandoffQueue::withdraw`]).
+#[derive(Debug)]
+pub enum Withdrawn<T> {
+    /// Still parked: not sent; here it is.
+    NotSent(T),
+    /// Handed over into the core before the withdrawal: sent.
+    Sent,
+    /// The channel closed while it waited: here it is.
+    Rejected(T),
+    /// The core's push panicked while taking it.
+    Lost,
 }
 
 /// One step of `close`.

@@ -309,6 +309,8 @@ mod handoff_queue;
 mod home;
 pub mod mpsc;
 pub mod oneshot;
+#[cfg(feature = "std")]
+mod parker;
 mod receiver;
 mod sender;
 mod sender_wait;
@@ -323,7 +325,9 @@ pub use crate::channel::Channel;
 pub use crate::contract::{
     ChannelCore, Consumer, Halves, Many, Occupancy, One, Producer, ProducerCount, ProducerMode,
 };
-pub use crate::error::{RecvError, SendError, TryRecvError, TrySendError};
+pub use crate::error::{
+    RecvError, RecvTimeoutError, SendError, SendTimeoutError, TryRecvError, TrySendError,
+};
 pub use crate::home::{BorrowedReceiver, BorrowedSender, DefaultHome, Home};
 #[cfg(any(feature = "alloc", diatomic_waker_loom))]
 pub use crate::receiver::RecvManyFuture;
@@ -360,6 +364,10 @@ pub mod __private {
     /// `alloc` feature), to nothing elsewhere: the attribute wraps the
     /// `Arc` pair of halves and `into_channel` in it.
     pub use crate::__if_alloc as if_alloc;
+
+    /// For the Loom models of `tests/loom.rs`.
+    #[cfg(all(diatomic_waker_loom, feature = "std"))]
+    pub use crate::parker::Parker;
 
     /// For `bench/benches/waiter_queue.rs`.
     pub use crate::handoff_queue::{HandOver, HandoffQueue, Outcome, Waiter};

@@ -6,12 +6,16 @@ use core::future::Future;
 use core::marker::PhantomData;
 use core::pin::Pin;
 use core::task::{Context, Poll};
+#[cfg(feature = "std")]
+use std::time::{Duration, Instant};
 
 #[cfg(any(feature = "alloc", diatomic_waker_loom))]
 use alloc::vec::Vec;
 
 use crate::channel::Channel;
 use crate::contract::{ChannelCore, Occupancy};
+#[cfg(feature = "std")]
+use crate::error::RecvTimeoutError;
 use crate::error::{RecvError, TryRecvError};
 use crate::home::{DefaultHome, Home};
 
@@ -144,7 +148,66 @@ impl<C: ChannelCore, H: Home<C>> Receiver<C, H> {
     /// ```
     #[cfg(feature = "std")]
     pub fn recv_blocking(&mut self) -> Result<C::Item, RecvError> {
-        crate::blocking::block_on(self.recv())
+        self.recv_until(None).map_err(|_| RecvError)
+    }
+
+    /// Waits for an item from a synchronous thread for at most `timeout`.
+    /// See [`recv_blocking`](Self::recv_blocking) for where not to call it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use diatomic_channels::RecvTimeoutError;
+    ///
+    /// let (tx, mut rx) = diatomic_channels::mpsc::channel::<u8>(4);
+    /// assert_eq!(rx.recv_timeout(Duration::from_millis(10)), Err(RecvTimeoutError::Timeout));
+    /// std::thread::spawn(move || tx.send_blocking(7));
+    /// assert_eq!(rx.recv_timeout(Duration::from_secs(10)), Ok(7));
+    /// ```
+    #[cfg(feature = "std")]
+    pub fn recv_timeout(&mut self, timeout: Duration) -> Result<C::Item, RecvTimeoutError> {
+        self.recv_until(Instant::now().checked_add(timeout))
+    }
+
+    /// As [`recv_timeout`](Self::recv_timeout), with a deadline.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::{Duration, Instant};
+    /// use diatomic_channels::RecvTimeoutError;
+    ///
+    /// let (tx, mut rx) = diatomic_channels::mpsc::channel::<u8>(4);
+    /// tx.try_send(1).unwrap();
+    /// drop(tx);
+    /// let deadline = Instant::now() + Duration::from_millis(10);
+    /// assert_eq!(rx.recv_deadline(deadline), Ok(1));
+    /// assert_eq!(rx.recv_deadline(deadline), Err(RecvTimeoutError::Closed));
+    /// ```
+    #[cfg(feature = "std")]
+    pub fn recv_deadline(&mut self, deadline: Instant) -> Result<C::Item, RecvTimeoutError> {
+        self.recv_until(Some(deadline))
+    }
+
+    /// Receives on this thread until an item, the close, or `deadline`.
+    #[cfg(feature = "std")]
+    fn recv_until(&mut self, deadline: Option<Instant>) -> Result<C::Item, RecvTimeoutError> {
+        // A receive future holds nothing: dropping it on timeout loses
+        // nothing.
+        let shared = &self.shared;
+        let recv = core::pin::pin!(RecvFuture { shared });
+        let received = crate::blocking::block_on_until(recv, deadline);
+        // A thread that is not waiting needs no wake: without this, every
+        // send until its next wait would wake it for nothing (one RMW on
+        // the parker each; an async receiver's stale waker is refreshed
+        // for free at its next wait, a thread's costs the senders more).
+        // Safety: `&mut self`, and there is one receiver.
+        unsafe { shared.stop_waiting() };
+        match received {
+            Some(result) => result.map_err(RecvTimeoutError::from),
+            None => Err(RecvTimeoutError::Timeout),
+        }
     }
 
     /// Closes the channel: senders fail from now on, blocked ones included;

@@ -6,9 +6,13 @@ use core::future::Future;
 use core::marker::PhantomData;
 use core::pin::Pin;
 use core::task::{Context, Poll};
+#[cfg(feature = "std")]
+use std::time::{Duration, Instant};
 
 use crate::channel::{Channel, Listener};
 use crate::contract::{ChannelCore, Many, Occupancy, One, ProducerMode};
+#[cfg(feature = "std")]
+use crate::error::SendTimeoutError;
 use crate::error::{SendError, TrySendError};
 use crate::home::{DefaultHome, Home};
 use crate::sink::SendSink;
@@ -317,6 +321,55 @@ impl<C: ChannelCore<Producers = Many>, H: Home<C>> Sender<C, Many, H> {
         crate::blocking::block_on(self.send(item))
     }
 
+    /// Sends `item` from a synchronous thread, parking it while the queue is
+    /// full, for at most `timeout`; on timeout, the value comes back (it was
+    /// not sent). See [`send_blocking`](Self::send_blocking) for where not to
+    /// call it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use diatomic_channels::SendTimeoutError;
+    ///
+    /// let (tx, mut rx) = diatomic_channels::mpsc::channel::<u8>(1);
+    /// tx.send_timeout(1, Duration::from_millis(10)).unwrap();
+    /// // Full, and nobody receives: the value comes back.
+    /// assert_eq!(tx.send_timeout(2, Duration::from_millis(10)), Err(SendTimeoutError::Timeout(2)));
+    /// assert_eq!(rx.try_recv(), Ok(1));
+    /// ```
+    #[cfg(feature = "std")]
+    pub fn send_timeout(
+        &self,
+        item: C::Item,
+        timeout: Duration,
+    ) -> Result<(), SendTimeoutError<C::Item>> {
+        self.send(item)
+            .block_until(Instant::now().checked_add(timeout))
+    }
+
+    /// As [`send_timeout`](Self::send_timeout), with a deadline.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::{Duration, Instant};
+    ///
+    /// let (tx, rx) = diatomic_channels::mpsc::channel::<u8>(1);
+    /// let deadline = Instant::now() + Duration::from_secs(1);
+    /// tx.send_deadline(1, deadline).unwrap();
+    /// drop(rx);
+    /// assert!(tx.send_deadline(2, deadline).unwrap_err().is_closed());
+    /// ```
+    #[cfg(feature = "std")]
+    pub fn send_deadline(
+        &self,
+        item: C::Item,
+        deadline: Instant,
+    ) -> Result<(), SendTimeoutError<C::Item>> {
+        self.send(item).block_until(Some(deadline))
+    }
+
     /// Completes when the receiver closes the channel or is dropped: for a
     /// producer that wants to stop working for nobody.
     ///
@@ -415,6 +468,39 @@ impl<C: ChannelCore<Producers = One>, H: Home<C>> Sender<C, One, H> {
         crate::blocking::block_on(self.send(item))
     }
 
+    /// Sends `item` from a synchronous thread, waiting at most `timeout`
+    /// while the queue is full; on timeout, the value comes back. As the
+    /// `Many` form.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// let (mut tx, _rx) = diatomic_channels::spsc::channel::<u8>(1);
+    /// tx.send_timeout(1, Duration::from_millis(10)).unwrap();
+    /// assert!(tx.send_timeout(2, Duration::from_millis(10)).unwrap_err().is_timeout());
+    /// ```
+    #[cfg(feature = "std")]
+    pub fn send_timeout(
+        &mut self,
+        item: C::Item,
+        timeout: Duration,
+    ) -> Result<(), SendTimeoutError<C::Item>> {
+        self.send(item)
+            .block_until(Instant::now().checked_add(timeout))
+    }
+
+    /// As [`send_timeout`](Self::send_timeout), with a deadline.
+    #[cfg(feature = "std")]
+    pub fn send_deadline(
+        &mut self,
+        item: C::Item,
+        deadline: Instant,
+    ) -> Result<(), SendTimeoutError<C::Item>> {
+        self.send(item).block_until(Some(deadline))
+    }
+
     /// Completes when the receiver closes the channel or is dropped; as the
     /// `Many` form, with the sender borrowed mutably for the future's life.
     ///
@@ -468,6 +554,31 @@ impl<'a, C: ChannelCore> SendFuture<'a, C> {
             item: Some(item),
             listener: Default::default(),
         }
+    }
+}
+
+/// The blocking forms of a send.
+#[cfg(feature = "std")]
+impl<C: ChannelCore> SendFuture<'_, C> {
+    /// Runs this send on the calling thread until it completes or
+    /// `deadline` passes (`None`: no deadline); on timeout, takes the value
+    /// back unless it was sent meanwhile.
+    fn block_until(self, deadline: Option<Instant>) -> Result<(), SendTimeoutError<C::Item>> {
+        let mut this = core::pin::pin!(self);
+        match crate::blocking::block_on_until(this.as_mut(), deadline) {
+            Some(result) => result.map_err(SendTimeoutError::from),
+            None => this.withdraw(),
+        }
+    }
+
+    /// Stops waiting: `Ok` if the value was sent meanwhile, else the value
+    /// back. The future is idle afterwards (its drop does nothing).
+    fn withdraw(self: Pin<&mut Self>) -> Result<(), SendTimeoutError<C::Item>> {
+        // Safety: `listener` stays pinned, as in `poll`.
+        let this = unsafe { self.get_unchecked_mut() };
+        // Safety: as above.
+        let listener = unsafe { Pin::new_unchecked(&mut this.listener) };
+        this.shared.withdraw_send(&mut this.item, listener)
     }
 }
 

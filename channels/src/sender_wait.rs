@@ -17,8 +17,10 @@ use core::task::{Context, Poll};
 
 use diatomic_waker::DiatomicWaker;
 
-use crate::error::{SendError, TrySendError};
-use crate::handoff_queue::{Cancelled, HandOver, HandoffQueue, Outcome, RoomCheck, Waiter};
+use crate::error::{SendError, SendTimeoutError, TrySendError};
+use crate::handoff_queue::{
+    Cancelled, HandOver, HandoffQueue, Outcome, RoomCheck, Waiter, Withdrawn,
+};
 
 /// What the waiters need of the channel.
 pub trait ChannelOps<T> {
@@ -77,6 +79,16 @@ pub trait SenderWaiters<T>: fmt::Debug {
     /// The send or `closed` future goes away: its parked value, if any, is
     /// dropped unless it already went into the core.
     fn cancel(&self, listener: Pin<&mut Self::Listener>, channel: &impl ChannelOps<T>);
+
+    /// A pending send stops waiting (a blocking send's time ran out) and
+    /// keeps its future: `Ok` if the value went into the core meanwhile,
+    /// else the value back (`Timeout`, or `Closed` if the channel closed
+    /// while it waited). The listener is idle afterwards.
+    fn withdraw(
+        &self,
+        item: &mut Option<T>,
+        listener: Pin<&mut Self::Listener>,
+    ) -> Result<(), SendTimeoutError<T>>;
 
     /// Counts a permit if nobody waits first and `room(permits)` says the
     /// core has room beyond the `permits` outstanding.
@@ -181,6 +193,12 @@ impl<T> SenderWaiters<T> for OneSender {
     fn cancel(&self, _: Pin<&mut bool>, _: &impl ChannelOps<T>) {
         // A stale registration of the one sender's waker costs one spurious
         // wake at most.
+    }
+
+    fn withdraw(&self, item: &mut Option<T>, _: Pin<&mut bool>) -> Result<(), SendTimeoutError<T>> {
+        // The one sender's value never leaves its future until it is sent.
+        let value = item.take().expect("withdrew a send that had completed");
+        Err(SendTimeoutError::Timeout(value))
     }
 
     fn try_reserve(&self, room: impl Fn(usize) -> bool) -> bool {
@@ -408,6 +426,25 @@ impl<T> SenderWaiters<T> for ManySenders<T> {
                 // Granted, never taken: the permit goes back.
                 self.release(channel);
             }
+        }
+    }
+
+    fn withdraw(
+        &self,
+        item: &mut Option<T>,
+        listener: Pin<&mut ManyListener<T>>,
+    ) -> Result<(), SendTimeoutError<T>> {
+        if !listener.in_queue() {
+            let value = item.take().expect("withdrew a send that had completed");
+            return Err(SendTimeoutError::Timeout(value));
+        }
+        let (waiter, in_queue) = listener.place();
+        *in_queue = false;
+        match self.0.withdraw(waiter) {
+            Withdrawn::NotSent(value) => Err(SendTimeoutError::Timeout(value)),
+            Withdrawn::Sent => Ok(()),
+            Withdrawn::Rejected(value) => Err(SendTimeoutError::Closed(value)),
+            Withdrawn::Lost => panic!("the channel core panicked while taking this send's value"),
         }
     }
 

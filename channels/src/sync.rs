@@ -29,6 +29,25 @@ use loom::sync::Mutex;
 #[cfg(all(feature = "std", not(diatomic_waker_loom)))]
 use std::sync::Mutex;
 
+/// Threads, for the blocking calls' parker: `std`'s, or Loom's. Loom has
+/// no timed park: there it is a yield, which a timed park may be anyway
+/// (it may end early).
+#[cfg(all(feature = "std", not(diatomic_waker_loom)))]
+pub(crate) mod thread {
+    pub(crate) use std::thread::{current, park, park_timeout, yield_now, Thread};
+}
+
+/// Threads, for the blocking calls' parker: Loom's (see the `std` form).
+#[cfg(diatomic_waker_loom)]
+pub(crate) mod thread {
+    pub(crate) use loom::thread::{current, park, yield_now, Thread};
+
+    /// A timed park that always ends early.
+    pub(crate) fn park_timeout(_: core::time::Duration) {
+        yield_now();
+    }
+}
+
 /// A lock around a `T`: `std`'s mutex with `std` (Loom's under Loom), a
 /// critical section without (the embedded convention, where there is no
 /// OS to park a thread on). No spinlock either way. The critical sections

@@ -316,3 +316,41 @@ fn wakeups_per_message_at_capacity_1_with_13_blocked_senders() {
         "{per_message:.2} wakes per message (at most 2 expected)"
     );
 }
+
+#[test]
+fn blocking_calls_allocate_nothing_after_the_first() {
+    // A ping-pong with an echo thread: this thread's sends find the ring
+    // full or not, and its receives wait for the echo (spinning or
+    // parked); only this thread's allocations are counted.
+    let rounds: u64 = if cfg!(miri) { 50 } else { 5_000 };
+    let (ping_tx, mut ping_rx) = diatomic_channels::mpsc::channel::<u64>(1);
+    let (pong_tx, mut pong_rx) = diatomic_channels::mpsc::channel::<u64>(1);
+    let echo = std::thread::spawn(move || {
+        while let Ok(v) = ping_rx.recv_blocking() {
+            if pong_tx.send_blocking(v).is_err() {
+                break;
+            }
+        }
+    });
+    let long = std::time::Duration::from_secs(60);
+    let mut round = |i: u64| {
+        ping_tx.send_blocking(2 * i).unwrap();
+        assert_eq!(pong_rx.recv_blocking(), Ok(2 * i));
+        ping_tx.send_timeout(2 * i + 1, long).unwrap();
+        assert_eq!(pong_rx.recv_timeout(long), Ok(2 * i + 1));
+    };
+    round(0); // the thread's parker is made at its first blocking call
+    let before = allocations();
+    for i in 1..=rounds {
+        round(i);
+    }
+    let allocated = allocations() - before;
+    drop(ping_tx);
+    echo.join().unwrap();
+    assert_eq!(
+        allocated,
+        0,
+        "allocations for {} blocking calls",
+        4 * rounds
+    );
+}

@@ -751,3 +751,46 @@ fn reserve_races_receiver_drop() {
         assert_eq!(drops.load(Ordering::Relaxed), 1 + usize::from(granted));
     });
 }
+
+/// The blocking calls' parker: a wake racing the thread going to sleep is
+/// never lost (Loom reports a deadlock if the thread sleeps for good).
+#[test]
+fn parker_wake_racing_sleep_is_not_lost() {
+    use diatomic_channels::__private::Parker;
+    model(|| {
+        let parker = loom::sync::Arc::new(Parker::for_current_thread());
+        let ready = loom::sync::Arc::new(loom::sync::atomic::AtomicBool::new(false));
+        let waker = {
+            let (parker, ready) = (parker.clone(), ready.clone());
+            thread::spawn(move || {
+                ready.store(true, Ordering::Relaxed);
+                parker.unpark();
+            })
+        };
+        // The wake's Release and the wait's Acquire order the flag.
+        while !ready.load(Ordering::Relaxed) {
+            assert!(parker.wait(None), "no deadline: only a wake ends it");
+        }
+        waker.join().unwrap();
+    });
+}
+
+/// A wait whose time runs out while a wake comes: either it takes the
+/// wake, or the wake stays for the next wait.
+#[test]
+fn parker_timeout_racing_a_wake_keeps_the_wake() {
+    use diatomic_channels::__private::Parker;
+    model(|| {
+        let parker = loom::sync::Arc::new(Parker::for_current_thread());
+        let waker = {
+            let parker = parker.clone();
+            thread::spawn(move || parker.unpark())
+        };
+        let past = std::time::Instant::now();
+        if !parker.wait(Some(past)) {
+            // Timed out: the wake has not come yet, or waits to be taken.
+            assert!(parker.wait(None));
+        }
+        waker.join().unwrap();
+    });
+}

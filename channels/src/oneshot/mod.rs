@@ -47,6 +47,8 @@ use core::future::Future;
 use core::pin::Pin;
 use core::task::{Context, Poll};
 
+#[cfg(feature = "std")]
+use crate::error::RecvTimeoutError;
 use crate::error::{RecvError, TryRecvError};
 use crate::home::DefaultHome;
 use crate::{Channel, Home, One};
@@ -229,6 +231,31 @@ impl<T: Send, H: Home<Once<T>>> Receiver<T, H> {
     #[cfg(feature = "std")]
     pub fn recv_blocking(mut self) -> Result<T, RecvError> {
         self.inner.recv_blocking()
+    }
+
+    /// Waits for the value from a synchronous thread for at most `timeout`;
+    /// the receiver stays, to wait again. Do not call it from async code.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use diatomic_channels::RecvTimeoutError;
+    ///
+    /// let (tx, mut rx) = diatomic_channels::oneshot::channel::<u8>();
+    /// assert_eq!(rx.recv_timeout(Duration::from_millis(5)), Err(RecvTimeoutError::Timeout));
+    /// tx.send(3).unwrap();
+    /// assert_eq!(rx.recv_timeout(Duration::from_millis(5)), Ok(3));
+    /// ```
+    #[cfg(feature = "std")]
+    pub fn recv_timeout(&mut self, timeout: std::time::Duration) -> Result<T, RecvTimeoutError> {
+        self.inner.recv_timeout(timeout)
+    }
+
+    /// As [`recv_timeout`](Self::recv_timeout), with a deadline.
+    #[cfg(feature = "std")]
+    pub fn recv_deadline(&mut self, deadline: std::time::Instant) -> Result<T, RecvTimeoutError> {
+        self.inner.recv_deadline(deadline)
     }
 }
 

@@ -166,6 +166,66 @@
 //! assert_eq!(sum, 4950);
 //! ```
 //!
+//! # From threads
+//!
+//! Every channel serves threads as well as tasks, on the same halves: a
+//! thread calls `send_blocking` / `recv_blocking`, or their timed forms
+//! ([`Sender::send_timeout`], [`Sender::send_deadline`],
+//! [`Receiver::recv_timeout`], [`Receiver::recv_deadline`]), which hand
+//! the value back when the time runs out ([`SendTimeoutError::Timeout`]):
+//! a timed-out send has not sent.
+//!
+//! A blocking call allocates nothing: each thread keeps one parker and its
+//! waker (made at its first blocking call). A thread that must wait spins
+//! for a few hundred cycles, then yields its core a few times, then
+//! parks; the side that wakes it makes a system call only if it really
+//! sleeps.
+//!
+//! **Do not call a blocking method from async code.** It blocks the
+//! executor's thread, and every task that thread would run, until the
+//! channel is ready, which may need one of those tasks: a deadlock (the
+//! same holds for every channel crate's blocking calls; flume's issue 124
+//! is one report). From a task, `.await` the async method; to hand work to
+//! a thread, send from the task and receive on the thread. The one case
+//! detected is a blocking call made inside another on the same thread
+//! (from a waker, an item's `drop` or a user core's `try_push` run by the
+//! outer call): it panics rather than sleep for good.
+//!
+//! ```
+//! use std::time::Duration;
+//! use diatomic_channels::{mpsc, RecvTimeoutError};
+//!
+//! // Threads feed an async task.
+//! let (tx, mut rx) = mpsc::channel::<u32>(16);
+//! let producers: Vec<_> = (0..4)
+//!     .map(|p| {
+//!         let tx = tx.clone();
+//!         std::thread::spawn(move || {
+//!             for i in 0..100 {
+//!                 tx.send_blocking(p * 100 + i).unwrap();
+//!             }
+//!         })
+//!     })
+//!     .collect();
+//! drop(tx);
+//! let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+//! let sum = rt.block_on(async move {
+//!     let mut sum = 0;
+//!     while let Ok(v) = rx.recv().await {
+//!         sum += v;
+//!     }
+//!     sum
+//! });
+//! assert_eq!(sum, (0..400).sum());
+//! for p in producers {
+//!     p.join().unwrap();
+//! }
+//!
+//! // A timed receive on a thread.
+//! let (_tx, mut rx) = mpsc::channel::<u32>(1);
+//! assert_eq!(rx.recv_timeout(Duration::from_millis(1)), Err(RecvTimeoutError::Timeout));
+//! ```
+//!
 //! # Semantics
 //!
 //! | situation | behaviour |
@@ -177,6 +237,7 @@
 //! | receiver dropped with items queued | each item is dropped once |
 //! | `send` or `recv` future dropped early | nothing is lost or duplicated: a dropped `send` drops its value, unless the receiver had already moved it into the queue (then it is delivered, once) |
 //! | blocked `send` future forgotten | no unsoundness; its value was parked with the channel and is delivered like the others, which keep progressing at one wakeup per message; the forgotten future's memory (its place in the queue) is leaked, as `forget` says |
+//! | a blocking call (`send_blocking`, `recv_blocking`, timed forms) | no allocation per call; on timeout `send_timeout` / `send_deadline` hand the value back (`Timeout(value)`): it was not sent, and never will be. A value the receiver moved into the queue before the deadline counts as sent (`Ok`) |
 //! | a waker that panics | the panic reaches the caller; the channel stays usable. If it panics while the channel closes, every other waiting sender is still told (a second panic there aborts) |
 //! | an item whose `Drop` panics while the receiver drops the queue | the other items are still dropped, once each, then the panic reaches the code dropping the receiver (as with `Vec`, a second panicking item aborts) |
 //! | the core's `try_push` or `try_pop` panics in a `send` or `recv` | the panic reaches that call, and the value it carried goes with it; the runtime's state is unchanged, so the channel is as usable as the core left itself |
@@ -259,8 +320,9 @@
 //!
 //! # Features
 //!
-//! * `std` (default, implies `alloc`): `send_blocking` / `recv_blocking`;
-//!   the blocked senders' lock is `std`'s mutex.
+//! * `std` (default, implies `alloc`): the blocking calls
+//!   (`send_blocking`, `recv_blocking`, their timed forms); the blocked
+//!   senders' lock is `std`'s mutex.
 //! * `alloc`: channels in an `Arc` (`channel`, `into_channel`, each
 //!   member's `channel`), run-time capacities, `recv_many`.
 //!

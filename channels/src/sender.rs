@@ -308,6 +308,16 @@ impl<C: ChannelCore<Producers = Many>, H: Home<C>> Sender<C, Many, H> {
     /// Sends `item` from a synchronous thread, parking it while the queue is
     /// full. Do not call it from async code.
     ///
+    /// No allocation; the thread spins briefly, then yields, then parks
+    /// (see [the crate docs](crate#from-threads)).
+    ///
+    /// # Panics
+    ///
+    /// If called inside another blocking call on the same thread (from a
+    /// waker, an item's `drop` or a core's `try_push` / `try_pop`), which
+    /// could never be woken. A call from inside an async task is not
+    /// detected: it blocks the executor's thread.
+    ///
     /// # Examples
     ///
     /// ```

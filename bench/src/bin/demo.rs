@@ -1,25 +1,29 @@
 //! The showcase: a short funnel (capacities 1, 10, 100) and a short pinball
 //! (4 and 64 balls per graph), our channels (`mpsc`, `slot`, and a user's
-//! core over `ArrayQueue`) next to tokio's mpsc and tachyonix; then one line
-//! for each other member of the family, against its peers: `spsc` (capacity
-//! 256, against async-ringbuf and every MPSC channel), `oneshot` (one
-//! client's request-reply, against tokio's and the `oneshot` crate's) and
-//! `watch` (one sender, a slower reader, against tokio's). About 15 s on two
-//! cores.
+//! core over `ArrayQueue`) next to tokio's mpsc, tachyonix and kanal (the
+//! strongest peer where senders block); then one line for each other member
+//! of the family, against its peers: `spsc` (capacity 256, against
+//! async-ringbuf and every MPSC channel), `oneshot` (one client's
+//! request-reply, against tokio's and the `oneshot` crate's), `watch` (one
+//! sender, a slower reader, against tokio's), and `mpsc` from threads (4
+//! producer threads, capacity 16, against crossbeam-channel, flume, kanal
+//! and `std`). About 20 s on two cores.
 //!
 //! Run with `cargo run --release -p diatomic-bench --bin demo`. It shows its
 //! progress on stderr and ends with a table of messages per microsecond and
-//! the ratios ours/peer (above 1: ours is faster), then the three lines. The
+//! the ratios ours/peer (above 1: ours is faster), then the four lines. The
 //! full comparison, against every peer, is
 //! `cargo bench -p diatomic-bench --bench channels`.
 
 use std::time::Instant;
 
-use diatomic_bench::contenders::{Mpsc, OursArrayQueue, OursMpsc, OursSlot, Tachyonix, TokioMpsc};
+use diatomic_bench::contenders::{
+    Kanal, Mpsc, OursArrayQueue, OursMpsc, OursSlot, Tachyonix, TokioMpsc,
+};
 use diatomic_bench::progress::ProgressLine;
 use diatomic_bench::run;
 use diatomic_bench::workload::Mode;
-use diatomic_bench::workloads::{funnel, oneshot, pinball, spsc, watch};
+use diatomic_bench::workloads::{funnel, oneshot, pinball, spsc, thread_funnel, watch};
 use diatomic_bench::{machine, report};
 
 fn main() {
@@ -38,6 +42,8 @@ fn main() {
         OursSlot::NAME,
         TokioMpsc::NAME,
         Tachyonix::NAME,
+        // The strongest peer where senders block.
+        <Kanal as Mpsc>::NAME,
     ];
     for workload in &mut workloads {
         workload.keep_contenders(&names);
@@ -48,6 +54,7 @@ fn main() {
         spsc::workload(Mode::Quick, &[256]),
         oneshot::workload(Mode::Quick, &[1]),
         watch::workload(Mode::Quick, &[1]),
+        thread_funnel::workload(Mode::Quick, &[16]),
     ];
     let rt = run::runtime();
     let mut progress = ProgressLine::new();

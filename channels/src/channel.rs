@@ -39,14 +39,9 @@ use core::task::{Context, Poll};
 
 use diatomic_waker::DiatomicWaker;
 
-use crate::contract::{
-    ChannelCore, Consumer, Halves, Occupancy, Producer, ProducerCount, ProducerMode,
-};
+use crate::contract::{ChannelCore, Consumer, Occupancy, Producer, ProducerCount, ProducerMode};
 use crate::error::{RecvError, SendError, TrySendError};
 use crate::handoff_queue::RoomCheck;
-use crate::home::{BorrowedReceiver, BorrowedSender};
-use crate::receiver::Receiver;
-use crate::sender::Sender;
 use crate::sender_wait::{ChannelOps, SenderWaiters};
 use crate::sync::{AtomicUsize, Ordering};
 
@@ -128,27 +123,14 @@ impl<C: ChannelCore> Channel<C> {
         }
     }
 
-    /// Hands out the sender and the receiver, named as the core's
-    /// declaration names its borrowed halves, borrowing the channel; `None`
-    /// if they were handed out already (there is never a second receiver).
-    ///
-    /// See [`Channel`] for an example with a `static`.
-    pub fn split(&self) -> Option<(C::SenderRef<'_>, C::ReceiverRef<'_>)>
-    where
-        C: Halves,
-    {
-        let (sender, receiver) = self.split_generic()?;
-        Some(C::name_borrowed(sender, receiver))
-    }
-
-    /// As [`split`](Self::split), with the generic halves.
-    pub fn split_generic(&self) -> Option<(BorrowedSender<'_, C>, BorrowedReceiver<'_, C>)> {
+    /// Claims the right to hand out the halves of a channel made by `new`:
+    /// true once, for the first caller (see `split`).
+    pub(crate) fn claim_split(&self) -> bool {
         // Ordering: Relaxed; the flag decides who splits, and publishes
         // nothing: the halves start from the state `new` wrote.
         self.state
             .compare_exchange(0, SPLIT | SENDER, Ordering::Relaxed, Ordering::Relaxed)
-            .ok()?;
-        Some((Sender::new(self), Receiver::new(self)))
+            .is_ok()
     }
 
     // ---- sender side ----

@@ -8,18 +8,9 @@
 use core::ops::Deref;
 
 use crate::channel::Channel;
-use crate::contract::{ChannelCore, ProducerCount};
-use crate::receiver::Receiver;
-use crate::sender::Sender;
+use crate::contract::ChannelCore;
 #[cfg(any(feature = "alloc", diatomic_waker_loom))]
 use crate::sync::Arc;
-
-/// The generic sending half that borrows its channel (the named one is the
-/// core's [`Halves::SenderRef`](crate::Halves::SenderRef)).
-pub type BorrowedSender<'a, C> = Sender<C, <C as ProducerCount>::Producers, &'a Channel<C>>;
-
-/// The generic receiving half that borrows its channel.
-pub type BorrowedReceiver<'a, C> = Receiver<C, &'a Channel<C>>;
 
 /// How a half holds on to its [`Channel`]: `Arc<Channel<C>>` or
 /// `&Channel<C>`. Sealed.

@@ -378,6 +378,7 @@ mod sender;
 mod sender_wait;
 mod sink;
 pub mod slot;
+mod split;
 pub mod spsc;
 mod storage;
 mod sync;
@@ -390,12 +391,13 @@ pub use crate::contract::{
 pub use crate::error::{
     RecvError, RecvTimeoutError, SendError, SendTimeoutError, TryRecvError, TrySendError,
 };
-pub use crate::home::{BorrowedReceiver, BorrowedSender, DefaultHome, Home};
+pub use crate::home::{DefaultHome, Home};
 #[cfg(any(feature = "alloc", diatomic_waker_loom))]
 pub use crate::receiver::RecvManyFuture;
 pub use crate::receiver::{Receiver, RecvFuture};
 pub use crate::sender::{ClosedFuture, Permit, ReserveFuture, SendFuture, Sender};
 pub use crate::sink::SendSink;
+pub use crate::split::{BorrowedReceiver, BorrowedSender};
 pub use diatomic_macros::async_channel;
 
 /// Makes a channel over `core`: its sender and its receiver.

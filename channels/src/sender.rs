@@ -15,7 +15,6 @@ use crate::contract::{ChannelCore, Many, Occupancy, One, ProducerMode};
 use crate::error::SendTimeoutError;
 use crate::error::{SendError, TrySendError};
 use crate::home::{DefaultHome, Home};
-use crate::sink::SendSink;
 
 /// The sending half of a channel over the core `C`, whose producer mode is
 /// `M` (the core's [`ProducerCount::Producers`](crate::ProducerCount::Producers)), holding on to the channel
@@ -46,33 +45,6 @@ impl<C: ChannelCore<Producers = M>, M: ProducerMode, H: Home<C>> Sender<C, M, H>
     /// The channel this sender sends on.
     pub(crate) fn channel(&self) -> &Channel<C> {
         &self.shared
-    }
-
-    /// This sender as a `futures` [`Sink`](futures_sink::Sink), whose
-    /// `poll_ready` reserves room (as [`reserve`](Self::reserve) does) and
-    /// `start_send` sends with it; for `stream.forward(sink)`. A sink for
-    /// many producers needs `alloc`, as `reserve` does.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use futures_util::{stream, StreamExt};
-    ///
-    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
-    /// let (tx, mut rx) = diatomic_channels::mpsc::channel::<u32>(2);
-    /// // A named half (`mpsc::Sender`) gives its generic sender with `into_inner`.
-    /// let sink = tx.into_inner().into_sink();
-    /// let forward = tokio::spawn(stream::iter(0..10).map(Ok).forward(sink));
-    /// let mut sum = 0;
-    /// while let Ok(v) = rx.recv().await {
-    ///     sum += v;
-    /// }
-    /// forward.await.unwrap().unwrap();
-    /// assert_eq!(sum, 45);
-    /// # }
-    /// ```
-    pub fn into_sink(self) -> SendSink<C, M, H> {
-        SendSink::new(self)
     }
 
     /// Whether the receiver closed the channel or was dropped.

@@ -17,6 +17,35 @@ use crate::error::SendError;
 use crate::home::Home;
 use crate::sender::Sender;
 
+impl<C: ChannelCore<Producers = M>, M: ProducerMode, H: Home<C>> Sender<C, M, H> {
+    /// This sender as a `futures` [`Sink`](futures_sink::Sink), whose
+    /// `poll_ready` reserves room (as [`reserve`](Self::reserve) does) and
+    /// `start_send` sends with it; for `stream.forward(sink)`. A sink for
+    /// many producers needs `alloc`, as `reserve` does.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use futures_util::{stream, StreamExt};
+    ///
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let (tx, mut rx) = diatomic_channels::mpsc::channel::<u32>(2);
+    /// // A named half (`mpsc::Sender`) gives its generic sender with `into_inner`.
+    /// let sink = tx.into_inner().into_sink();
+    /// let forward = tokio::spawn(stream::iter(0..10).map(Ok).forward(sink));
+    /// let mut sum = 0;
+    /// while let Ok(v) = rx.recv().await {
+    ///     sum += v;
+    /// }
+    /// forward.await.unwrap().unwrap();
+    /// assert_eq!(sum, 45);
+    /// # }
+    /// ```
+    pub fn into_sink(self) -> SendSink<C, M, H> {
+        SendSink::new(self)
+    }
+}
+
 /// A sender that is a [`futures_sink::Sink`]; made by
 /// [`Sender::into_sink`](crate::Sender::into_sink).
 ///

@@ -7,7 +7,13 @@
 //! one consumer, capacities 16 to 4096, against async-ringbuf and every
 //! MPSC channel), *oneshot* (a request-reply through a new oneshot channel
 //! each time, 1 and 16 clients) and *watch* (sends per microsecond with a
-//! slower reader, 1 and 4 senders).
+//! slower reader, 1 and 4 senders). The funnel and the pinball run again on
+//! tokio's current-thread runtime and on an oversubscribed multi-threaded
+//! one (4 workers per core: where a spinning lock collapses), with the
+//! contention issue's target (`mpsc` at or above the best MPSC peer). The
+//! blocking calls: *thread-funnel* and *thread-ping-pong* (threads only,
+//! against crossbeam-channel, flume, kanal and `std`), *threads-to-task*
+//! and *tasks-to-thread* (one channel between threads and tasks).
 //!
 //! Run with `cargo bench -p diatomic-bench --bench channels`; options after
 //! `--`: `--quick` (a short run, about 15 s on two cores; what CI runs), `--out
@@ -47,7 +53,15 @@ fn main() {
         if workload.points.is_empty() {
             continue;
         }
-        let records = run::run_workload(&rt, &workload, options.mode, &mut |p| {
+        // The default runtime is built once; the others per workload.
+        let other;
+        let on = if workload.flavor == run::Flavor::MultiThread {
+            &rt
+        } else {
+            other = workload.flavor.runtime();
+            &other
+        };
+        let records = run::run_workload(on, &workload, options.mode, &mut |p| {
             progress.update(p);
         });
         progress.clear();

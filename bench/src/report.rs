@@ -306,6 +306,7 @@ mod tests {
             run: |_, _| Measurement::new(1, std::time::Duration::from_nanos(1)),
         };
         Workload {
+            flavor: crate::run::Flavor::MultiThread,
             name: "w",
             description: String::new(),
             metric,

@@ -56,10 +56,56 @@ pub fn workers() -> usize {
 /// The runtime every contender runs on: tokio's multi-threaded scheduler
 /// with [`workers`] worker threads.
 pub fn runtime() -> Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(workers())
-        .build()
-        .expect("a tokio runtime")
+    Flavor::MultiThread.runtime()
+}
+
+/// Which tokio runtime a workload runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flavor {
+    /// Multi-threaded, one worker per core ([`workers`]): the default.
+    MultiThread,
+    /// Current-thread: every task on the thread that calls `block_on`.
+    CurrentThread,
+    /// Multi-threaded with 4 workers per core (8 on 2 cores): more workers
+    /// than cores, where a spinning lock collapses, as on a busy server.
+    Oversubscribed,
+}
+
+impl Flavor {
+    /// Worker threads of this flavor (1 for current-thread).
+    pub fn workers(self) -> usize {
+        match self {
+            Flavor::MultiThread => workers(),
+            Flavor::CurrentThread => 1,
+            Flavor::Oversubscribed => 4 * workers(),
+        }
+    }
+
+    /// A new runtime of this flavor.
+    pub fn runtime(self) -> Runtime {
+        let mut builder = match self {
+            Flavor::CurrentThread => tokio::runtime::Builder::new_current_thread(),
+            Flavor::MultiThread | Flavor::Oversubscribed => {
+                let mut builder = tokio::runtime::Builder::new_multi_thread();
+                builder.worker_threads(self.workers());
+                builder
+            }
+        };
+        builder.build().expect("a tokio runtime")
+    }
+
+    /// How the tables name it.
+    pub fn describe(self) -> String {
+        match self {
+            Flavor::MultiThread => format!("tokio multi-thread, {} workers", self.workers()),
+            Flavor::CurrentThread => "tokio current-thread".to_string(),
+            Flavor::Oversubscribed => format!(
+                "tokio multi-thread, {} workers on {} cores (oversubscribed)",
+                self.workers(),
+                workers()
+            ),
+        }
+    }
 }
 
 /// Runs `workload` on `rt`, telling `progress` before each run; returns one

@@ -8,6 +8,8 @@ use std::time::Duration;
 
 use tokio::runtime::Runtime;
 
+use crate::run::Flavor;
+
 use crate::contenders::{
     blocking_contenders, mixed_contenders, mpsc_contenders, oneshot_contenders, spsc_contenders,
     watch_contenders, Blocking, BlockingVisitor, Mixed, MixedVisitor, Mpsc, MpscVisitor, Oneshot,
@@ -330,6 +332,8 @@ pub struct Workload {
     pub runners: Vec<Runner>,
     /// What ours should reach (none for most workloads).
     pub targets: Vec<Target>,
+    /// The runtime it runs on.
+    pub flavor: Flavor,
 }
 
 impl Workload {
@@ -349,6 +353,15 @@ impl Workload {
             .iter()
             .map(|n| filters.iter().any(|f| n.contains(f.as_str())));
         self.points.retain(|_| keep.next().unwrap_or(false));
+    }
+
+    /// The same workload on `flavor`'s runtime, named `name` (e.g.
+    /// `funnel-current-thread`), its description saying which runtime.
+    pub fn on(mut self, flavor: Flavor, name: &'static str) -> Self {
+        self.description = format!("{} ({})", self.description, flavor.describe());
+        self.flavor = flavor;
+        self.name = name;
+        self
     }
 
     /// Keeps the contenders named in `names`.

@@ -11,9 +11,10 @@ use std::time::Instant;
 
 use tokio::runtime::Runtime;
 
-use crate::contenders::{Mpsc, MpscReceiver, MpscSender, Msg};
+use crate::contenders::{mpsc_peer_names, Mpsc, MpscReceiver, MpscSender, Msg, OursMpsc};
+use crate::run::Flavor;
 use crate::workload::{
-    mpsc_runners, Measurement, Metric, Mode, MpscWorkload, Plot, Point, Workload,
+    mpsc_runners, Measurement, Metric, Mode, MpscWorkload, Plot, Point, Target, Workload,
 };
 
 /// Independent rigs.
@@ -62,7 +63,13 @@ pub fn workload(mode: Mode, capacities: &[usize]) -> Workload {
         }),
         points,
         runners: mpsc_runners::<Funnel>(),
-        targets: Vec::new(),
+        targets: vec![Target {
+            ours: OursMpsc::NAME,
+            against: "the best MPSC peer",
+            peers: mpsc_peer_names(),
+            factor: 1.0,
+        }],
+        flavor: Flavor::MultiThread,
     }
 }
 

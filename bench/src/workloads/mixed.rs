@@ -14,6 +14,7 @@ use tokio::runtime::Runtime;
 use crate::contenders::{
     BlockingReceiver, BlockingSender, Flume, Kanal, Mixed, MpscReceiver, MpscSender, Msg, OursMpsc,
 };
+use crate::run::Flavor;
 use crate::workload::{
     mixed_runners, Measurement, Metric, MixedWorkload, Mode, Plot, Point, Target, Workload,
 };
@@ -56,6 +57,7 @@ pub fn threads_to_task(mode: Mode, capacities: &[usize]) -> Workload {
         points: points(mode, capacities),
         runners: mixed_runners::<ThreadsToTask>(),
         targets: targets(),
+        flavor: Flavor::MultiThread,
     }
 }
 
@@ -69,6 +71,7 @@ pub fn tasks_to_thread(mode: Mode, capacities: &[usize]) -> Workload {
         points: points(mode, capacities),
         runners: mixed_runners::<TasksToThread>(),
         targets: targets(),
+        flavor: Flavor::MultiThread,
     }
 }
 

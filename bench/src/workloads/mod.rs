@@ -16,6 +16,7 @@ pub mod thread_ping_pong;
 pub mod watch;
 mod xorshift;
 
+use crate::run::Flavor;
 use crate::workload::{Mode, Workload};
 
 /// Every workload of the suite, at every point, in the order they run.
@@ -23,6 +24,13 @@ pub fn all(mode: Mode) -> Vec<Workload> {
     vec![
         funnel::workload(mode, funnel::CAPACITIES),
         pinball::workload(mode, pinball::BALLS),
+        funnel::workload(mode, funnel::CAPACITIES)
+            .on(Flavor::Oversubscribed, "funnel-oversubscribed"),
+        pinball::workload(mode, pinball::BALLS)
+            .on(Flavor::Oversubscribed, "pinball-oversubscribed"),
+        funnel::workload(mode, funnel::CAPACITIES)
+            .on(Flavor::CurrentThread, "funnel-current-thread"),
+        pinball::workload(mode, pinball::BALLS).on(Flavor::CurrentThread, "pinball-current-thread"),
         ping_pong::workload(mode),
         spsc::workload(mode, spsc::CAPACITIES),
         oneshot::workload(mode, oneshot::CLIENTS),
@@ -59,7 +67,19 @@ mod tests {
             kept(&["spsc", "oneshot", "watch"]),
             ["spsc", "oneshot", "watch"]
         );
-        assert_eq!(kept(&["funnel"]), ["funnel", "thread-funnel"]);
+        assert_eq!(
+            kept(&["funnel"]),
+            [
+                "funnel",
+                "funnel-oversubscribed",
+                "funnel-current-thread",
+                "thread-funnel"
+            ]
+        );
+        assert_eq!(
+            kept(&["oversubscribed"]),
+            ["funnel-oversubscribed", "pinball-oversubscribed"]
+        );
         assert_eq!(kept(&["thread-"]), ["thread-funnel", "thread-ping-pong"]);
         assert_eq!(kept(&["to-t"]), ["threads-to-task", "tasks-to-thread"]);
     }

@@ -62,6 +62,7 @@ pub fn workload(mode: Mode, clients: &[usize]) -> Workload {
         })
         .collect();
     Workload {
+        flavor: crate::run::Flavor::MultiThread,
         name: "oneshot",
         description: "clients -> 1 server over tokio mpsc, each reply through a new oneshot"
             .to_string(),

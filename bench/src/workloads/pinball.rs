@@ -18,9 +18,10 @@ use std::time::Instant;
 use tokio::runtime::Runtime;
 
 use super::xorshift::XorShift;
-use crate::contenders::{Mpsc, MpscReceiver, MpscSender, Msg};
+use crate::contenders::{mpsc_peer_names, Mpsc, MpscReceiver, MpscSender, Msg, OursMpsc};
+use crate::run::Flavor;
 use crate::workload::{
-    mpsc_runners, Measurement, Metric, Mode, MpscWorkload, Plot, Point, Workload,
+    mpsc_runners, Measurement, Metric, Mode, MpscWorkload, Plot, Point, Target, Workload,
 };
 
 /// Independent graphs.
@@ -69,7 +70,13 @@ pub fn workload(mode: Mode, balls: &[usize]) -> Workload {
         }),
         points,
         runners: mpsc_runners::<Pinball>(),
-        targets: Vec::new(),
+        targets: vec![Target {
+            ours: OursMpsc::NAME,
+            against: "the best MPSC peer",
+            peers: mpsc_peer_names(),
+            factor: 1.0,
+        }],
+        flavor: Flavor::MultiThread,
     }
 }
 

@@ -8,6 +8,7 @@ use std::time::Instant;
 use tokio::runtime::Runtime;
 
 use crate::contenders::{Mpsc, MpscReceiver, MpscSender, Msg};
+use crate::run::Flavor;
 use crate::workload::{mpsc_runners, Measurement, Metric, Mode, MpscWorkload, Point, Workload};
 
 /// Round trips in one sample: roughly 50 to 150 ms on two cores in full
@@ -36,6 +37,7 @@ pub fn workload(mode: Mode) -> Workload {
         }],
         runners: mpsc_runners::<PingPong>(),
         targets: Vec::new(),
+        flavor: Flavor::MultiThread,
     }
 }
 

@@ -55,6 +55,7 @@ pub fn workload(mode: Mode, capacities: &[usize]) -> Workload {
         })
         .collect();
     Workload {
+        flavor: crate::run::Flavor::MultiThread,
         name: "spsc",
         description: "1 producer -> 1 consumer, a stream of u64, tight send loop".to_string(),
         metric: Metric::Throughput,

@@ -13,6 +13,7 @@ use crate::contenders::{
     Blocking, BlockingReceiver, BlockingSender, CrossbeamChannel, Flume, Kanal, Msg, OursMpsc,
     StdSyncChannel,
 };
+use crate::run::Flavor;
 use crate::workload::{
     blocking_runners, BlockingWorkload, Measurement, Metric, Mode, Plot, Point, Target, Workload,
 };
@@ -85,6 +86,7 @@ pub fn workload(mode: Mode, capacities: &[usize]) -> Workload {
         points,
         runners: blocking_runners::<ThreadFunnel>(),
         targets: targets(),
+        flavor: Flavor::MultiThread,
     }
 }
 

@@ -10,6 +10,7 @@ use std::time::Instant;
 use tokio::runtime::Runtime;
 
 use crate::contenders::{Blocking, BlockingReceiver, BlockingSender, Msg};
+use crate::run::Flavor;
 use crate::workload::{
     blocking_runners, BlockingWorkload, Measurement, Metric, Mode, Point, Workload,
 };
@@ -39,6 +40,7 @@ pub fn workload(mode: Mode) -> Workload {
         }],
         runners: blocking_runners::<ThreadPingPong>(),
         targets: super::thread_funnel::targets(),
+        flavor: Flavor::MultiThread,
     }
 }
 

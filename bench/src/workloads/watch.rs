@@ -75,6 +75,7 @@ pub fn workload(mode: Mode, senders: &[usize]) -> Workload {
         })
         .collect();
     Workload {
+        flavor: crate::run::Flavor::MultiThread,
         name: "watch",
         description: format!(
             "senders (yielding every {YIELD_EVERY} sends) -> 1 reader, ~200 ns of work per value"

@@ -16,7 +16,9 @@
 //! and *tasks-to-thread* (one channel between threads and tasks).
 //!
 //! Run with `cargo bench -p diatomic-bench --bench channels`; options after
-//! `--`: `--quick` (a short run, about 15 s on two cores; what CI runs), `--out
+//! `--`: `--quick` (a short run, about 45 s on two cores; what CI runs),
+//! `--counts` (the diagnostic mode: task polls and wakes per message next
+//! to each throughput, see `diatomic_bench::counts`), `--out
 //! DIR` (default `bench/results/`, or `target/diatomic-bench/` with
 //! `--quick`; a relative DIR is taken from `bench/`, where cargo runs
 //! benchmarks), and substrings of `workload/point` names to run only those
@@ -40,8 +42,15 @@ use diatomic_bench::{csv, machine, plot, report, workloads};
 
 fn main() {
     let options = Options::parse(std::env::args().skip(1));
+    diatomic_bench::counts::set_enabled(options.counts);
     let started = Instant::now();
     println!("diatomic-bench channels, {:?} mode", options.mode);
+    if options.counts {
+        println!(
+            "counting task polls and wakes per message: the throughputs of this run \
+             are not comparable with a normal run's"
+        );
+    }
     println!("machine: {}", machine::describe());
     println!("runtime: tokio multi-threaded, {} workers", run::workers());
     let rt = run::runtime();

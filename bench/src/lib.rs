@@ -16,6 +16,7 @@
 //!   channel workloads, about 15 seconds.
 
 pub mod contenders;
+pub mod counts;
 pub mod csv;
 pub mod machine;
 pub mod options;

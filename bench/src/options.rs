@@ -16,18 +16,23 @@ pub struct Options {
     pub filters: Vec<String>,
     /// Where the CSV and the plots go.
     pub out: PathBuf,
+    /// The diagnostic mode: count task polls and wakes per message
+    /// (`--counts`; see [`counts`](crate::counts)).
+    pub counts: bool,
 }
 
 impl Options {
     /// Parses `args` (without the program name).
     pub fn parse(args: impl IntoIterator<Item = String>) -> Options {
         let mut quick = false;
+        let mut counts = false;
         let mut filters = Vec::new();
         let mut out = None;
         let mut args = args.into_iter();
         while let Some(arg) = args.next() {
             match arg.as_str() {
                 "--quick" => quick = true,
+                "--counts" => counts = true,
                 "--out" => out = args.next().map(PathBuf::from),
                 _ if arg.starts_with("--out=") => out = Some(PathBuf::from(&arg[6..])),
                 _ if arg.starts_with('-') => {} // `--bench` and the like
@@ -39,6 +44,7 @@ impl Options {
             mode,
             filters,
             out: out.unwrap_or_else(|| default_out(mode)),
+            counts,
         }
     }
 }

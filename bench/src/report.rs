@@ -33,6 +33,27 @@ fn value(metric: Metric, v: f64) -> String {
     }
 }
 
+/// The medians, over the samples of `contender` at `point`, of its task
+/// polls and wakes per operation, if they were counted.
+fn per_message_counts(records: &[Record], point: &str, contender: &str) -> Option<(f64, f64)> {
+    let mut polls = Vec::new();
+    let mut wakes = Vec::new();
+    for r in records
+        .iter()
+        .filter(|r| r.point == point && r.contender == contender)
+    {
+        let (p, w) = r.counts?;
+        let ops = r.ops.max(1) as f64;
+        polls.push(p as f64 / ops);
+        wakes.push(w as f64 / ops);
+    }
+    let median = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v.get(v.len() / 2).copied()
+    };
+    Some((median(polls)?, median(wakes)?))
+}
+
 /// Both tables of `workload` for `records`.
 pub fn tables(workload: &Workload, records: &[Record]) -> String {
     let metric = workload.metric;
@@ -50,23 +71,41 @@ pub fn tables(workload: &Workload, records: &[Record]) -> String {
         workload.description,
         metric.unit(),
     );
+    let counted = records.iter().any(|r| r.counts.is_some());
     let _ = writeln!(
         out,
-        "{:<12} {:<17} {:>10}   min..max",
-        "point", "contender", "median"
+        "{:<12} {:<17} {:>10}   min..max{}",
+        "point",
+        "contender",
+        "median",
+        if counted {
+            "      polls/msg  wakes/msg (medians)"
+        } else {
+            ""
+        }
     );
     for point in &workload.points {
         for runner in &workload.runners {
             if let Some(s) = summary(records, &point.label, runner.name) {
-                let _ = writeln!(
+                let range = format!("{}..{}", value(metric, s.min), value(metric, s.max));
+                let _ = write!(
                     out,
-                    "{:<12} {:<17} {:>10}   {}..{}",
+                    "{:<12} {:<17} {:>10}   {}",
                     point.label,
                     runner.name,
                     value(metric, s.median),
-                    value(metric, s.min),
-                    value(metric, s.max),
+                    range,
                 );
+                if let Some((polls, wakes)) = per_message_counts(records, &point.label, runner.name)
+                {
+                    let _ = write!(
+                        out,
+                        "{:pad$}{polls:>9.2}  {wakes:>9.2}",
+                        "",
+                        pad = 14usize.saturating_sub(range.len())
+                    );
+                }
+                out.push('\n');
             }
         }
     }
@@ -285,6 +324,7 @@ mod tests {
 
     fn record(contender: &'static str, ours: bool, value: f64) -> Record {
         Record {
+            counts: None,
             workload: "w",
             point: "p".to_string(),
             x: 1.0,

@@ -31,6 +31,9 @@ pub struct Record {
     pub value: f64,
     /// Values the receiver got, where that is not every message (watch).
     pub received: Option<u64>,
+    /// Task polls and wakes in this sample, in the diagnostic mode
+    /// (`--counts`, see [`counts`](crate::counts)).
+    pub counts: Option<(u64, u64)>,
 }
 
 /// Where a run is, for a progress line.
@@ -143,7 +146,9 @@ pub fn run_workload(
                     done,
                     total,
                 });
+                crate::counts::take(); // from zero
                 let measurement = (runner.run)(rt, point);
+                let counts = crate::counts::enabled().then(crate::counts::take);
                 done += 1;
                 if let Some(sample) = sample {
                     records.push(Record {
@@ -157,6 +162,7 @@ pub fn run_workload(
                         nanos: measurement.elapsed.as_nanos(),
                         value: measurement.value(workload.metric),
                         received: measurement.received,
+                        counts,
                     });
                 }
             }

@@ -89,14 +89,14 @@ impl MpscWorkload for Funnel {
             for (tx, mut rx) in rigs {
                 for _ in 0..SENDERS {
                     let mut tx = tx.clone();
-                    senders.push(tokio::spawn(async move {
+                    senders.push(crate::counts::spawn(async move {
                         for i in 0..per_sender {
                             tx.send(i as Msg).await.expect("the receiver is alive");
                         }
                     }));
                 }
                 drop(tx);
-                receivers.push(tokio::spawn(async move {
+                receivers.push(crate::counts::spawn(async move {
                     for _ in 0..per_rig {
                         rx.recv().await.expect("senders are alive");
                     }

@@ -85,7 +85,7 @@ impl MixedWorkload for ThreadsToTask {
         let total = per_producer * point.tasks as u64;
         let (tx, mut rx) = C::threads_to_task(point.capacity);
         let start = Instant::now();
-        let receiver = rt.spawn(async move {
+        let receiver = crate::counts::spawn_on(rt, async move {
             for _ in 0..total {
                 rx.recv().await.expect("producers are alive");
             }
@@ -125,7 +125,7 @@ impl MixedWorkload for TasksToThread {
         let producers: Vec<_> = (0..point.tasks)
             .map(|_| {
                 let mut tx = tx.clone();
-                rt.spawn(async move {
+                crate::counts::spawn_on(rt, async move {
                     for i in 0..per_producer {
                         tx.send(i as Msg).await.expect("the receiver is alive");
                     }

@@ -84,7 +84,7 @@ impl OneshotWorkload for RequestReply {
         rt.block_on(async move {
             let (requests, mut inbox) = mpsc::channel::<(Msg, C::Tx)>(point.capacity);
             let start = Instant::now();
-            let server = tokio::spawn(async move {
+            let server = crate::counts::spawn(async move {
                 while let Some((n, reply)) = inbox.recv().await {
                     reply.send(n).expect("the client awaits the reply");
                 }
@@ -92,7 +92,7 @@ impl OneshotWorkload for RequestReply {
             let tasks: Vec<_> = (0..clients)
                 .map(|client| {
                     let requests = requests.clone();
-                    tokio::spawn(async move {
+                    crate::counts::spawn(async move {
                         let first = (client as u64) << 32;
                         for n in first..first + per_client {
                             let (tx, rx) = C::channel();

@@ -111,7 +111,7 @@ impl MpscWorkload for Pinball {
             let tasks: Vec<_> = nodes
                 .into_iter()
                 .map(|(rx, peers, rng, walked)| {
-                    tokio::spawn(run_node::<C>(rx, peers, rng, walked, hops))
+                    crate::counts::spawn(run_node::<C>(rx, peers, rng, walked, hops))
                 })
                 .collect();
             for task in tasks {

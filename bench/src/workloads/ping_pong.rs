@@ -51,14 +51,14 @@ impl MpscWorkload for PingPong {
         let (mut ping_tx, mut ping_rx) = C::channel(point.capacity);
         let (mut pong_tx, mut pong_rx) = C::channel(point.capacity);
         rt.block_on(async move {
-            let echo = tokio::spawn(async move {
+            let echo = crate::counts::spawn(async move {
                 while let Some(msg) = ping_rx.recv().await {
                     if pong_tx.send(msg).await.is_err() {
                         break;
                     }
                 }
             });
-            let pinger = tokio::spawn(async move {
+            let pinger = crate::counts::spawn(async move {
                 let start = Instant::now();
                 for i in 0..round_trips {
                     ping_tx.send(i as Msg).await.expect("the echo is alive");

@@ -92,13 +92,13 @@ impl SpscWorkload for Stream {
         let (mut tx, mut rx) = C::channel(point.capacity);
         rt.block_on(async move {
             let start = Instant::now();
-            let producer = tokio::spawn(async move {
+            let producer = crate::counts::spawn(async move {
                 for i in 0..n {
                     tx.send(i as Msg).await.expect("the consumer is alive");
                 }
                 // `tx` drops here: the channel closes once drained.
             });
-            let consumer = tokio::spawn(async move {
+            let consumer = crate::counts::spawn(async move {
                 let (mut count, mut sum) = (0u64, 0u64);
                 while let Some(msg) = rx.recv().await {
                     count += 1;

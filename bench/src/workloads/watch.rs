@@ -107,7 +107,7 @@ impl WatchWorkload for UpdateRate {
         let (tx, mut rx) = C::channel();
         rt.block_on(async move {
             let start = Instant::now();
-            let reader = tokio::spawn(async move {
+            let reader = crate::counts::spawn(async move {
                 let mut rng = XorShift::new(0);
                 let (mut got, mut last) = (0u64, None);
                 while let Some(value) = rx.recv().await {
@@ -120,7 +120,7 @@ impl WatchWorkload for UpdateRate {
             let tasks: Vec<_> = (0..senders)
                 .map(|_| {
                     let tx = tx.clone();
-                    tokio::spawn(async move {
+                    crate::counts::spawn(async move {
                         for i in 0..per_sender {
                             tx.send(i as Msg).expect("the reader is alive");
                             if i % YIELD_EVERY == YIELD_EVERY - 1 {

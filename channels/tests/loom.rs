@@ -794,3 +794,24 @@ fn parker_timeout_racing_a_wake_keeps_the_wake() {
         waker.join().unwrap();
     });
 }
+
+/// A blocking send whose deadline has passed, racing the receiver's
+/// hand-over of its parked value: it is sent (`Ok`, and received) or handed
+/// back (`Timeout`, and never received), never both.
+#[test]
+fn timed_out_blocking_send_races_hand_over_slot() {
+    use diatomic_channels::SendTimeoutError;
+    model(|| {
+        let (tx, mut rx) = slot::channel::<u32>();
+        tx.try_send(0).unwrap();
+        let t = thread::spawn(move || tx.send_deadline(1, std::time::Instant::now()));
+        assert_eq!(loom::future::block_on(rx.recv()), Ok(0));
+        match t.join().unwrap() {
+            Ok(()) => assert_eq!(rx.try_recv(), Ok(1)),
+            Err(e) => {
+                assert_eq!(e, SendTimeoutError::Timeout(1));
+                assert!(rx.try_recv().is_err(), "a value handed back was also sent");
+            }
+        }
+    });
+}

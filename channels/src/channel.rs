@@ -16,6 +16,7 @@
 //! |----------------------|-----------------------------------|---------------------------------------|
 //! | `split`              | CAS from 0 (never split) to `SPLIT` + one sender | a second `split` fails |
 //! | sender cloned        | `fetch_add(SENDER)`               |                                       |
+//! | weak sender upgraded | CAS adding `SENDER`, only while the count is above zero | `None` at zero: no sender is made from zero |
 //! | sender dropped       | `fetch_sub(SENDER)`               | if it was the last: notify the receiver, or drop the items if `GONE` |
 //! | receiver `close`     | `fetch_or(CLOSED)`                | blocked senders get their values back |
 //! | receiver dropped     | `fetch_or(CLOSED)`, drain, and if borrowed `fetch_or(GONE)` | as `close`, then drop the items; again if no sender was left |
@@ -327,6 +328,34 @@ impl<C: ChannelCore> Channel<C> {
         }
     }
 
+    /// Counts one more sender if one is alive, for `WeakSender::upgrade`;
+    /// false once the count is zero (no sender is ever made from zero: the
+    /// receiver has seen the channel closed, or will).
+    pub(crate) fn try_add_sender(&self) -> bool {
+        // Ordering: Relaxed, as in `add_sender`: while the count is above
+        // zero the new sender is counted next to a live one; at zero the
+        // CAS fails and nothing is made.
+        let mut state = self.state.load(Ordering::Relaxed);
+        loop {
+            if state < SENDER {
+                return false;
+            }
+            if state > usize::MAX / 2 {
+                panic!("too many senders");
+            }
+            // Ordering: Relaxed, as said above.
+            match self.state.compare_exchange_weak(
+                state,
+                state + SENDER,
+                Ordering::Relaxed,
+                Ordering::Relaxed,
+            ) {
+                Ok(_) => return true,
+                Err(current) => state = current,
+            }
+        }
+    }
+
     pub(crate) fn drop_sender(&self) {
         // Ordering: Release, so that every push of this sender happens before
         // the receiver's Acquire load that sees the count drop to zero.
@@ -462,7 +491,7 @@ impl<C: ChannelCore> Channel<C> {
     }
 
     pub(crate) fn sender_count(&self) -> usize {
-        // Ordering: Relaxed; a snapshot for `Debug`.
+        // Ordering: Relaxed; a snapshot (`Debug`, `Sender::sender_count`).
         self.state.load(Ordering::Relaxed) / SENDER
     }
 }

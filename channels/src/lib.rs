@@ -383,6 +383,7 @@ pub mod spsc;
 mod storage;
 mod sync;
 pub mod watch;
+mod weak_sender;
 
 pub use crate::channel::Channel;
 pub use crate::contract::{
@@ -398,6 +399,7 @@ pub use crate::receiver::{Receiver, RecvFuture};
 pub use crate::sender::{ClosedFuture, Permit, ReserveFuture, SendFuture, Sender};
 pub use crate::sink::SendSink;
 pub use crate::split::{BorrowedReceiver, BorrowedSender};
+pub use crate::weak_sender::WeakSender;
 pub use diatomic_macros::async_channel;
 
 /// Makes a channel over `core`: its sender and its receiver.

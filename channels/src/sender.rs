@@ -47,6 +47,27 @@ impl<C: ChannelCore<Producers = M>, M: ProducerMode, H: Home<C>> Sender<C, M, H>
         &self.shared
     }
 
+    /// How the sender holds on to its channel.
+    pub(crate) fn shared(&self) -> &H {
+        &self.shared
+    }
+
+    /// How many senders the channel has now (a snapshot; weak senders do
+    /// not count).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (tx, _rx) = diatomic_channels::mpsc::channel::<u8>(4);
+    /// let other = tx.clone();
+    /// assert_eq!(tx.sender_count(), 2);
+    /// drop(other);
+    /// assert_eq!(tx.sender_count(), 1);
+    /// ```
+    pub fn sender_count(&self) -> usize {
+        self.shared.sender_count()
+    }
+
     /// Whether the receiver closed the channel or was dropped.
     ///
     /// # Examples

@@ -815,3 +815,26 @@ fn timed_out_blocking_send_races_hand_over_slot() {
         }
     });
 }
+
+/// A weak sender's upgrade races the last sender's drop: it gets a sender
+/// (and the receiver sees the channel closed only once that one is gone
+/// too), or `None`; never a sender made from zero.
+#[test]
+fn weak_upgrade_races_last_sender_drop() {
+    model(|| {
+        let (tx, mut rx) = mpsc::channel::<u32>(2);
+        let weak = tx.downgrade();
+        let t = thread::spawn(move || drop(tx));
+        match weak.upgrade() {
+            Some(upgraded) => {
+                upgraded.try_send(1).unwrap();
+                drop(upgraded);
+                t.join().unwrap();
+                assert_eq!(loom::future::block_on(rx.recv()), Ok(1));
+            }
+            None => t.join().unwrap(),
+        }
+        assert_eq!(loom::future::block_on(rx.recv()), Err(RecvError));
+        assert!(weak.upgrade().is_none());
+    });
+}

@@ -117,6 +117,74 @@ impl<C: ChannelCore, H: Home<C>> Receiver<C, H> {
         }
     }
 
+    /// Moves up to `limit` items into `buffer` (appended) without waiting,
+    /// and returns how many: at least one, or `Empty` if there is none now,
+    /// or `Closed` once the channel is closed and drained. `Ok(0)` if
+    /// `limit` is 0.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use diatomic_channels::TryRecvError;
+    ///
+    /// let (tx, mut rx) = diatomic_channels::mpsc::channel::<u8>(8);
+    /// let mut buffer = Vec::new();
+    /// assert_eq!(rx.try_recv_many(&mut buffer, 4), Err(TryRecvError::Empty));
+    /// for i in 0..6 {
+    ///     tx.try_send(i).unwrap();
+    /// }
+    /// assert_eq!(rx.try_recv_many(&mut buffer, 4), Ok(4));
+    /// drop(tx);
+    /// assert_eq!(rx.try_recv_many(&mut buffer, 4), Ok(2));
+    /// assert_eq!(rx.try_recv_many(&mut buffer, 4), Err(TryRecvError::Closed));
+    /// assert_eq!(buffer, [0, 1, 2, 3, 4, 5]);
+    /// ```
+    #[cfg(any(feature = "alloc", diatomic_waker_loom))]
+    pub fn try_recv_many(
+        &mut self,
+        buffer: &mut Vec<C::Item>,
+        limit: usize,
+    ) -> Result<usize, TryRecvError> {
+        if limit == 0 {
+            return Ok(0);
+        }
+        let first = self.try_recv()?;
+        buffer.push(first);
+        // Safety: `&mut self`, and there is one receiver.
+        Ok(1 + unsafe { take_more(&self.shared, buffer, limit - 1) })
+    }
+
+    /// Polls for at least one item, then moves up to `limit` into `buffer`
+    /// (appended), as [`recv_many`](Self::recv_many) does in one poll:
+    /// `Ready(n)` with `n` at least 1, or `Ready(0)` if `limit` is 0 or the
+    /// channel is closed and drained; `Pending` with `cx`'s waker
+    /// registered otherwise. For hand-written futures and `Stream`s.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::task::{Context, Poll, Waker};
+    ///
+    /// let (tx, mut rx) = diatomic_channels::mpsc::channel::<u8>(8);
+    /// let mut cx = Context::from_waker(Waker::noop());
+    /// let mut buffer = Vec::new();
+    /// assert_eq!(rx.poll_recv_many(&mut cx, &mut buffer, 8), Poll::Pending);
+    /// tx.try_send(1).unwrap();
+    /// tx.try_send(2).unwrap();
+    /// assert_eq!(rx.poll_recv_many(&mut cx, &mut buffer, 8), Poll::Ready(2));
+    /// assert_eq!(buffer, [1, 2]);
+    /// ```
+    #[cfg(any(feature = "alloc", diatomic_waker_loom))]
+    pub fn poll_recv_many(
+        &mut self,
+        cx: &mut Context<'_>,
+        buffer: &mut Vec<C::Item>,
+        limit: usize,
+    ) -> Poll<usize> {
+        // Safety: `&mut self`, and there is one receiver.
+        unsafe { poll_recv_many(&self.shared, cx, buffer, limit) }
+    }
+
     /// Polls for an item, registering `cx`'s waker if there is none yet.
     ///
     /// # Examples
@@ -361,27 +429,60 @@ impl<C: ChannelCore> Future for RecvManyFuture<'_, C> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<usize> {
         let this = self.get_mut();
-        if this.limit == 0 {
-            return Poll::Ready(0);
-        }
-        // Safety: the future borrows the one receiver mutably (and below).
-        let first = unsafe { this.shared.poll_recv(cx) };
-        match first {
-            Poll::Pending => return Poll::Pending,
-            Poll::Ready(Err(RecvError)) => return Poll::Ready(0),
-            Poll::Ready(Ok(item)) => this.buffer.push(item),
-        }
-        let mut taken = 1;
-        while taken < this.limit {
-            // Safety: as above.
-            match unsafe { this.shared.try_recv() } {
-                Some(Ok(item)) => this.buffer.push(item),
-                _ => break,
-            }
-            taken += 1;
-        }
-        Poll::Ready(taken)
+        // Safety: the future borrows the one receiver mutably.
+        unsafe { poll_recv_many(this.shared, cx, this.buffer, this.limit) }
     }
+}
+
+/// Polls for at least one item of `shared`, then takes up to `limit` into
+/// `buffer`; how many (0 if `limit` is 0, or closed and drained).
+///
+/// # Safety
+///
+/// Called by the one receiver only (never concurrently).
+#[cfg(any(feature = "alloc", diatomic_waker_loom))]
+unsafe fn poll_recv_many<C: ChannelCore>(
+    shared: &Channel<C>,
+    cx: &mut Context<'_>,
+    buffer: &mut Vec<C::Item>,
+    limit: usize,
+) -> Poll<usize> {
+    if limit == 0 {
+        return Poll::Ready(0);
+    }
+    // Safety: the caller's contract (and below).
+    let first = unsafe { shared.poll_recv(cx) };
+    match first {
+        Poll::Pending => return Poll::Pending,
+        Poll::Ready(Err(RecvError)) => return Poll::Ready(0),
+        Poll::Ready(Ok(item)) => buffer.push(item),
+    }
+    // Safety: as above.
+    Poll::Ready(1 + unsafe { take_more(shared, buffer, limit - 1) })
+}
+
+/// Takes up to `limit` items of `shared` that are there now into `buffer`;
+/// how many.
+///
+/// # Safety
+///
+/// Called by the one receiver only (never concurrently).
+#[cfg(any(feature = "alloc", diatomic_waker_loom))]
+unsafe fn take_more<C: ChannelCore>(
+    shared: &Channel<C>,
+    buffer: &mut Vec<C::Item>,
+    limit: usize,
+) -> usize {
+    let mut taken = 0;
+    while taken < limit {
+        // Safety: the caller's contract.
+        match unsafe { shared.try_recv() } {
+            Some(Ok(item)) => buffer.push(item),
+            _ => break,
+        }
+        taken += 1;
+    }
+    taken
 }
 
 #[cfg(any(feature = "alloc", diatomic_waker_loom))]

@@ -136,6 +136,49 @@ fn recv_many_moves_parked_values_in_as_it_takes() {
 }
 
 #[test]
+fn try_recv_many_and_poll_recv_many_move_parked_values_in_as_they_take() {
+    let (_, waker) = flag();
+    let mut cx = Context::from_waker(&waker);
+    let (tx, mut rx) = mpsc::channel::<u32>(2);
+    let mut buffer = Vec::new();
+    assert_eq!(rx.try_recv_many(&mut buffer, 0), Ok(0));
+    for round in 0..2u32 {
+        let base = 10 * round;
+        tx.try_send(base).unwrap();
+        tx.try_send(base + 1).unwrap();
+        let mut parked = pin!(tx.send(base + 2));
+        assert!(parked.as_mut().poll(&mut cx).is_pending());
+        let taken = if round == 0 {
+            rx.try_recv_many(&mut buffer, 10)
+        } else {
+            match rx.poll_recv_many(&mut cx, &mut buffer, 10) {
+                Poll::Ready(n) => Ok(n),
+                Poll::Pending => panic!("items are there"),
+            }
+        };
+        assert_eq!(taken, Ok(3));
+        assert!(matches!(parked.as_mut().poll(&mut cx), Poll::Ready(Ok(()))));
+    }
+    assert_eq!(buffer, [0, 1, 2, 10, 11, 12]);
+    // A limit stops it; the rest stays queued.
+    tx.try_send(20).unwrap();
+    tx.try_send(21).unwrap();
+    assert_eq!(rx.try_recv_many(&mut buffer, 1), Ok(1));
+    assert_eq!(rx.try_recv(), Ok(21));
+    assert_eq!(
+        rx.try_recv_many(&mut buffer, 4),
+        Err(diatomic_channels::TryRecvError::Empty)
+    );
+    assert_eq!(rx.poll_recv_many(&mut cx, &mut buffer, 4), Poll::Pending);
+    drop(tx);
+    assert_eq!(rx.poll_recv_many(&mut cx, &mut buffer, 4), Poll::Ready(0));
+    assert_eq!(
+        rx.try_recv_many(&mut buffer, 4),
+        Err(diatomic_channels::TryRecvError::Closed)
+    );
+}
+
+#[test]
 fn every_member_reports_its_occupancy() {
     let (tx, rx) = mpsc::channel::<u8>(3);
     tx.try_send(1).unwrap();

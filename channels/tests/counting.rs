@@ -322,7 +322,7 @@ fn blocking_calls_allocate_nothing_after_the_first() {
     // A ping-pong with an echo thread: this thread's sends find the ring
     // full or not, and its receives wait for the echo (spinning or
     // parked); only this thread's allocations are counted.
-    let rounds: u64 = if cfg!(miri) { 50 } else { 5_000 };
+    let rounds: u64 = if cfg!(miri) { 10 } else { 5_000 };
     let (ping_tx, mut ping_rx) = diatomic_channels::mpsc::channel::<u64>(1);
     let (pong_tx, mut pong_rx) = diatomic_channels::mpsc::channel::<u64>(1);
     let echo = std::thread::spawn(move || {

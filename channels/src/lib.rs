@@ -335,6 +335,7 @@
 //! Rust). CI builds it for `thumbv7em-none-eabihf`, with the example crate
 //! `embedded/` (a `static` channel fed by an interrupt handler).
 #![no_std]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(unsafe_op_in_unsafe_fn)]
 #![warn(missing_docs)]
 

@@ -276,10 +276,10 @@ impl<C: ChannelCore, H: Home<C>> Receiver<C, H> {
         let shared = &self.shared;
         let recv = core::pin::pin!(RecvFuture { shared });
         let received = crate::blocking::block_on_until(recv, deadline);
-        // A thread that is not waiting needs no wake: without this, every
-        // send until its next wait would wake it for nothing (one RMW on
-        // the parker each; an async receiver's stale waker is refreshed
-        // for free at its next wait, a thread's costs the senders more).
+        // A notification unregisters the waker it wakes, so this is a load
+        // in the common case. It matters when the call ended without one (a
+        // timeout, or an item found after a spurious wake): the next send
+        // would then wake a thread that is no longer waiting.
         // Safety: `&mut self`, and there is one receiver.
         unsafe { shared.stop_waiting() };
         match received {

@@ -6,13 +6,12 @@
 //!
 //! Not run by itself: see `benches/channels.rs` for the command.
 
-use std::thread;
 use std::time::Instant;
 
 use tokio::runtime::Runtime;
 
 use crate::contenders::{
-    BlockingReceiver, BlockingSender, Flume, Kanal, Mixed, MpscReceiver, MpscSender, Msg, OursMpsc,
+    BlockingReceiver, Flume, Kanal, Mixed, MpscReceiver, MpscSender, Msg, OursMpsc,
 };
 use crate::run::Flavor;
 use crate::workload::{
@@ -93,17 +92,7 @@ impl MixedWorkload for ThreadsToTask {
             assert_eq!(rx.recv().await, None, "every message was counted");
             elapsed
         });
-        let producers: Vec<_> = (0..point.tasks)
-            .map(|_| {
-                let tx = tx.clone();
-                thread::spawn(move || {
-                    for i in 0..per_producer {
-                        tx.send_blocking(i as Msg).expect("the receiver is alive");
-                    }
-                })
-            })
-            .collect();
-        drop(tx);
+        let producers = super::thread_funnel::spawn_producers(tx, point.tasks, per_producer);
         for producer in producers {
             producer.join().expect("producer thread");
         }

@@ -100,17 +100,7 @@ impl BlockingWorkload for ThreadFunnel {
         let total = per_producer * point.tasks as u64;
         let (tx, mut rx) = C::channel(point.capacity);
         let start = Instant::now();
-        let producers: Vec<_> = (0..point.tasks)
-            .map(|_| {
-                let tx = tx.clone();
-                thread::spawn(move || {
-                    for i in 0..per_producer {
-                        tx.send_blocking(i as Msg).expect("the receiver is alive");
-                    }
-                })
-            })
-            .collect();
-        drop(tx);
+        let producers = spawn_producers(tx, point.tasks, per_producer);
         for _ in 0..total {
             rx.recv_blocking().expect("producers are alive");
         }
@@ -121,4 +111,23 @@ impl BlockingWorkload for ThreadFunnel {
         assert_eq!(rx.recv_blocking(), None, "every message was counted");
         Measurement::new(total, elapsed)
     }
+}
+
+/// Starts `threads` producer threads, each sending `per_producer` messages
+/// on a clone of `tx` with blocking sends; `tx` itself is dropped.
+pub fn spawn_producers<T: BlockingSender>(
+    tx: T,
+    threads: usize,
+    per_producer: u64,
+) -> Vec<thread::JoinHandle<()>> {
+    (0..threads)
+        .map(|_| {
+            let tx = tx.clone();
+            thread::spawn(move || {
+                for i in 0..per_producer {
+                    tx.send_blocking(i as Msg).expect("the receiver is alive");
+                }
+            })
+        })
+        .collect()
 }

@@ -8,7 +8,7 @@
 //! |-------|----------------------------------------------------|
 //! | 0     | `CLOSED`: the receiver closed the channel or left |
 //! | 1     | `SPLIT`: the halves were handed out                |
-//! | 2     | `ORPHANS`: a permit's value waits in line (senders that do not wait go behind it) |
+//! | 2     | `LINE`: senders wait in line for room (senders that do not wait go behind them) |
 //! | 3     | `GONE`: the receiver left, and drained the core    |
 //! | 4..   | the number of live senders                         |
 //!
@@ -48,7 +48,7 @@ use crate::sync::{AtomicUsize, Ordering};
 
 const CLOSED: usize = 1;
 const SPLIT: usize = 2;
-const ORPHANS: usize = 4;
+const LINE: usize = 4;
 const GONE: usize = 8;
 const SENDER: usize = 16;
 
@@ -165,14 +165,16 @@ impl<C: ChannelCore> Channel<C> {
     #[inline]
     pub(crate) unsafe fn try_push(&self, item: C::Item) -> Result<(), TrySendError<C::Item>> {
         // Ordering: Relaxed; a snapshot: a sender that misses a close only
-        // pushes an item the receiver drains or drops. A producer sees the
-        // mark of its own permit's waiting value in program order.
+        // pushes an item the receiver drains or drops, and one that misses
+        // the line's mark only takes a room the line's first sender then
+        // waits for again. A producer sees the mark of its own waiting
+        // value (a permit's) in program order.
         let state = self.state.load(Ordering::Relaxed);
-        if state & (CLOSED | ORPHANS) != 0 {
+        if state & (CLOSED | LINE) != 0 {
             if state & CLOSED != 0 {
                 return Err(TrySendError::Closed(item));
             }
-            // A permit's value waits in line: go behind it.
+            // Senders wait in line for room: go behind them.
             return Err(TrySendError::Full(item));
         }
         match self.core.try_push(item, Producer::new()) {
@@ -207,7 +209,7 @@ impl<C: ChannelCore> Channel<C> {
         item: &mut Option<C::Item>,
         listener: Pin<&mut Listener<C>>,
     ) -> Result<(), crate::error::SendTimeoutError<C::Item>> {
-        self.sender_waiters.withdraw(item, listener)
+        self.sender_waiters.withdraw(item, listener, self)
     }
 
     /// A send or `closed` future goes away, possibly registered as a waiter.
@@ -276,23 +278,47 @@ impl<C: ChannelCore> Channel<C> {
         polled.map(|granted| if granted { Ok(()) } else { Err(SendError(())) })
     }
 
-    /// A permit's value: into the core, or first in line if a sender that
-    /// does not wait took the permit's room; dropped if the channel is
-    /// closed. Then the permit is released.
+    /// A permit's value: into the core (past the line: the permit holds a
+    /// room of its own), or in line if a sender that does not wait took
+    /// the permit's room; dropped if the channel is closed. Then the permit
+    /// is released.
     pub(crate) fn permit_send(&self, item: C::Item) {
         // Safety: the permit stands for this push (with one producer it
         // borrows the one sender mutably).
-        match unsafe { self.try_push(item) } {
-            Ok(()) => self.receiver_wake.notify(),
+        match unsafe { self.push_own(item) } {
+            Ok(()) => {}
             Err(TrySendError::Closed(item)) => drop(item),
             Err(TrySendError::Full(item)) => self.sender_waiters.overflow(item, self),
         }
-        self.sender_waiters.release(self);
+        self.sender_waiters.release(false, self);
     }
 
-    /// A permit dropped unused.
+    /// A permit dropped unused: its room is free.
     pub(crate) fn permit_release(&self) {
-        self.sender_waiters.release(self);
+        self.sender_waiters.release(true, self);
+    }
+
+    /// Pushes a value that holds a room of its own (a permit's, an assigned
+    /// one): past the line, unless the channel is closed; notifies the
+    /// receiver.
+    ///
+    /// # Safety
+    ///
+    /// As for `try_send`.
+    #[inline]
+    unsafe fn push_own(&self, item: C::Item) -> Result<(), TrySendError<C::Item>> {
+        // Ordering: Relaxed, as in `try_push`.
+        if self.state.load(Ordering::Relaxed) & CLOSED != 0 {
+            return Err(TrySendError::Closed(item));
+        }
+        match self.core.try_push(item, Producer::new()) {
+            Ok(()) => {
+                self.receiver_wake.notify();
+                Ok(())
+            }
+            Err(item) if self.is_closed() => Err(TrySendError::Closed(item)),
+            Err(item) => Err(TrySendError::Full(item)),
+        }
     }
 
     /// Polls a `closed` future.
@@ -558,13 +584,21 @@ impl<C: ChannelCore> ChannelOps<C::Item> for Channel<C> {
     }
 
     #[inline]
-    fn mark_orphans(&self, present: bool) {
+    unsafe fn push_own(&self, item: C::Item) -> Result<(), TrySendError<C::Item>> {
+        // Safety: the same contract.
+        unsafe { Channel::push_own(self, item) }
+    }
+
+    #[inline]
+    fn mark_line(&self, present: bool) {
         // Ordering: Relaxed; set and cleared under the waiters' lock, and a
-        // producer reads its own permit's mark in program order.
+        // producer reads its own waiting value's mark in program order. A
+        // sender that misses it only takes a room assigned to the first in
+        // line, who then waits for the next one (see `try_push`).
         if present {
-            self.state.fetch_or(ORPHANS, Ordering::Relaxed);
+            self.state.fetch_or(LINE, Ordering::Relaxed);
         } else {
-            self.state.fetch_and(!ORPHANS, Ordering::Relaxed);
+            self.state.fetch_and(!LINE, Ordering::Relaxed);
         }
     }
 

@@ -1,15 +1,27 @@
-//! The blocked senders of a many-producer channel, as a FIFO of their values.
+//! The blocked senders of a many-producer channel, as a FIFO line.
 //!
 //! A sender that finds the core full parks its *value* here with its waker.
-//! Whoever frees space (the receiver, after each item it takes) moves the
-//! oldest parked value into the core and only then wakes its sender, whose
-//! send has completed: a woken sender never retries, and every item taken
-//! wakes at most one sender.
+//! Whoever frees space (the receiver, after each item it takes) *assigns*
+//! that room to the oldest parked sender and wakes it; the woken sender
+//! pushes its own value when its task polls it, into the room that waits
+//! for it. So:
 //!
-//! This is also what makes a forgotten send future harmless: its value is
-//! here, not waiting in the future's logic, and is handed over like any
-//! other, so the channel never waits on a future that nobody will poll
-//! again.
+//! * a `send` future dropped before it returned `Ready` has not sent: its
+//!   value never left it for the core (the rule tokio, async-channel,
+//!   flume and tachyonix keep; a `timeout(send)` followed by a retry does
+//!   not duplicate);
+//! * a dropped future that held an assigned room passes it to the next in
+//!   line, so no room and no wakeup is lost;
+//! * every freed room wakes at most one sender, which completes without a
+//!   retry while others wait behind it (senders that do not wait go behind
+//!   the line, see `mark`), and blocked senders go in the order they
+//!   parked.
+//!
+//! A *forgotten* future (`mem::forget`) that was assigned a room keeps it
+//! only while others wait in line: once the line is empty, a sender that
+//! does not wait takes that room, and the channel has its whole capacity
+//! again (a forgotten tokio permit keeps its room for good). Until then,
+//! a channel of capacity 1 is stuck, as tokio's is for good.
 //!
 //! # An intrusive list, no allocation
 //!
@@ -22,33 +34,51 @@
 //!
 //! It is sound under `mem::forget`: a pinned future's memory is never
 //! reused before its `drop` runs (the `Pin` contract), so a forgotten
-//! future's place stays valid, linked, and is handed over like any other
-//! (its memory is leaked, as `forget` says). A future that is dropped takes
-//! its place out of the list first, under the lock.
+//! future's place stays valid (its memory is leaked, as `forget` says). A
+//! future that is dropped takes its place out of the list first, under the
+//! lock.
 //!
 //! Every access to a place, by its future or by the queue, happens under
 //! the lock. The receiver's common case, nobody parked, takes no lock: a
 //! `SeqCst` fence and one load of the count.
 //!
-//! The hand-over pushes into the core *under* the lock, so that no value is
-//! ever out of the queue and not yet in the core: a hand-over, a close and a
-//! cancel never see one another half done. (A first version pushed outside
-//! the lock; Loom found a lost wakeup in it.) Wakers and the values' drops,
-//! user code that may panic or re-enter, run outside the lock.
+//! The values that the queue itself pushes, a permit's value that found
+//! the core full (an *orphan*: no future waits for it), go into the core
+//! *under* the lock, so that a hand-over, a close and a cancel never see
+//! one another half done. Wakers and the values' drops, user code that may
+//! panic or re-enter, run outside the lock.
+//!
+//! # The line
+//!
+//! The line is every parked send and every orphan. While it is not empty,
+//! `mark(true)` has told the channel so (and `mark(false)` once it
+//! empties, both under the lock): senders that do not wait then go behind
+//! it instead of taking a room assigned to someone in it, which keeps the
+//! line FIFO and spares an assigned sender a futile wakeup. A permit's
+//! value and an assigned sender's value go in regardless: each stands for
+//! a room of its own.
+//!
+//! An assigned sender leaves the line when it is assigned: while others
+//! still wait, the mark protects its room; once nobody does, a sender that
+//! does not wait may take it before the woken one runs, which then parks
+//! again, first, for the next room (one futile wakeup, only as the line
+//! empties; the price of a forgotten future never holding a room for
+//! good).
 //!
 //! # States of a place
 //!
 //! | state      | the value is  | next                                                      |
 //! |------------|---------------|-----------------------------------------------------------|
-//! | `Idle`     | nowhere       | `Parked` (park), `Watching` (a `closed` future)           |
-//! | `Parked`   | in the place  | `Sent` (handed over), `Rejected` (close), `Idle` (cancel: the value is dropped) |
-//! | `Sent`     | in the core   | `Idle`, when the future reads it (`Ready(Ok)`) or is dropped |
+//! | `Idle`     | nowhere       | `Parked` (park), `Watching` (a `closed` future), `Reserving` |
+//! | `Parked`   | in the place  | `Assigned` (room freed), `Rejected` (close), `Idle` (its own push, or cancel: the value is dropped) |
+//! | `Assigned` | in the place  | `Idle`, when the future takes it to push (`poll`), or is dropped (the room passes on); out of the line |
 //! | `Rejected` | in the place  | `Idle`, when the future takes it back (`Ready(Err(value))`) or is dropped |
-//! | `Lost`     | gone          | the core's push panicked during a hand-over; the future panics when polled |
+//! | `Lost`     | gone          | an orphan whose push panicked                             |
 //! | `Watching` | (none)        | a `closed` future, in the watchers' list; `close` wakes it |
+//! | `Reserving`| (none)        | a `reserve` future in line: `Granted` or `Refused`        |
 //!
 //! A place is *linked* (in the parked FIFO, or in the watchers' list) while
-//! `Parked` or `Watching` before the close, and only then.
+//! `Parked`, `Reserving` or `Watching` before the close, and only then.
 
 use core::fmt;
 use core::marker::PhantomPinned;
@@ -64,7 +94,10 @@ enum State<T> {
         item: T,
         waker: Waker,
     },
-    Sent,
+    /// A room was freed for this value; its sender, woken, pushes it.
+    Assigned {
+        item: T,
+    },
     Rejected {
         item: T,
     },
@@ -83,7 +116,6 @@ enum State<T> {
     /// The channel closed while it waited.
     Refused,
 }
-
 struct Node<T> {
     state: State<T>,
     prev: Option<NonNull<Waiter<T>>>,
@@ -263,22 +295,39 @@ impl<T> List<T> {
 }
 
 struct Queues<T> {
-    /// Parked values, oldest first.
+    /// Parked values and reservations, oldest first.
     parked: List<T>,
     /// `closed` futures.
     watchers: List<T>,
     /// The channel is closed: nothing parks or watches any more.
     closed: bool,
-    /// Orphans in the parked list. While there are any, the channel tells
-    /// senders that do not wait to go behind them (`mark`), so that a
-    /// producer's next value never overtakes its permit's.
-    orphans: usize,
+    /// How many are in the line (see the module docs): parked sends and
+    /// orphans.
+    line: usize,
+}
+
+impl<T> Queues<T> {
+    /// One more in the line; `mark(true)` for the first.
+    fn join_line(&mut self, mark: impl FnOnce(bool)) {
+        self.line += 1;
+        if self.line == 1 {
+            mark(true);
+        }
+    }
+
+    /// One fewer in the line; `mark(false)` for the last.
+    fn leave_line(&mut self, mark: impl FnOnce(bool)) {
+        self.line -= 1;
+        if self.line == 0 {
+            mark(false);
+        }
+    }
 }
 
 /// The queue of parked values (and of `closed` futures).
 pub struct HandoffQueue<T> {
-    /// How many values are parked. Written under the lock, read without it
-    /// by whoever frees space.
+    /// How many places are in the parked list. Written under the lock, read
+    /// without it by whoever frees space.
     len: AtomicUsize,
     /// Outstanding permits: reservations granted and not yet used or
     /// dropped. A reservation is granted only while the core's length plus
@@ -305,7 +354,7 @@ impl<T> HandoffQueue<T> {
                 parked: List::new(),
                 watchers: List::new(),
                 closed: false,
-                orphans: 0,
+                line: 0,
             }),
         }
     }
@@ -320,19 +369,28 @@ impl<T> HandoffQueue<T> {
                 parked: List::new(),
                 watchers: List::new(),
                 closed: false,
-                orphans: 0,
+                line: 0,
             }),
         }
     }
 
-    /// Parks `item` in `waiter` (an idle place) behind the values already
-    /// parked, or hands `item` back if the channel is closed.
+    /// Parks `item` in `waiter` (an idle place) at the back of the line, or
+    /// at its front (`front`: a sender whose assigned room was taken by a
+    /// sender that had not seen the line), or hands `item` back if the
+    /// channel is closed.
     ///
-    /// The caller then runs [`hand_over`](Self::hand_over) once: the fence
-    /// here orders this registration before that attempt, against the fence
-    /// of [`space_freed`](Self::space_freed), so that space freed before the
-    /// registration was visible is not missed.
-    pub fn park(&self, waiter: Pin<&Waiter<T>>, item: T, waker: &Waker) -> Result<(), T> {
+    /// The caller then runs [`hand_over`](Self::hand_over) once, for its own
+    /// place: the fence here orders this registration before that attempt,
+    /// against the fence of [`space_freed`](Self::space_freed), so that
+    /// space freed before the registration was visible is not missed.
+    pub fn park(
+        &self,
+        waiter: Pin<&Waiter<T>>,
+        item: T,
+        waker: &Waker,
+        front: bool,
+        mark: impl FnOnce(bool),
+    ) -> Result<(), T> {
         let waker = waker.clone(); // outside the lock: user code may panic
         let w = NonNull::from(&*waiter);
         let refused = self.queues.with(|q| {
@@ -343,8 +401,13 @@ impl<T> HandoffQueue<T> {
             // until its future's drop, which unlinks it first.
             unsafe {
                 with_node(w, |n| n.state = State::Parked { item, waker });
-                q.parked.push_back(w);
+                if front {
+                    q.parked.push_front(w);
+                } else {
+                    q.parked.push_back(w);
+                }
             }
+            q.join_line(mark);
             // Ordering: Relaxed; the fence below orders it.
             self.len.fetch_add(1, Ordering::Relaxed);
             None
@@ -367,57 +430,65 @@ impl<T> HandoffQueue<T> {
         let w = NonNull::from(&*waiter);
         let (outcome, stale) = self.queues.with(|_| {
             // Safety: under the lock; the caller's place, pinned.
-            unsafe {
+            let taken = unsafe {
                 with_node(w, |n| match &mut n.state {
                     State::Parked { waker: old, .. } => {
                         let stale =
                             (!old.will_wake(waker)).then(|| core::mem::replace(old, waker.clone()));
-                        (None, stale)
+                        Err(stale)
                     }
-                    _ => (Some(core::mem::replace(&mut n.state, State::Idle)), None),
+                    _ => Ok(core::mem::replace(&mut n.state, State::Idle)),
                 })
+            };
+            match taken {
+                Err(stale) => (None, stale),
+                Ok(State::Assigned { item }) => (Some(Some(Outcome::Assigned(item))), None),
+                Ok(State::Rejected { item }) => (Some(Some(Outcome::Rejected(item))), None),
+                Ok(other) => {
+                    // Put back, for the future's drop.
+                    // Safety: as above.
+                    unsafe { with_node(w, |n| n.state = other) };
+                    (Some(None), None)
+                }
             }
         });
         drop(stale); // outside the lock: user code may panic
-        let Some(state) = outcome else {
-            return Poll::Pending;
-        };
-        Poll::Ready(match state {
-            State::Sent => Outcome::Sent,
-            State::Rejected { item } => Outcome::Rejected(item),
-            State::Lost => Outcome::Lost,
-            _ => unreachable!("polled a place that was not parked"),
-        })
-    }
-
-    /// The future that owns `waiter` goes away: its place leaves the queue,
-    /// and its value is dropped unless it is in the core already.
-    ///
-    /// Called from the future's `drop` (its place pinned since its first
-    /// poll, or never used), whatever the state.
-    pub fn cancel(&self, waiter: Pin<&Waiter<T>>) -> Cancelled {
-        let state = self.take_place(waiter);
-        let granted = matches!(state, State::Granted);
-        drop(state); // outside the lock: the value's and the waker's drops are user code
-        if granted {
-            Cancelled::GrantedPermit
-        } else {
-            Cancelled::Nothing
+        match outcome {
+            None => Poll::Pending,
+            Some(Some(outcome)) => Poll::Ready(outcome),
+            Some(None) => unreachable!("polled a place that held no send"),
         }
     }
 
+    /// The future that owns `waiter` goes away: its place leaves the queue
+    /// and the line, and its value is dropped (it never went into the
+    /// core). The caller passes on what the place held: an assigned room,
+    /// a granted permit.
+    ///
+    /// Called from the future's `drop` (its place pinned since its first
+    /// poll, or never used), whatever the state.
+    pub fn cancel(&self, waiter: Pin<&Waiter<T>>, mark: impl FnOnce(bool)) -> Cancelled {
+        let state = self.take_place(waiter, mark);
+        let cancelled = match state {
+            State::Granted => Cancelled::GrantedPermit,
+            State::Assigned { .. } => Cancelled::AssignedRoom,
+            _ => Cancelled::Nothing,
+        };
+        drop(state); // outside the lock: the value's and the waker's drops are user code
+        cancelled
+    }
+
     /// A send stops waiting but keeps its future (a blocking send whose
-    /// time ran out): its place leaves the queue and is idle again, and the
-    /// caller learns where the value is, taking it back if it was not sent.
-    pub fn withdraw(&self, waiter: Pin<&Waiter<T>>) -> Withdrawn<T> {
-        match self.take_place(waiter) {
+    /// time ran out): its place leaves the queue and the line, idle again,
+    /// and the caller gets its value back with what it may do with it.
+    pub fn withdraw(&self, waiter: Pin<&Waiter<T>>, mark: impl FnOnce(bool)) -> Withdrawn<T> {
+        match self.take_place(waiter, mark) {
             State::Parked { item, waker } => {
                 drop(waker); // outside the lock: user code
                 Withdrawn::NotSent(item)
             }
-            State::Sent => Withdrawn::Sent,
+            State::Assigned { item } => Withdrawn::Assigned(item),
             State::Rejected { item } => Withdrawn::Rejected(item),
-            State::Lost => Withdrawn::Lost,
             other => {
                 drop(other);
                 unreachable!("withdrew a place that held no send")
@@ -425,60 +496,67 @@ impl<T> HandoffQueue<T> {
         }
     }
 
-    /// Unlinks the place of `waiter` if it is linked and leaves it idle;
-    /// returns what it held.
-    fn take_place(&self, waiter: Pin<&Waiter<T>>) -> State<T> {
+    /// Unlinks the place of `waiter` if it is linked, takes it out of the
+    /// line if it is in it, and leaves it idle; returns what it held.
+    fn take_place(&self, waiter: Pin<&Waiter<T>>, mark: impl FnOnce(bool)) -> State<T> {
         let w = NonNull::from(&*waiter);
         self.queues.with(|q| {
             // Safety: under the lock; the caller's place.
             unsafe {
-                let (linked, parked) = with_node(w, |n| {
+                let (linked, waiting, in_line) = with_node(w, |n| {
                     (
                         n.linked,
                         matches!(n.state, State::Parked { .. } | State::Reserving { .. }),
+                        matches!(n.state, State::Parked { .. }),
                     )
                 });
-                if linked && parked {
+                if linked && waiting {
                     q.parked.unlink(w);
                     // Ordering: Relaxed, under the lock; see `len`.
                     self.len.fetch_sub(1, Ordering::Relaxed);
                 } else if linked {
                     q.watchers.unlink(w);
                 }
+                if in_line {
+                    q.leave_line(mark);
+                }
                 with_node(w, |n| core::mem::replace(&mut n.state, State::Idle))
             }
         })
     }
 
-    /// Called after an item was taken from the core: if values are parked,
-    /// hands the oldest over (see [`hand_over`](Self::hand_over)).
+    /// Called after an item was taken from the core: if anyone waits in
+    /// line, the room goes to the first (see [`hand_over`](Self::hand_over)).
     #[inline(always)]
     pub fn space_freed(&self, push: impl FnOnce(T) -> Result<(), T>, mark: impl FnOnce(bool)) {
         // Ordering: SeqCst, pairs with the fence in `park` (see there).
         fence(Ordering::SeqCst);
         // Ordering: Relaxed, ordered by the fence above.
         if self.len.load(Ordering::Relaxed) != 0 {
-            self.hand_over(None, push, mark);
+            self.hand_over(None, true, push, mark);
         }
     }
 
-    /// Moves the oldest parked value into the core with `push` and wakes its
-    /// sender, whose send is complete. Does nothing if nothing is parked or
-    /// the core is full.
+    /// Serves the first place of the parked list, if the core has room for
+    /// it:
     ///
-    /// The place `own`, the caller's, is not woken.
+    /// * the caller's own place (`own`): its value goes into the core with
+    ///   `push` (its send is complete: `Own`);
+    /// * an orphan: its value goes into the core with `push` (`Pushed`);
+    /// * a reservation: granted if its channel's core has room beyond the
+    ///   permits outstanding, and woken (`Woken`);
+    /// * another sender's value: only if the caller freed a room (`freed`),
+    ///   which is then assigned to it; it is woken to push it (`Woken`).
+    ///   A parker that merely looks for room it may have missed leaves it:
+    ///   that sender looks for itself after parking.
     ///
     /// Never inlined: it takes a lock anyway, and inlined into the
     /// receiver's `pop` it made that hot path save six registers per call.
     #[inline(never)]
-    /// A reservation first in line is granted instead if its channel's core
-    /// has room beyond the permits outstanding.
-    ///
-    /// `mark(false)` is called, under the lock, when the last orphan goes
-    /// into the core.
     pub fn hand_over(
         &self,
         own: Option<Pin<&Waiter<T>>>,
+        freed: bool,
         push: impl FnOnce(T) -> Result<(), T>,
         mark: impl FnOnce(bool),
     ) -> HandOver {
@@ -490,72 +568,108 @@ impl<T> HandoffQueue<T> {
             waker: None,
         };
         let (handed, waker, orphan) = self.queues.with(|q| {
-            // Safety: under the lock.
-            let Some(w) = (unsafe { q.parked.pop_front() }) else {
+            let Some(w) = q.parked.head else {
                 return (HandOver::Nothing, None, None);
             };
-            // Safety: under the lock; `w` was linked, so valid (and below).
-            let taken = unsafe { with_node(w, |n| core::mem::replace(&mut n.state, State::Lost)) };
-            let (item, waker) = match taken {
-                State::Parked { item, waker } => (item, waker),
-                State::Reserving { waker, room } => {
-                    // Ordering: Relaxed, under the lock (grants are made
-                    // under it); the check reads the core.
-                    let permits = self.reserved.load(Ordering::Relaxed);
-                    // Safety: as above; the check's channel outlives its
-                    // waiters.
-                    unsafe {
+            // Safety: under the lock; `w` is linked, so valid (and below).
+            let (orphan, reserving) = unsafe {
+                with_node(w, |n| {
+                    (n.orphan, matches!(n.state, State::Reserving { .. }))
+                })
+            };
+            if reserving {
+                // Ordering: Relaxed, under the lock (grants are made
+                // under it); the check reads the core.
+                let permits = self.reserved.load(Ordering::Relaxed);
+                // Safety: as above; the check's channel outlives its
+                // waiters.
+                let waker = unsafe {
+                    with_node(w, |n| {
+                        let State::Reserving { room, .. } = &n.state else {
+                            unreachable!()
+                        };
                         if !room.has_room(permits) {
-                            with_node(w, |n| n.state = State::Reserving { waker, room });
-                            q.parked.push_front(w);
-                            return (HandOver::Nothing, None, None);
+                            return None;
                         }
-                        with_node(w, |n| n.state = State::Granted);
-                    }
-                    // Ordering: Relaxed; read and written under the lock by
-                    // grants, and by permits' CAS and `fetch_sub` outside
-                    // it, which only need the count to be exact.
-                    self.reserved.fetch_add(1, Ordering::Relaxed);
+                        match core::mem::replace(&mut n.state, State::Granted) {
+                            State::Reserving { waker, .. } => Some(waker),
+                            _ => unreachable!(),
+                        }
+                    })
+                };
+                let Some(waker) = waker else {
+                    return (HandOver::Nothing, None, None);
+                };
+                // Safety: under the lock; `w` is linked here.
+                unsafe { q.parked.unlink(w) };
+                // Ordering: Relaxed; read and written under the lock by
+                // grants, and by permits' CAS and `fetch_sub` outside it,
+                // which only need the count to be exact.
+                self.reserved.fetch_add(1, Ordering::Relaxed);
+                // Ordering: Relaxed, under the lock; see `len`.
+                self.len.fetch_sub(1, Ordering::Relaxed);
+                let handed = if own == Some(w) {
+                    HandOver::Own
+                } else {
+                    HandOver::Woken
+                };
+                return (handed, Some(waker), None);
+            }
+            if !orphan && own != Some(w) {
+                if !freed {
+                    return (HandOver::Nothing, None, None);
+                }
+                // Safety: under the lock; `w` is linked here.
+                unsafe {
+                    q.parked.unlink(w);
+                    let waker =
+                        with_node(w, |n| match core::mem::replace(&mut n.state, State::Lost) {
+                            State::Parked { item, waker } => {
+                                n.state = State::Assigned { item };
+                                waker
+                            }
+                            _ => unreachable!("only waiting places are in the parked list"),
+                        });
                     // Ordering: Relaxed, under the lock; see `len`.
                     self.len.fetch_sub(1, Ordering::Relaxed);
-                    let handed = if own == Some(w) {
-                        HandOver::Own
-                    } else {
-                        HandOver::Other
-                    };
-                    return (handed, Some(waker), None);
+                    q.leave_line(mark);
+                    return (HandOver::Woken, Some(waker), None);
                 }
-                _ => unreachable!("only waiting places are in the parked list"),
+            }
+            // The value goes in now: the caller's own, or an orphan's.
+            // Safety: under the lock; `w` is linked here.
+            let taken = unsafe {
+                q.parked.unlink(w);
+                with_node(w, |n| core::mem::replace(&mut n.state, State::Lost))
             };
+            let State::Parked { item, waker } = taken else {
+                unreachable!("only waiting places are in the parked list")
+            };
+            // Out of the line before the push, which may panic (the value
+            // then goes with the panic; a mark left set only sends senders
+            // the slow way); back in if the core is full.
+            q.line -= 1;
             unwinding.waker = Some(waker);
             let pushed = push(item);
             let waker = unwinding.waker.take().expect("set above");
             match pushed {
                 Ok(()) => {
-                    // Safety: as above.
-                    let orphan = unsafe {
-                        with_node(w, |n| {
-                            n.state = State::Sent;
-                            n.orphan
-                        })
-                    };
                     // Ordering: Relaxed, under the lock; see `len`.
                     self.len.fetch_sub(1, Ordering::Relaxed);
-                    if orphan {
-                        q.orphans -= 1;
-                        if q.orphans == 0 {
-                            mark(false);
-                        }
-                        return (HandOver::Nothing, None, Some(w));
+                    if q.line == 0 {
+                        mark(false);
                     }
-                    if own == Some(w) {
-                        (HandOver::Own, Some(waker), None)
+                    if orphan {
+                        (HandOver::Pushed, Some(waker), Some(w))
                     } else {
-                        (HandOver::Other, Some(waker), None)
+                        // Safety: as above: the caller's own place, idle.
+                        unsafe { with_node(w, |n| n.state = State::Idle) };
+                        (HandOver::Own, Some(waker), None)
                     }
                 }
                 Err(item) => {
                     // The core is full: still first in line.
+                    q.line += 1;
                     // Safety: as above.
                     unsafe {
                         with_node(w, |n| n.state = State::Parked { item, waker });
@@ -569,14 +683,24 @@ impl<T> HandoffQueue<T> {
             // Safety: an orphan's place was boxed by `park_orphan` and is
             // out of the list: nothing else refers to it.
             unsafe { free_orphan(orphan) };
-            return HandOver::Other;
         }
-        if handed == HandOver::Other {
-            if let Some(waker) = waker {
-                waker.wake();
-            }
+        match handed {
+            // Outside the lock: user code.
+            HandOver::Woken => waker.expect("a woken place has a waker").wake(),
+            _ => drop(waker),
         }
         handed
+    }
+
+    /// A room assigned to a future that went away: it goes to the first in
+    /// line, or stays free in the core. (Under the lock, so a sender that
+    /// parks after this finds the room when it looks for itself.)
+    pub fn release_room(
+        &self,
+        push: impl FnOnce(T) -> Result<(), T>,
+        mark: impl FnOnce(bool),
+    ) -> HandOver {
+        self.hand_over(None, true, push, mark)
     }
 
     /// Polls a `closed` future whose place is `waiter`: ready once the queue
@@ -623,7 +747,8 @@ impl<T> HandoffQueue<T> {
 
     /// Closes the queue: nothing parks any more, every parked sender gets
     /// its value back, and every `closed` future is woken (one per lock,
-    /// outside it).
+    /// outside it). A sender assigned a room learns of the close when it
+    /// pushes.
     ///
     /// A waker that panics does not leave the others waiting: the closing
     /// goes on while the panic unwinds (a second panic there aborts).
@@ -646,8 +771,10 @@ impl<T> HandoffQueue<T> {
                         let taken = with_node(w, |n| core::mem::replace(&mut n.state, State::Lost));
                         return Some(match taken {
                             State::Parked { item, waker } => {
+                                // Closed: the mark no longer matters
+                                // (senders see `CLOSED` first).
+                                q.leave_line(|_| {});
                                 if with_node(w, |n| n.orphan) {
-                                    q.orphans -= 1;
                                     Closing::Orphan(w, item)
                                 } else {
                                     with_node(w, |n| n.state = State::Rejected { item });
@@ -734,6 +861,9 @@ pub enum Cancelled {
     /// A reservation had been granted to the future: the caller releases
     /// the permit it never turned into one.
     GrantedPermit,
+    /// A room had been assigned to the future's value: the caller passes
+    /// it to the next in line.
+    AssignedRoom,
 }
 
 /// Where a withdrawn send's value is (see [`HandoffQueue::withdraw`]).
@@ -741,12 +871,10 @@ pub enum Cancelled {
 pub enum Withdrawn<T> {
     /// Still parked: not sent; here it is.
     NotSent(T),
-    /// Handed over into the core before the withdrawal: sent.
-    Sent,
+    /// A room was assigned to it: here it is, for the caller to push.
+    Assigned(T),
     /// The channel closed while it waited: here it is.
     Rejected(T),
-    /// The core's push panicked while taking it.
-    Lost,
 }
 
 /// One step of `close`.
@@ -865,10 +993,12 @@ impl<T> HandoffQueue<T> {
         }
     }
 
-    /// A permit goes away unused (or after its value went in): one fewer
-    /// outstanding; its room goes to whoever waits first in line.
+    /// A permit goes away, unused (`freed`: its room goes to whoever waits
+    /// first in line) or after its value went in (a reservation waiting
+    /// may now fit): one fewer outstanding.
     pub fn release(
         &self,
+        freed: bool,
         push: impl FnOnce(T) -> Result<(), T>,
         mark: impl FnOnce(bool),
     ) -> HandOver {
@@ -878,7 +1008,7 @@ impl<T> HandoffQueue<T> {
         fence(Ordering::SeqCst);
         // Ordering: Relaxed, ordered by the fence above.
         if self.len.load(Ordering::Relaxed) != 0 {
-            self.hand_over(None, push, mark)
+            self.hand_over(None, freed, push, mark)
         } else {
             HandOver::Nothing
         }
@@ -891,7 +1021,7 @@ impl<T> HandoffQueue<T> {
     /// permit.
     #[cfg(any(feature = "alloc", diatomic_waker_loom))]
     ///
-    /// `mark(true)` is called, under the lock, for the first orphan.
+    /// It joins the line (see the module docs).
     pub fn park_orphan(&self, item: T, mark: impl FnOnce(bool)) {
         let place = alloc::boxed::Box::new(Waiter::new());
         let w = NonNull::from(alloc::boxed::Box::leak(place));
@@ -911,10 +1041,7 @@ impl<T> HandoffQueue<T> {
                 });
                 q.parked.push_back(w);
             }
-            q.orphans += 1;
-            if q.orphans == 1 {
-                mark(true);
-            }
+            q.join_line(mark);
             // Ordering: Relaxed; the caller's `release` fences.
             self.len.fetch_add(1, Ordering::Relaxed);
             None
@@ -930,27 +1057,29 @@ impl<T> HandoffQueue<T> {
 /// How a parked send ended.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Outcome<T> {
-    /// The value went into the core.
-    Sent,
+    /// A room was assigned to it: the value, for its sender to push.
+    Assigned(T),
     /// The channel closed first: the value, back.
     Rejected(T),
-    /// The core's push panicked during the hand-over: the value is gone.
-    Lost,
 }
 
 /// What a hand-over did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum HandOver {
-    /// Nothing parked, or the core was full.
+    /// Nothing waits, the core was full, or the first in line is another
+    /// sender and the caller freed no room.
     Nothing,
-    /// The caller's own value went into the core.
+    /// The caller's own value went into the core (or its reservation was
+    /// granted).
     Own,
-    /// Another sender's value went into the core, and that sender was woken.
-    Other,
+    /// An orphan's value went into the core.
+    Pushed,
+    /// Another waiter was given the room (or a permit) and woken.
+    Woken,
 }
 
 /// Unwinding out of the core's `try_push` during a hand-over: the value went
-/// with the panic and its place is `Lost`; its sender is woken to learn it.
+/// with the panic and its place is `Lost`; its sender is woken.
 struct PushPanicked<'a> {
     len: &'a AtomicUsize,
     waker: Option<Waker>,
@@ -987,12 +1116,13 @@ impl<T> fmt::Debug for HandoffQueue<T> {
 #[cfg(all(test, not(diatomic_waker_loom)))]
 mod tests {
     //! The intrusive list on its own, under Miri too: places pinned on the
-    //! stack and in boxes, parked, handed over, cancelled in every state,
-    //! unpolled ("forgotten") while others are handed over, and closed.
+    //! stack and in boxes, parked, assigned rooms, cancelled in every state,
+    //! unpolled ("forgotten") while others go on, and closed.
 
     use super::*;
     use core::pin::pin;
     use std::boxed::Box;
+    use std::cell::Cell;
     use std::mem::ManuallyDrop;
     use std::vec::Vec;
 
@@ -1007,10 +1137,23 @@ mod tests {
         }
     }
 
+    fn no_push<T>(_: T) -> Result<(), T> {
+        unreachable!("nothing is pushed by the queue here")
+    }
+
+    fn assigned<T>(q: &HandoffQueue<T>, w: Pin<&Waiter<T>>) -> T {
+        match q.poll(w, Waker::noop()) {
+            Poll::Ready(Outcome::Assigned(v)) => v,
+            _ => panic!("not assigned"),
+        }
+    }
+
     #[test]
-    fn values_are_handed_over_in_order_and_places_reused() {
+    fn freed_rooms_are_assigned_in_order_and_places_reused() {
         let q = HandoffQueue::<u32>::new();
         let waker = Waker::noop();
+        let mark = Cell::new(false);
+        let set = |present| mark.set(present);
         let (a, b, c) = (
             pin!(Waiter::new()),
             pin!(Waiter::new()),
@@ -1018,33 +1161,77 @@ mod tests {
         );
         let (a, b, c) = (a.as_ref(), b.as_ref(), c.as_ref());
         for (w, v) in [(a, 1), (b, 2), (c, 3)] {
-            q.park(w, v, waker).unwrap();
+            q.park(w, v, waker, false, set).unwrap();
             assert!(q.poll(w, waker).is_pending());
         }
+        assert!(mark.get(), "the line is marked");
+        // A parker looking for room it may have missed leaves another's.
+        assert_eq!(q.hand_over(Some(c), false, no_push, set), HandOver::Nothing);
+        // Freed rooms go to the oldest, whose value stays with it.
+        assert_eq!(q.hand_over(None, true, no_push, set), HandOver::Woken);
+        assert_eq!(q.hand_over(None, true, no_push, set), HandOver::Woken);
+        assert_eq!(assigned(&q, b), 2);
+        assert_eq!(assigned(&q, a), 1);
+        assert!(mark.get(), "c is still in line");
+        assert_eq!(q.queues.with(|q| q.line), 1);
+        // `a` is idle again: it parks anew, behind `c`.
+        q.park(a, 4, waker, false, set).unwrap();
+        assert_eq!(q.hand_over(None, true, no_push, set), HandOver::Woken);
+        assert_eq!(assigned(&q, c), 3);
+        // First in line, `a` pushes its own value into room it finds.
         let mut core = Vec::new();
         assert_eq!(
-            q.hand_over(None, push_into(&mut core, 0), |_| {}),
+            q.hand_over(Some(a), false, push_into(&mut core, 0), set),
             HandOver::Nothing,
             "full"
         );
         assert_eq!(
-            q.hand_over(Some(b), push_into(&mut core, 1), |_| {}),
-            HandOver::Other
-        );
-        assert_eq!(
-            q.hand_over(Some(b), push_into(&mut core, 2), |_| {}),
+            q.hand_over(Some(a), false, push_into(&mut core, 1), set),
             HandOver::Own
         );
-        assert_eq!(core, [1, 2], "oldest first");
-        assert_eq!(q.poll(a, waker), Poll::Ready(Outcome::Sent));
-        assert_eq!(q.poll(b, waker), Poll::Ready(Outcome::Sent));
-        // `a` is idle again: it parks anew, behind `c`.
-        q.park(a, 4, waker).unwrap();
-        q.hand_over(None, push_into(&mut core, 4), |_| {});
-        q.hand_over(None, push_into(&mut core, 4), |_| {});
-        assert_eq!(core, [1, 2, 3, 4]);
-        q.cancel(a);
-        q.cancel(c);
+        assert_eq!(core, [4]);
+        assert!(!mark.get(), "the line is empty");
+        q.cancel(a, set);
+        q.cancel(b, set);
+        q.cancel(c, set);
+        assert_eq!(q.len.load(Ordering::Relaxed), 0);
+    }
+
+    #[test]
+    fn a_room_assigned_to_a_cancelled_place_passes_to_the_next() {
+        let q = HandoffQueue::<Box<u32>>::new();
+        let waker = Waker::noop();
+        let mark = Cell::new(false);
+        let set = |present| mark.set(present);
+        let (a, b) = (pin!(Waiter::new()), pin!(Waiter::new()));
+        let (a, b) = (a.as_ref(), b.as_ref());
+        q.park(a, Box::new(1), waker, false, set).unwrap();
+        q.park(b, Box::new(2), waker, false, set).unwrap();
+        assert_eq!(q.hand_over(None, true, no_push, set), HandOver::Woken);
+        // Dropped before it pushed: not sent (its box is freed, Miri
+        // checks), and the room is the next one's.
+        assert_eq!(q.cancel(a, set), Cancelled::AssignedRoom);
+        assert_eq!(q.release_room(no_push, set), HandOver::Woken);
+        assert!(!mark.get(), "b holds the room: out of the line");
+        assert_eq!(*assigned(&q, b), 2);
+        // Nobody left: the room stays free.
+        assert_eq!(q.release_room(no_push, set), HandOver::Nothing);
+    }
+
+    #[test]
+    fn withdrawing_gives_the_value_back_in_every_state() {
+        let q = HandoffQueue::<Box<u32>>::new();
+        let waker = Waker::noop();
+        let (a, b) = (pin!(Waiter::new()), pin!(Waiter::new()));
+        let (a, b) = (a.as_ref(), b.as_ref());
+        q.park(a, Box::new(1), waker, false, |_| {}).unwrap();
+        q.park(b, Box::new(2), waker, false, |_| {}).unwrap();
+        q.hand_over(None, true, no_push, |_| {});
+        assert!(matches!(q.withdraw(a, |_| {}), Withdrawn::Assigned(v) if *v == 1));
+        assert!(matches!(q.withdraw(b, |_| {}), Withdrawn::NotSent(v) if *v == 2));
+        q.park(a, Box::new(3), waker, false, |_| {}).unwrap();
+        q.close();
+        assert!(matches!(q.withdraw(a, |_| {}), Withdrawn::Rejected(v) if *v == 3));
         assert_eq!(q.len.load(Ordering::Relaxed), 0);
     }
 
@@ -1059,56 +1246,59 @@ mod tests {
         );
         let (a, b, c) = (a.as_ref(), b.as_ref(), c.as_ref());
         for (w, v) in [(a, 1), (b, 2), (c, 3)] {
-            q.park(w, Box::new(v), waker).unwrap();
+            q.park(w, Box::new(v), waker, false, |_| {}).unwrap();
         }
-        q.cancel(b); // the middle one; its box is freed (Miri checks)
-        let mut got = Vec::new();
+        assert_eq!(q.cancel(b, |_| {}), Cancelled::Nothing); // the middle one; its box is freed
         for _ in 0..3 {
-            q.hand_over(
-                None,
-                |v| {
-                    got.push(*v);
-                    Ok(())
-                },
-                |_| {},
-            );
+            q.hand_over(None, true, no_push, |_| {});
         }
-        assert_eq!(got, [1, 3]);
-        q.cancel(a);
-        q.cancel(c);
+        assert_eq!(*assigned(&q, a), 1);
+        assert_eq!(*assigned(&q, c), 3);
+        q.cancel(a, |_| {});
+        q.cancel(c, |_| {});
     }
 
     #[test]
-    fn an_unpolled_boxed_place_is_handed_over_and_freed_later() {
+    fn a_forgotten_boxed_place_keeps_its_room_and_the_others_go_on() {
         let q = HandoffQueue::<Box<u32>>::new();
         let waker = Waker::noop();
         // As a forgotten future: boxed, pinned, never polled again; here
         // reclaimed at the end, so that Miri sees no leak.
         let forgotten = ManuallyDrop::new(Box::pin(Waiter::new()));
-        q.park(forgotten.as_ref(), Box::new(1), waker).unwrap();
+        q.park(forgotten.as_ref(), Box::new(1), waker, false, |_| {})
+            .unwrap();
         let live = pin!(Waiter::new());
-        q.park(live.as_ref(), Box::new(2), waker).unwrap();
-        let mut got = Vec::new();
-        q.hand_over(
-            None,
-            |v| {
-                got.push(*v);
-                Ok(())
-            },
-            |_| {},
-        );
-        q.hand_over(
-            None,
-            |v| {
-                got.push(*v);
-                Ok(())
-            },
-            |_| {},
-        );
-        assert_eq!(got, [1, 2]);
-        assert_eq!(q.poll(live.as_ref(), waker), Poll::Ready(Outcome::Sent));
+        q.park(live.as_ref(), Box::new(2), waker, false, |_| {})
+            .unwrap();
+        assert_eq!(q.hand_over(None, true, no_push, |_| {}), HandOver::Woken);
+        assert_eq!(q.hand_over(None, true, no_push, |_| {}), HandOver::Woken);
+        assert_eq!(*assigned(&q, live.as_ref()), 2);
         let forgotten = ManuallyDrop::into_inner(forgotten);
-        q.cancel(forgotten.as_ref());
+        assert_eq!(
+            q.cancel(forgotten.as_ref(), |_| {}),
+            Cancelled::AssignedRoom
+        );
+    }
+
+    #[test]
+    fn orphans_are_pushed_by_whoever_frees_room() {
+        let q = HandoffQueue::<u32>::new();
+        let mark = Cell::new(false);
+        let set = |present| mark.set(present);
+        q.park_orphan(5, set);
+        assert!(mark.get());
+        let mut core = Vec::new();
+        assert_eq!(
+            q.hand_over(None, false, push_into(&mut core, 0), set),
+            HandOver::Nothing
+        );
+        assert_eq!(
+            q.hand_over(None, false, push_into(&mut core, 1), set),
+            HandOver::Pushed
+        );
+        assert_eq!(core, [5]);
+        assert!(!mark.get());
+        assert_eq!(q.len.load(Ordering::Relaxed), 0);
     }
 
     #[test]
@@ -1121,19 +1311,22 @@ mod tests {
             pin!(Waiter::new()),
         );
         let (a, w1, w2) = (a.as_ref(), w1.as_ref(), w2.as_ref());
-        q.park(a, Box::new(7), waker).unwrap();
+        q.park(a, Box::new(7), waker, false, |_| {}).unwrap();
         assert_eq!(q.poll_closed(w1, waker), Poll::Pending);
         assert_eq!(q.poll_closed(w2, waker), Poll::Pending);
-        q.cancel(w1); // a watcher leaves before the close
+        q.cancel(w1, |_| {}); // a watcher leaves before the close
         q.close();
         assert_eq!(
             q.poll(a, waker),
             Poll::Ready(Outcome::Rejected(Box::new(7)))
         );
         assert_eq!(q.poll_closed(w2, waker), Poll::Ready(()));
-        assert!(q.park(a, Box::new(8), waker).is_err(), "closed");
-        q.cancel(a);
-        q.cancel(w2);
+        assert!(
+            q.park(a, Box::new(8), waker, false, |_| {}).is_err(),
+            "closed"
+        );
+        q.cancel(a, |_| {});
+        q.cancel(w2, |_| {});
     }
 
     /// Counts its wakes; the first one panics.
@@ -1158,8 +1351,8 @@ mod tests {
             pin!(Waiter::new()),
         );
         let (a, b, c) = (a.as_ref(), b.as_ref(), c.as_ref());
-        q.park(a, Box::new(1), &waker).unwrap();
-        q.park(b, Box::new(2), &waker).unwrap();
+        q.park(a, Box::new(1), &waker, false, |_| {}).unwrap();
+        q.park(b, Box::new(2), &waker, false, |_| {}).unwrap();
         assert!(q.poll_closed(c, &waker).is_pending());
         let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| q.close()));
         assert!(panicked.is_err());
@@ -1183,25 +1376,15 @@ mod tests {
         let waker = Waker::noop();
         let (a, b) = (pin!(Waiter::new()), pin!(Waiter::new()));
         let (a, b) = (a.as_ref(), b.as_ref());
-        q.park(a, Box::new(1), waker).unwrap();
-        q.park(b, Box::new(2), waker).unwrap();
+        q.park(a, Box::new(1), waker, false, |_| {}).unwrap();
+        q.park(b, Box::new(2), waker, false, |_| {}).unwrap();
         let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            q.hand_over(None, |_| panic!("a broken core"), |_| {});
+            q.hand_over(Some(a), false, |_| panic!("a broken core"), |_| {});
         }));
         assert!(panicked.is_err());
-        assert_eq!(q.poll(a, waker), Poll::Ready(Outcome::Lost));
-        let mut got = Vec::new();
-        q.hand_over(
-            None,
-            |v| {
-                got.push(*v);
-                Ok(())
-            },
-            |_| {},
-        );
-        assert_eq!(got, [2]);
+        assert_eq!(q.cancel(a, |_| {}), Cancelled::Nothing);
+        assert_eq!(q.hand_over(None, true, no_push, |_| {}), HandOver::Woken);
+        assert_eq!(*assigned(&q, b), 2);
         assert_eq!(q.len.load(Ordering::Relaxed), 0);
-        q.cancel(a);
-        q.cancel(b);
     }
 }

@@ -231,17 +231,18 @@
 //! | situation | behaviour |
 //! |---|---|
 //! | queue full, `try_send` | `Err(TrySendError::Full(value))` |
-//! | queue full, `send().await` | waits without spinning. With many producers the value is parked, and each item the receiver takes lets it move the oldest parked value into the queue and wake that one sender: one wakeup per blocked message, no retry (with one producer, the sender is woken and tries again) |
+//! | queue full, `send().await` | waits without spinning. With many producers the value is parked in line, and each item the receiver takes gives its room to the oldest parked sender and wakes that one sender, which pushes its value into that room when its task polls it: one wakeup per blocked message, no retry, first parked first served (with one producer, the sender is woken and tries again) |
+//! | senders wait in line, `try_send` (or a new `send`) | goes behind them: `Full` even if a room is free, since that room was made for the first in line (a permit's `send` and a woken sender go in regardless: each holds a room) |
 //! | receiver closed or dropped | `send` / `try_send` fail and hand the value back, parked values included |
 //! | every sender dropped | the receiver drains the queue, then gets `RecvError` |
 //! | receiver dropped with items queued | each item is dropped once |
-//! | `send` or `recv` future dropped early | nothing is lost or duplicated: a dropped `send` drops its value, unless the receiver had already moved it into the queue (then it is delivered, once) |
-//! | blocked `send` future forgotten | no unsoundness; its value was parked with the channel and is delivered like the others, which keep progressing at one wakeup per message; the forgotten future's memory (its place in the queue) is leaked, as `forget` says |
-//! | a blocking call (`send_blocking`, `recv_blocking`, timed forms) | no allocation per call; on timeout `send_timeout` / `send_deadline` hand the value back (`Timeout(value)`): it was not sent, and never will be. A value the receiver moved into the queue before the deadline counts as sent (`Ok`) |
+//! | `send` or `recv` future dropped early | nothing is lost or duplicated: a `send` future dropped before it returned `Ready` has not sent (its value is dropped with it), even if it had been woken with a room made for it; that room goes to the next sender in line |
+//! | blocked `send` future forgotten | no unsoundness, and nobody waits on it. If a room was made for it, it keeps that room while others wait in line (a channel of capacity 1 then waits with them, as tokio's does), and gives it up to the next sender that does not wait once the line is empty (tokio's forgotten permit keeps it for good). Its value is never sent; its memory (its place in the line) is leaked, as `forget` says |
+//! | a blocking call (`send_blocking`, `recv_blocking`, timed forms) | no allocation per call; on timeout `send_timeout` / `send_deadline` hand the value back (`Timeout(value)`): it was not sent, and never will be. A send given a room before the deadline pushes into it and returns `Ok` |
 //! | a waker that panics | the panic reaches the caller; the channel stays usable. If it panics while the channel closes, every other waiting sender is still told (a second panic there aborts) |
 //! | an item whose `Drop` panics while the receiver drops the queue | the other items are still dropped, once each, then the panic reaches the code dropping the receiver (as with `Vec`, a second panicking item aborts) |
 //! | the core's `try_push` or `try_pop` panics in a `send` or `recv` | the panic reaches that call, and the value it carried goes with it; the runtime's state is unchanged, so the channel is as usable as the core left itself |
-//! | the core's `try_push` panics while the receiver hands a parked value over | the panic reaches the receiver's call (the item it had taken goes with it); that sender's `send` panics when polled (its value is gone); the channel stays usable |
+//! | the core's `try_push` panics when a woken sender pushes into its room | the panic reaches that sender's poll (its value goes with it); the channel stays usable |
 //!
 //! # Cancellation and timeouts
 //!
@@ -253,19 +254,21 @@
 //! | [`Receiver::recv`], `Stream::poll_next` | yes | nothing was taken; the next `recv` gets the item |
 //! | [`Receiver::recv_many`] | yes | nothing was taken (it takes its items in the poll that completes it) |
 //! | [`Sender::send`], one producer | yes | nothing was sent; the value is dropped with the future |
-//! | [`Sender::send`], many producers | sent once or dropped once | the value is dropped, unless the receiver had already moved it into the queue, between the future's last poll and its drop: then it is delivered, once |
+//! | [`Sender::send`], many producers | yes | nothing was sent; the value is dropped with the future, and a room made for it goes to the next sender in line |
 //! | [`Sender::closed`] | yes | nothing happens |
 //! | [`Sender::reserve`] | yes | nothing is held: a permit granted to it and never taken goes back |
 //! | [`SendSink`] (`poll_ready`) | yes | dropping the sink gives back the room it held |
 //! | [`oneshot::Receiver`] (itself a future) | yes | a value sent is dropped with it |
 //!
-//! The many-producer `send` is the exception, and the price of the wake rule
-//! (a blocked sender's value is moved in by the receiver, so that a woken
-//! sender never retries and a forgotten future blocks nobody): a `send`
-//! that loses a `select!` or times out may have sent. Where that must not
-//! happen, reserve first and send with the permit: `reserve` is cancel
-//! safe, and [`Permit::send`] never waits, so the value is never sent by a
-//! branch that lost, nor lost by one that won.
+//! A `send` that loses a `select!` or times out has not sent, as with
+//! tokio, async-channel, flume and tachyonix: a retry never duplicates. The
+//! value of a blocked sender stays in its future until that sender's own
+//! poll pushes it into the room the receiver made for it, so that a woken
+//! sender never retries; a future dropped in between passes the room on.
+//! The cost, measured in the benchmarks: when the receiver empties the
+//! queue before the woken sender runs, it waits for that push (kanal's
+//! receiver takes the value from the parked sender itself, which is faster
+//! there and is why a cancelled kanal `send` may have sent).
 //!
 //! # Reservations
 //!

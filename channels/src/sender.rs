@@ -106,7 +106,7 @@ impl<C: ChannelCore<Producers = M>, M: ProducerMode, H: Home<C>> Sender<C, M, H>
 /// [`Permit::send`] never waits and never fails. A sender that does not
 /// wait (`try_send`, or the first attempt of a `send`) does not look at
 /// permits, so it may take the room a permit stands for: the permit's value
-/// then waits first in line (in a place allocated for it, the one case
+/// then waits in line (in a place allocated for it, the one case
 /// that allocates) and goes into the core at the next item taken. So the
 /// channel holds at most one more item per permit outstanding, and no send
 /// pays for permits that nobody uses.
@@ -244,6 +244,9 @@ impl<C: Occupancy<Producers = M>, M: ProducerMode, H: Home<C>> Sender<C, M, H> {
 impl<C: ChannelCore<Producers = Many>, H: Home<C>> Sender<C, Many, H> {
     /// Sends `item` if the queue has room, without waiting.
     ///
+    /// While `send`s wait in line it fails with `Full`, even if a room was
+    /// just freed: that room is the first waiting sender's.
+    ///
     /// # Examples
     ///
     /// ```
@@ -266,18 +269,18 @@ impl<C: ChannelCore<Producers = Many>, H: Home<C>> Sender<C, Many, H> {
     /// Fails, handing the item back, if the receiver closes the channel or is
     /// dropped.
     ///
-    /// While the queue is full, the value waits with the channel, and the
-    /// receiver moves it into the queue as soon as there is room, before
-    /// waking this future: the send is complete by then.
+    /// While the queue is full, the value waits in line with the channel;
+    /// as soon as there is room, the receiver gives it to the oldest waiting
+    /// send and wakes it, and that send pushes its value in when polled. A
+    /// send does not overtake those already waiting.
     ///
     /// # Cancel safety
     ///
-    /// Dropping the future before it completes never loses or duplicates
-    /// the value: it is dropped with the future, unless the receiver had
-    /// already moved it into the queue, between the future's last poll and
-    /// its drop (it is then delivered). So in `select!`, a `send` branch that
-    /// loses may still have sent its value; use `try_send` where that must
-    /// not happen.
+    /// Cancel safe: a `send` future dropped before it returned `Ready` has
+    /// not sent, and its value is dropped with it (a room made for it goes
+    /// to the next waiting send). So in `select!` or under a timeout, a
+    /// `send` branch that loses has not sent, and retrying never
+    /// duplicates.
     ///
     /// # Examples
     ///

@@ -5,10 +5,11 @@
 //!   takes; the sender, woken, tries again. A forgotten send future releases
 //!   its `&mut` borrow of the one sender, whose next send registers afresh.
 //! * Many producers: a [`HandoffQueue`]. A blocked sender parks its value;
-//!   the receiver, after each item it takes, moves the oldest parked value
-//!   into the space it just freed and wakes that sender, whose send is then
-//!   complete. One wakeup per blocked message, no retry, and a forgotten send
-//!   future holds nothing up: its value is delivered like the others.
+//!   the receiver, after each item it takes, assigns the room it just freed
+//!   to the oldest parked sender and wakes it; that sender pushes its own
+//!   value when polled. One wakeup per blocked message, no retry, FIFO among
+//!   blocked senders, and a `send` future dropped before it completed has
+//!   not sent (the room it was assigned passes to the next in line).
 
 use core::fmt;
 use core::mem::MaybeUninit;
@@ -37,15 +38,23 @@ pub trait ChannelOps<T> {
     ///
     /// Only with many producers (no promise about concurrent pushes).
     unsafe fn push(&self, item: T) -> Result<(), T>;
+    /// Pushes a value that holds a room of its own (an assigned room, a
+    /// permit): past the line, unless the channel is closed; notifies the
+    /// receiver.
+    ///
+    /// # Safety
+    ///
+    /// As for `push`.
+    unsafe fn push_own(&self, item: T) -> Result<(), TrySendError<T>>;
     /// Tells the receiver an item arrived.
     fn notify_receiver(&self);
     /// Whether every sender is gone, for good.
     fn senders_gone(&self) -> bool;
     /// Whether the receiver closed the channel or left.
     fn is_closed(&self) -> bool;
-    /// Tells senders that do not wait whether a permit's value waits in
-    /// line (they then go behind it). Called under the waiters' lock.
-    fn mark_orphans(&self, present: bool);
+    /// Tells senders that do not wait whether anyone waits in line (they
+    /// then go behind it). Called under the waiters' lock.
+    fn mark_line(&self, present: bool);
 }
 
 /// The waiting side of blocked senders, for items of type `T`.
@@ -76,18 +85,19 @@ pub trait SenderWaiters<T>: fmt::Debug {
         channel: &impl ChannelOps<T>,
     ) -> Poll<Result<(), SendError<T>>>;
 
-    /// The send or `closed` future goes away: its parked value, if any, is
-    /// dropped unless it already went into the core.
+    /// The send or `closed` future goes away: its value, if it is still
+    /// waiting, is dropped (not sent), and a room assigned to it passes on.
     fn cancel(&self, listener: Pin<&mut Self::Listener>, channel: &impl ChannelOps<T>);
 
     /// A pending send stops waiting (a blocking send's time ran out) and
-    /// keeps its future: `Ok` if the value went into the core meanwhile,
-    /// else the value back (`Timeout`, or `Closed` if the channel closed
-    /// while it waited). The listener is idle afterwards.
+    /// keeps its future: `Ok` if a room was assigned to it meanwhile and its
+    /// value went in now, else the value back (`Timeout`, or `Closed` if the
+    /// channel closed while it waited). The listener is idle afterwards.
     fn withdraw(
         &self,
         item: &mut Option<T>,
         listener: Pin<&mut Self::Listener>,
+        channel: &impl ChannelOps<T>,
     ) -> Result<(), SendTimeoutError<T>>;
 
     /// Counts a permit if nobody waits first and `room(permits)` says the
@@ -110,8 +120,9 @@ pub trait SenderWaiters<T>: fmt::Debug {
         channel: &impl ChannelOps<T>,
     ) -> Poll<bool>;
 
-    /// A permit goes away, used or not.
-    fn release(&self, channel: &impl ChannelOps<T>);
+    /// A permit goes away: unused (`freed`: its room is free), or after its
+    /// value went in.
+    fn release(&self, freed: bool, channel: &impl ChannelOps<T>);
 
     /// A permit's value found the core full.
     fn overflow(&self, item: T, channel: &impl ChannelOps<T>);
@@ -195,7 +206,12 @@ impl<T> SenderWaiters<T> for OneSender {
         // wake at most.
     }
 
-    fn withdraw(&self, item: &mut Option<T>, _: Pin<&mut bool>) -> Result<(), SendTimeoutError<T>> {
+    fn withdraw(
+        &self,
+        item: &mut Option<T>,
+        _: Pin<&mut bool>,
+        _: &impl ChannelOps<T>,
+    ) -> Result<(), SendTimeoutError<T>> {
         // The one sender's value never leaves its future until it is sent.
         let value = item.take().expect("withdrew a send that had completed");
         Err(SendTimeoutError::Timeout(value))
@@ -234,7 +250,7 @@ impl<T> SenderWaiters<T> for OneSender {
         Poll::Pending
     }
 
-    fn release(&self, _: &impl ChannelOps<T>) {}
+    fn release(&self, _: bool, _: &impl ChannelOps<T>) {}
 
     fn overflow(&self, item: T, _: &impl ChannelOps<T>) {
         drop(item);
@@ -370,6 +386,7 @@ impl<T> SenderWaiters<T> for ManySenders<T> {
         cx: &mut Context<'_>,
         channel: &impl ChannelOps<T>,
     ) -> Poll<Result<(), SendError<T>>> {
+        let mark = |present| channel.mark_line(present);
         if !listener.in_queue() {
             let value = item
                 .take()
@@ -381,40 +398,38 @@ impl<T> SenderWaiters<T> for ManySenders<T> {
                 Err(TrySendError::Full(value)) => value,
             };
             let (waiter, in_queue) = listener.as_mut().fresh_place();
-            if let Err(value) = self.0.park(waiter, value, cx.waker()) {
+            if let Err(value) = self.0.park(waiter, value, cx.waker(), false, mark) {
                 return Poll::Ready(Err(SendError(value)));
             }
             *in_queue = true;
-            // Space freed before the parking was visible to the receiver
-            // is used now, for the oldest parked value.
-            let push = |value| {
-                // Safety: many producers, no promise to keep.
-                unsafe { channel.push(value) }
-            };
-            match self
-                .0
-                .hand_over(Some(waiter), push, |present| channel.mark_orphans(present))
-            {
-                HandOver::Nothing => return Poll::Pending,
-                HandOver::Other => {
-                    channel.notify_receiver();
-                    return Poll::Pending;
-                }
-                HandOver::Own => channel.notify_receiver(),
-            }
+            return self.try_own(waiter, in_queue, channel);
         }
         let (waiter, in_queue) = listener.place();
-        let outcome = match self.0.poll(waiter, cx.waker()) {
+        let value = match self.0.poll(waiter, cx.waker()) {
             Poll::Pending => return Poll::Pending,
-            Poll::Ready(outcome) => outcome,
+            Poll::Ready(Outcome::Rejected(value)) => {
+                *in_queue = false;
+                return Poll::Ready(Err(SendError(value)));
+            }
+            Poll::Ready(Outcome::Assigned(value)) => value,
         };
-        // The place is idle again.
+        // A room was assigned to this value: it goes in now, by its own
+        // sender's hand (so a future dropped before this poll never sent).
         *in_queue = false;
-        Poll::Ready(match outcome {
-            Outcome::Sent => Ok(()),
-            Outcome::Rejected(value) => Err(SendError(value)),
-            Outcome::Lost => panic!("the channel core panicked while taking this send's value"),
-        })
+        // Safety: many producers, no promise to keep.
+        match unsafe { channel.push_own(value) } {
+            Ok(()) => Poll::Ready(Ok(())),
+            Err(TrySendError::Closed(value)) => Poll::Ready(Err(SendError(value))),
+            Err(TrySendError::Full(value)) => {
+                // A sender that had not seen the line took the room: first
+                // in line again, for the next room.
+                if let Err(value) = self.0.park(waiter, value, cx.waker(), true, mark) {
+                    return Poll::Ready(Err(SendError(value)));
+                }
+                *in_queue = true;
+                self.try_own(waiter, in_queue, channel)
+            }
+        }
     }
 
     #[inline]
@@ -422,9 +437,12 @@ impl<T> SenderWaiters<T> for ManySenders<T> {
         if listener.in_queue() {
             let (waiter, in_queue) = listener.place();
             *in_queue = false;
-            if self.0.cancel(waiter) == Cancelled::GrantedPermit {
+            match self.0.cancel(waiter, |present| channel.mark_line(present)) {
+                Cancelled::Nothing => {}
                 // Granted, never taken: the permit goes back.
-                self.release(channel);
+                Cancelled::GrantedPermit => self.release(true, channel),
+                // Assigned, never pushed: the room goes to the next in line.
+                Cancelled::AssignedRoom => self.pass_room(channel),
             }
         }
     }
@@ -433,6 +451,7 @@ impl<T> SenderWaiters<T> for ManySenders<T> {
         &self,
         item: &mut Option<T>,
         listener: Pin<&mut ManyListener<T>>,
+        channel: &impl ChannelOps<T>,
     ) -> Result<(), SendTimeoutError<T>> {
         if !listener.in_queue() {
             let value = item.take().expect("withdrew a send that had completed");
@@ -440,11 +459,21 @@ impl<T> SenderWaiters<T> for ManySenders<T> {
         }
         let (waiter, in_queue) = listener.place();
         *in_queue = false;
-        match self.0.withdraw(waiter) {
+        match self
+            .0
+            .withdraw(waiter, |present| channel.mark_line(present))
+        {
             Withdrawn::NotSent(value) => Err(SendTimeoutError::Timeout(value)),
-            Withdrawn::Sent => Ok(()),
+            // Its room came in time: use it.
+            // Safety: many producers, no promise to keep.
+            Withdrawn::Assigned(value) => match unsafe { channel.push_own(value) } {
+                Ok(()) => Ok(()),
+                Err(TrySendError::Closed(value)) => Err(SendTimeoutError::Closed(value)),
+                // Taken by a sender that had not seen the line: no room
+                // left to pass on.
+                Err(TrySendError::Full(value)) => Err(SendTimeoutError::Timeout(value)),
+            },
             Withdrawn::Rejected(value) => Err(SendTimeoutError::Closed(value)),
-            Withdrawn::Lost => panic!("the channel core panicked while taking this send's value"),
         }
     }
 
@@ -478,12 +507,11 @@ impl<T> SenderWaiters<T> for ManySenders<T> {
                 // Safety: many producers, no promise to keep.
                 unsafe { channel.push(value) }
             };
-            match self
-                .0
-                .hand_over(Some(waiter), push, |present| channel.mark_orphans(present))
-            {
-                HandOver::Nothing => return Poll::Pending,
-                HandOver::Other => {
+            match self.0.hand_over(Some(waiter), false, push, |present| {
+                channel.mark_line(present)
+            }) {
+                HandOver::Nothing | HandOver::Woken => return Poll::Pending,
+                HandOver::Pushed => {
                     channel.notify_receiver();
                     return Poll::Pending;
                 }
@@ -499,15 +527,15 @@ impl<T> SenderWaiters<T> for ManySenders<T> {
         Poll::Ready(granted)
     }
 
-    fn release(&self, channel: &impl ChannelOps<T>) {
+    fn release(&self, freed: bool, channel: &impl ChannelOps<T>) {
         let push = |value| {
             // Safety: many producers, no promise to keep.
             unsafe { channel.push(value) }
         };
         if self
             .0
-            .release(push, |present| channel.mark_orphans(present))
-            != HandOver::Nothing
+            .release(freed, push, |present| channel.mark_line(present))
+            == HandOver::Pushed
         {
             channel.notify_receiver();
         }
@@ -516,7 +544,7 @@ impl<T> SenderWaiters<T> for ManySenders<T> {
     fn overflow(&self, item: T, channel: &impl ChannelOps<T>) {
         #[cfg(any(feature = "alloc", diatomic_waker_loom))]
         self.0
-            .park_orphan(item, |present| channel.mark_orphans(present));
+            .park_orphan(item, |present| channel.mark_line(present));
         #[cfg(not(any(feature = "alloc", diatomic_waker_loom)))]
         {
             let _ = channel;
@@ -544,13 +572,13 @@ impl<T> SenderWaiters<T> for ManySenders<T> {
 
     #[inline]
     fn space_freed(&self, channel: &impl ChannelOps<T>) {
-        // The receiver is running: its own push notifies nobody.
+        // The receiver is running: an orphan it pushes notifies nobody.
         self.0.space_freed(
             |value| {
                 // Safety: many producers, no promise to keep.
                 unsafe { channel.push(value) }
             },
-            |present| channel.mark_orphans(present),
+            |present| channel.mark_line(present),
         );
     }
 
@@ -560,6 +588,53 @@ impl<T> SenderWaiters<T> for ManySenders<T> {
 
     fn has_waiting(&self) -> bool {
         self.0.has_waiting()
+    }
+}
+
+impl<T> ManySenders<T> {
+    /// After parking `waiter`: takes room freed before the parking was
+    /// visible, if this value is first in line (a room that was freed for
+    /// someone ahead is theirs).
+    fn try_own(
+        &self,
+        waiter: Pin<&Waiter<T>>,
+        in_queue: &mut bool,
+        channel: &impl ChannelOps<T>,
+    ) -> Poll<Result<(), SendError<T>>> {
+        let push = |value| {
+            // Safety: many producers, no promise to keep.
+            unsafe { channel.push(value) }
+        };
+        match self.0.hand_over(Some(waiter), false, push, |present| {
+            channel.mark_line(present)
+        }) {
+            HandOver::Nothing | HandOver::Woken => Poll::Pending,
+            HandOver::Pushed => {
+                channel.notify_receiver();
+                Poll::Pending
+            }
+            HandOver::Own => {
+                *in_queue = false;
+                channel.notify_receiver();
+                Poll::Ready(Ok(()))
+            }
+        }
+    }
+
+    /// A room assigned to a future that went away goes to the next in line
+    /// (or stays free in the core if nobody waits).
+    fn pass_room(&self, channel: &impl ChannelOps<T>) {
+        let push = |value| {
+            // Safety: many producers, no promise to keep.
+            unsafe { channel.push(value) }
+        };
+        if self
+            .0
+            .release_room(push, |present| channel.mark_line(present))
+            == HandOver::Pushed
+        {
+            channel.notify_receiver();
+        }
     }
 }
 

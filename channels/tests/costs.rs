@@ -62,7 +62,7 @@ fn receiver_waits_and_is_woken() {
 }
 
 #[test]
-fn blocked_send_is_handed_over() {
+fn blocked_send_gets_the_room_made_for_it() {
     let (tx, mut rx) = slot::channel::<u32>();
     let mut cx = Context::from_waker(Waker::noop());
     tx.try_send(0).unwrap();
@@ -72,21 +72,26 @@ fn blocked_send_is_handed_over() {
     let (runtime, _) = costs();
     assert_eq!(
         runtime,
-        counts(1, 1, 2),
-        "park (lock, count, fence), then one hand-over attempt that finds \
-         the slot full (lock)"
+        counts(2, 1, 2),
+        "park (lock, count, the line's mark as the first in it, fence), then \
+         one look for its own room that finds the slot full (lock)"
     );
-    // The receiver takes the item and moves the parked value into the slot.
+    // The receiver takes the item and gives the room to the parked sender.
     assert_eq!(rx.try_recv(), Ok(0));
     let (runtime, primitive) = costs();
-    assert_eq!(runtime, counts(1, 1, 1), "fence, then a hand-over (lock)");
-    assert_eq!(primitive, 0, "the receiver's own push notifies nobody");
-    // The woken sender reads its outcome: no retry.
+    assert_eq!(
+        runtime,
+        counts(2, 1, 1),
+        "fence, then the room assigned (lock, count, the line's mark cleared \
+         as the last leaves it)"
+    );
+    assert_eq!(primitive, 0, "no value moved: nobody to notify");
+    // The woken sender takes its value back and pushes it: no retry.
     assert_eq!(blocked.as_mut().poll(&mut cx), Poll::Ready(Ok(())));
     assert_eq!(
         costs(),
-        (counts(0, 0, 1), 0),
-        "one lock to read the outcome"
+        (counts(0, 0, 1), 1),
+        "one lock to take the value, then the push notifies the receiver"
     );
     assert_eq!(rx.try_recv(), Ok(1));
 }

@@ -199,29 +199,52 @@ fn two_blocked_senders_race_recv_slot() {
     });
 }
 
-/// A blocked send future is forgotten while parked: the receiver hands its
-/// value over like any other, and the live sender still gets through (the
-/// rule of `sender_wait.rs`: nothing waits on a forgotten future).
+/// A blocked send future is forgotten while parked, first in line: the
+/// first room made goes to it and is never used, yet the live sender gets
+/// through (the next room, or the forgotten one's once nobody waits in
+/// line), and the forgotten value is never received.
 #[test]
-fn forgotten_blocked_sender_races_recv_and_a_live_sender_slot() {
+fn forgotten_blocked_sender_races_recv_and_a_live_sender_capacity_2() {
     model(|| {
-        let (tx, mut rx) = slot::channel::<u32>();
+        let (tx, mut rx) = pair();
         tx.try_send(0).unwrap();
+        tx.try_send(1).unwrap();
         let tx2 = tx.clone();
-        let mut a = Box::pin(tx.send(1));
+        let mut a = Box::pin(tx.send(10));
         let parked = a.as_mut().poll(&mut Context::from_waker(Waker::noop()));
-        assert!(parked.is_pending(), "the slot is full");
+        assert!(parked.is_pending(), "the core is full");
         // Never polled again. (Dropped after the model's checks rather than
         // leaked, so that Loom's leak check stays meaningful.)
         let forgotten = ManuallyDrop::new(a);
         let b = thread::spawn(move || loom::future::block_on(tx2.send(2)).unwrap());
-        let mut got: Vec<u32> = (0..3)
+        let got: Vec<u32> = (0..3)
             .map(|_| loom::future::block_on(rx.recv()).unwrap())
             .collect();
-        got.sort_unstable();
         assert_eq!(got, [0, 1, 2]);
         b.join().unwrap();
+        assert_eq!(rx.try_recv(), Err(diatomic_channels::TryRecvError::Empty));
         drop(ManuallyDrop::into_inner(forgotten));
+    });
+}
+
+/// A parked send future is dropped after the receiver made room for it,
+/// racing a second sender that blocks: the room passes to that sender, and
+/// the dropped future's value is never received.
+#[test]
+fn room_of_a_dropped_send_passes_to_the_next_slot() {
+    model(|| {
+        let (tx, mut rx) = slot::channel::<u32>();
+        tx.try_send(0).unwrap();
+        let tx2 = tx.clone();
+        let mut a = Box::pin(tx.send(10));
+        let parked = a.as_mut().poll(&mut Context::from_waker(Waker::noop()));
+        assert!(parked.is_pending(), "the slot is full");
+        let b = thread::spawn(move || loom::future::block_on(tx2.send(2)).unwrap());
+        assert_eq!(loom::future::block_on(rx.recv()), Ok(0)); // the room is A's
+        drop(a);
+        assert_eq!(loom::future::block_on(rx.recv()), Ok(2));
+        b.join().unwrap();
+        assert_eq!(rx.try_recv(), Err(diatomic_channels::TryRecvError::Empty));
     });
 }
 
@@ -234,42 +257,45 @@ impl Drop for Counted {
     }
 }
 
-/// A parked send future is dropped while the receiver hands its value over:
-/// the value is delivered once or dropped once, never both, never neither.
+/// A send future is polled once and dropped, racing the receiver making
+/// room: it completed in that poll (its value is received), or it has not
+/// sent (its value is dropped, never received, and its room is free).
 #[test]
-fn dropped_blocked_sender_races_hand_over_slot() {
+fn dropped_blocked_sender_races_room_made_slot() {
     model(|| {
         let drops = Arc::new(AtomicUsize::new(0));
         let (tx, mut rx) = slot::channel::<Counted>();
         tx.try_send(Counted(0, drops.clone())).unwrap();
+        let tx2 = tx.clone();
         let d = drops.clone();
         let t = thread::spawn(move || {
             let mut fut = Box::pin(tx.send(Counted(1, d)));
-            let _ = fut.as_mut().poll(&mut Context::from_waker(Waker::noop()));
-            drop(fut); // cancels, racing the receiver's hand-over
+            let polled = fut.as_mut().poll(&mut Context::from_waker(Waker::noop()));
+            drop(fut); // cancels, racing the receiver's room for it
+            polled.is_ready()
         });
         let first = loom::future::block_on(rx.recv()).unwrap();
         assert_eq!(first.0, 0);
         drop(first);
-        t.join().unwrap();
-        // The sender is gone: the second value is queued, or it was dropped.
-        match rx.try_recv() {
-            Ok(second) => {
-                assert_eq!(second.0, 1);
-                assert_eq!(drops.load(Ordering::Relaxed), 1);
-                drop(second);
-            }
-            Err(_) => assert_eq!(drops.load(Ordering::Relaxed), 2),
+        if t.join().unwrap() {
+            let second = rx.try_recv().unwrap();
+            assert_eq!(second.0, 1);
+            assert_eq!(drops.load(Ordering::Relaxed), 1);
+            drop(second);
+        } else {
+            assert!(rx.try_recv().is_err(), "a cancelled send was delivered");
+            assert_eq!(drops.load(Ordering::Relaxed), 2);
+            // Its room is free.
+            assert!(tx2.try_send(Counted(2, drops.clone())).is_ok());
         }
-        assert_eq!(drops.load(Ordering::Relaxed), 2);
     });
 }
 
-/// The receiver takes an item (handing a parked value over) and closes,
-/// racing a sender that parks: the value is delivered once or handed back
-/// once.
+/// The receiver takes an item (making room for a parked sender) and
+/// closes, racing a sender that parks: the value is delivered once or
+/// handed back once.
 #[test]
-fn hand_over_races_park_and_close_capacity_2() {
+fn room_made_races_park_and_close_capacity_2() {
     model(|| {
         let (tx, mut rx) = pair();
         tx.try_send(1).unwrap();
@@ -384,7 +410,7 @@ fn mpsc_receiver_dropped_with_items_queued() {
     });
 }
 
-/// A send blocked on a full ring of capacity 1 is handed over by the
+/// A send blocked on a full ring of capacity 1 is given the room made by the
 /// receiver.
 #[test]
 fn mpsc_blocked_send_races_recv_capacity_1() {
@@ -795,11 +821,11 @@ fn parker_timeout_racing_a_wake_keeps_the_wake() {
     });
 }
 
-/// A blocking send whose deadline has passed, racing the receiver's
-/// hand-over of its parked value: it is sent (`Ok`, and received) or handed
+/// A blocking send whose deadline has passed, racing the receiver making
+/// room for its parked value: it is sent (`Ok`, and received) or handed
 /// back (`Timeout`, and never received), never both.
 #[test]
-fn timed_out_blocking_send_races_hand_over_slot() {
+fn timed_out_blocking_send_races_room_made_slot() {
     use diatomic_channels::SendTimeoutError;
     model(|| {
         let (tx, mut rx) = slot::channel::<u32>();

@@ -157,8 +157,11 @@ macro_rules! suite {
             assert_eq!(rx.try_recv().unwrap().id, 2);
         }
 
+        /// The rule tokio, async-channel, flume and tachyonix keep: a `send`
+        /// future dropped before it returned `Ready` has not sent, even once it
+        /// was woken because room was made for it.
         #[test]
-        fn a_send_future_dropped_after_its_value_was_handed_over_delivers_it_once() {
+        fn a_send_future_dropped_after_it_was_woken_has_not_sent() {
             let d = drops();
             open!(let (tx, mut rx) = Slot::<Counted>::new());
             tx.try_send(Counted::new(0, &d)).unwrap();
@@ -167,15 +170,73 @@ macro_rules! suite {
             {
                 let mut fut = pin!(tx.send(Counted::new(1, &d)));
                 assert!(fut.as_mut().poll(&mut cx).is_pending());
-                // Taking an item moves the parked value into the slot, then wakes.
+                // Taking an item makes room for the parked sender and wakes it.
                 drop(rx.try_recv().unwrap());
                 assert_eq!(wakes(&f), 1);
-                // Dropped woken but not polled again: the send had completed.
+                // Dropped woken but not polled again: its value never went in.
             }
-            assert_eq!(count(&d), 1, "only the received item was dropped");
-            assert_eq!(rx.try_recv().unwrap().id, 1);
-            assert_eq!(count(&d), 2);
+            assert_eq!(count(&d), 2, "the unsent value was dropped with its future");
             assert_eq!(rx.try_recv().unwrap_err(), TryRecvError::Empty);
+            // The room it was given is free for the next sender.
+            tx.try_send(Counted::new(2, &d)).unwrap();
+            assert_eq!(rx.try_recv().unwrap().id, 2);
+        }
+
+        /// tachyonix's scenario (its issue on cancelled sends): A parks and its
+        /// task stops polling it, B parks behind it, an item is taken, then A's
+        /// future is dropped: the room made for A goes to B, and the receiver
+        /// never sees A's value.
+        #[test]
+        fn a_room_made_for_a_dropped_send_goes_to_the_next_sender() {
+            open!(let (tx, mut rx) = Ring::<u32, 2>::new());
+            let tx2 = tx.clone();
+            tx.try_send(1).unwrap();
+            tx.try_send(2).unwrap();
+            let (fa, waker_a) = flag();
+            let (fb, waker_b) = flag();
+            let mut a = Box::pin(tx.send(10));
+            let mut b = pin!(tx2.send(20));
+            assert!(a
+                .as_mut()
+                .poll(&mut Context::from_waker(&waker_a))
+                .is_pending());
+            assert!(b
+                .as_mut()
+                .poll(&mut Context::from_waker(&waker_b))
+                .is_pending());
+            assert_eq!(rx.try_recv(), Ok(1));
+            assert_eq!((wakes(&fa), wakes(&fb)), (1, 0), "the room is A's");
+            drop(a);
+            assert_eq!(wakes(&fb), 1, "A's room passed to B");
+            assert_eq!(
+                b.as_mut().poll(&mut Context::from_waker(&waker_b)),
+                Poll::Ready(Ok(()))
+            );
+            assert_eq!(rx.try_recv(), Ok(2));
+            assert_eq!(rx.try_recv(), Ok(20));
+            assert_eq!(rx.try_recv(), Err(TryRecvError::Empty));
+        }
+
+        /// While senders wait in line, a sender that does not wait goes behind
+        /// them (so a room made for the first is not taken from it).
+        #[test]
+        fn try_send_goes_behind_waiting_senders() {
+            open!(let (tx, mut rx) = Ring::<u32, 1>::new());
+            tx.try_send(0).unwrap();
+            let (_f, waker) = flag();
+            let mut cx = Context::from_waker(&waker);
+            let mut a = pin!(tx.send(1));
+            let mut b = pin!(tx.send(2));
+            assert!(a.as_mut().poll(&mut cx).is_pending());
+            assert!(b.as_mut().poll(&mut cx).is_pending());
+            assert_eq!(rx.try_recv(), Ok(0));
+            assert_eq!(tx.try_send(9), Err(TrySendError::Full(9)), "B waits");
+            assert_eq!(a.as_mut().poll(&mut cx), Poll::Ready(Ok(())));
+            assert_eq!(rx.try_recv(), Ok(1));
+            assert_eq!(b.as_mut().poll(&mut cx), Poll::Ready(Ok(())));
+            assert_eq!(rx.try_recv(), Ok(2));
+            tx.try_send(3).unwrap();
+            assert_eq!(rx.try_recv(), Ok(3));
         }
 
         #[test]
@@ -218,18 +279,19 @@ macro_rules! suite {
 
         #[test]
         fn a_forgotten_blocked_sender_does_not_deadlock_the_others() {
-            open!(let (tx, mut rx) = Slot::<u32>::new());
+            open!(let (tx, mut rx) = Ring::<u32, 2>::new());
             let tx2 = tx.clone();
             tx.try_send(0).unwrap();
+            tx.try_send(1).unwrap();
             let (fa, waker_a) = flag();
             let (fb, waker_b) = flag();
 
-            let mut a = Box::pin(tx.send(1));
+            let mut a = Box::pin(tx.send(10));
             assert!(a
                 .as_mut()
                 .poll(&mut Context::from_waker(&waker_a))
                 .is_pending());
-            let mut b = pin!(tx2.send(2));
+            let mut b = pin!(tx2.send(20));
             assert!(b
                 .as_mut()
                 .poll(&mut Context::from_waker(&waker_b))
@@ -239,21 +301,26 @@ macro_rules! suite {
             // Miri's leak check stays meaningful.)
             let forgotten = std::mem::ManuallyDrop::new(a);
 
-            // Each item taken makes room for the oldest parked value, which the
-            // receiver moves into the slot itself: the forgotten future's value is
-            // delivered, then B's, and nobody waits on the forgotten future.
+            // The first room goes to the forgotten future, which never uses it;
+            // the next one to B.
             let (_fr, waker_r) = flag();
             let mut cx = Context::from_waker(&waker_r);
             assert_eq!(rx.poll_recv(&mut cx), Poll::Ready(Ok(0)));
             assert_eq!(rx.poll_recv(&mut cx), Poll::Ready(Ok(1)));
-            assert_eq!(wakes(&fa), 1, "A's task was told its send completed");
-            assert_eq!(wakes(&fb), 1, "B was woken once, with its value sent");
+            assert_eq!((wakes(&fa), wakes(&fb)), (1, 1));
             assert_eq!(
                 b.as_mut().poll(&mut Context::from_waker(&waker_b)),
                 Poll::Ready(Ok(()))
             );
-            assert_eq!(rx.try_recv(), Ok(2));
+            assert_eq!(rx.poll_recv(&mut cx), Poll::Ready(Ok(20)));
             assert_eq!(rx.poll_recv(&mut cx), Poll::Pending);
+            // Nobody waits in line any more: the forgotten future's room is
+            // everyone's again, the whole capacity is there.
+            tx2.try_send(30).unwrap();
+            tx2.try_send(31).unwrap();
+            assert_eq!(tx2.try_send(32), Err(TrySendError::Full(32)));
+            assert_eq!(rx.try_recv(), Ok(30));
+            assert_eq!(rx.try_recv(), Ok(31));
             drop(std::mem::ManuallyDrop::into_inner(forgotten));
         }
 
@@ -380,12 +447,12 @@ macro_rules! suite {
             assert!(s.contains("senders: 1"), "{s}");
         }
 
-        /// What a core whose push panics during a hand-over leaves behind: the panic
-        /// reaches the receiver that was handing the value over (the item it had
-        /// taken goes with the panic), the parked sender's `send` panics when polled
-        /// (its value is gone), and the channel keeps working for everyone else.
+        /// What a core whose push panics leaves behind when a woken sender
+        /// pushes into the room made for it: the panic reaches that sender's
+        /// poll (its value goes with it), and the channel keeps working for
+        /// everyone else.
         #[test]
-        fn a_core_panicking_during_a_hand_over_leaves_the_channel_usable() {
+        fn a_core_panicking_on_a_woken_senders_push_leaves_the_channel_usable() {
             open!(let (tx, mut rx) = Trap {
                 item: std::sync::Mutex::new(None),
             });
@@ -394,24 +461,23 @@ macro_rules! suite {
             let mut cx = Context::from_waker(&waker);
             let mut unlucky = Box::pin(tx.send(13));
             assert!(unlucky.as_mut().poll(&mut cx).is_pending(), "parked");
-            let taken = catch_unwind(AssertUnwindSafe(|| rx.try_recv()));
-            assert!(taken.is_err(), "the core's panic reaches the receiver");
-            assert_eq!(wakes(&f), 1, "the parked sender is told");
+            assert_eq!(rx.try_recv(), Ok(1));
+            assert_eq!(wakes(&f), 1, "the parked sender is woken");
             let polled = catch_unwind(AssertUnwindSafe(|| unlucky.as_mut().poll(&mut cx)));
-            assert!(polled.is_err(), "its send panics: the value is gone");
+            assert!(polled.is_err(), "its push panics: the value is gone");
             drop(unlucky);
-            // Everyone else carries on, blocked sends and hand-overs included (two
-            // parked at once: each has an entry of its own).
+            // Everyone else carries on, blocked sends included (two parked at
+            // once: each has an entry of its own).
             tx.try_send(2).unwrap();
             let mut three = pin!(tx.send(3));
             let mut four = pin!(tx.send(4));
             assert!(three.as_mut().poll(&mut cx).is_pending());
             assert!(four.as_mut().poll(&mut cx).is_pending());
             assert_eq!(rx.try_recv(), Ok(2));
-            assert_eq!(rx.try_recv(), Ok(3));
-            assert_eq!(rx.try_recv(), Ok(4));
             assert_eq!(three.as_mut().poll(&mut cx), Poll::Ready(Ok(())));
+            assert_eq!(rx.try_recv(), Ok(3));
             assert_eq!(four.as_mut().poll(&mut cx), Poll::Ready(Ok(())));
+            assert_eq!(rx.try_recv(), Ok(4));
             assert_eq!(rx.try_recv(), Err(TryRecvError::Empty));
         }
     };

@@ -38,12 +38,11 @@
 //!
 //! # Fairness and cancellation
 //!
-//! Blocked senders park their values and are served in order (see the
-//! crate's semantics table); a sender that does not wait (`try_send`, or the
-//! first attempt of `send`) may overtake them when it finds room. Items of
-//! one sender arrive in the order it sent them. A cancelled `recv` loses
-//! nothing; a cancelled `send` drops its value, unless the receiver had
-//! already moved it into the ring (see [`Sender::send`](crate::Sender::send)).
+//! Blocked senders wait in line and are served in order (see the crate's
+//! semantics table); a sender that does not wait (`try_send`, or the first
+//! attempt of `send`) goes behind them. Items of one sender arrive in the
+//! order it sent them. A cancelled `recv` loses nothing; a cancelled `send`
+//! has not sent (see [`Sender::send`](crate::Sender::send)).
 //!
 //! The whole declaration, `mpsc/declaration.rs` as it is:
 //!

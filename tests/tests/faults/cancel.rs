@@ -40,6 +40,7 @@ pub fn round<T: Tx, R: Rx>(
                 let mut rng = Rng::new(seed ^ (p as u64 + 1).wrapping_mul(0xA24B_AED4_963E_E407));
                 for _ in 0..per_producer {
                     let item = ledger.item(false);
+                    let id = item.id;
                     tokio::select! {
                         biased;
                         sent = tx.send(item) => {
@@ -47,7 +48,11 @@ pub fn round<T: Tx, R: Rx>(
                                 ledger.handed_back(item);
                             }
                         }
-                        _ = cancel_branch(&mut rng, timers) => tally.cancelled_sends.add(1),
+                        _ = cancel_branch(&mut rng, timers) => {
+                            // Dropped before it returned `Ready`: not sent.
+                            ledger.cancelled(id);
+                            tally.cancelled_sends.add(1);
+                        }
                     }
                     if rng.one_in(16) {
                         Countdown(1).await;

@@ -39,7 +39,13 @@ pub fn forgotten_futures<T: Tx, R: Rx>(
     let item = ledger.item(false);
     let id = item.id;
     let mut send = Box::pin(tx.send(item));
-    if poll_once(send.as_mut(), noop).is_pending() {
+    // With many producers, a forgotten blocked send first in line is given
+    // the first room made and keeps it while others wait in line (its value
+    // is never sent): at capacity 1 the others then wait for good, as with
+    // tokio's forgotten permit (the crate's semantics table). So that case
+    // forgets only the `recv`.
+    let stalls = capacity == 1 && producers > 1;
+    if !stalls && poll_once(send.as_mut(), noop).is_pending() {
         ledger.forgotten(id);
         std::mem::forget(send);
         tally.forgotten_sends.add(1);

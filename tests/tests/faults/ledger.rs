@@ -4,7 +4,9 @@
 //! test marks its fate: received, handed back (an error gave it back), or
 //! left in a future that was forgotten on purpose. At the end of a round,
 //! [`Ledger::audit`] checks that every item was dropped exactly once (or,
-//! if its future was forgotten, at most once) and had at most one fate.
+//! if its future was forgotten, at most once) and had at most one fate,
+//! and that no item whose `send` was cancelled (its future dropped before
+//! it returned `Ready`) was received: a cancelled send has not sent.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -17,6 +19,7 @@ use std::sync::{Arc, Mutex};
 const RECEIVED: u8 = 1;
 const HANDED_BACK: u8 = 2;
 const FORGOTTEN: u8 = 4;
+const CANCELLED: u8 = 8;
 
 /// The items of one round.
 pub struct Ledger {
@@ -50,7 +53,7 @@ impl Ledger {
 
     fn mark(&self, id: usize, fate: u8) {
         if self.fates[id].fetch_or(fate, Relaxed) & (RECEIVED | HANDED_BACK) != 0
-            && fate != FORGOTTEN
+            && fate & (FORGOTTEN | CANCELLED) == 0
         {
             self.twice.fetch_add(1, Relaxed);
         }
@@ -72,17 +75,32 @@ impl Ledger {
         self.mark(id, FORGOTTEN);
     }
 
+    /// The item's `send` future was dropped before it returned `Ready`: the
+    /// item must not be received (it is dropped with the future).
+    pub fn cancelled(&self, id: usize) {
+        self.mark(id, CANCELLED);
+    }
+
     /// Counts every item's fate into `tally`, then asserts that nothing was
-    /// lost or duplicated.
+    /// lost or duplicated, and that no cancelled send was received.
     pub fn audit(&self, what: &str, tally: &Tally) {
         let n = self.next.load(Relaxed);
         let mut lost = Vec::new();
         let mut twice = self.twice.load(Relaxed);
+        let mut sent_though_cancelled = Vec::new();
         for id in 0..n {
             let drops = self.drops[id].load(Relaxed);
             let fate = self.fates[id].load(Relaxed);
             let forgotten = fate & FORGOTTEN != 0;
-            match (drops, fate & !FORGOTTEN) {
+            if fate & CANCELLED != 0 {
+                if fate & RECEIVED != 0 {
+                    sent_though_cancelled.push(id);
+                }
+                tally
+                    .cancelled_sends_not_sent
+                    .add(u64::from(fate & RECEIVED == 0));
+            }
+            match (drops, fate & !(FORGOTTEN | CANCELLED)) {
                 (0, _) if forgotten => tally.leaked_by_forget.add(1),
                 (0, _) => lost.push(id),
                 (1, RECEIVED) => tally.received.add(1),
@@ -94,11 +112,19 @@ impl Ledger {
         tally.sent.add(n as u64);
         tally.lost.add(lost.len() as u64);
         tally.duplicated.add(twice as u64);
+        tally
+            .sent_though_cancelled
+            .add(sent_though_cancelled.len() as u64);
         assert!(
             lost.is_empty() && twice == 0,
             "{what}: {} items lost (ids {:?}), {twice} dropped or received twice",
             lost.len(),
             &lost[..lost.len().min(10)],
+        );
+        assert!(
+            sent_though_cancelled.is_empty(),
+            "{what}: items received though their send was cancelled (ids {:?})",
+            &sent_though_cancelled[..sent_though_cancelled.len().min(10)],
         );
     }
 }
@@ -150,6 +176,8 @@ pub struct Tally {
     pub leaked_by_forget: Count,
     pub lost: Count,
     pub duplicated: Count,
+    pub cancelled_sends_not_sent: Count,
+    pub sent_though_cancelled: Count,
     pub rounds: Count,
     pub cancelled_sends: Count,
     pub cancelled_recvs: Count,
@@ -166,7 +194,7 @@ pub struct Tally {
 }
 
 impl Tally {
-    const ROWS: usize = 20;
+    const ROWS: usize = 22;
 
     fn rows(&self) -> [(&'static str, &Count); Self::ROWS] {
         [
@@ -181,6 +209,14 @@ impl Tally {
             ),
             ("items_lost", &self.lost),
             ("items_duplicated", &self.duplicated),
+            (
+                "items_of_cancelled_sends_not_sent",
+                &self.cancelled_sends_not_sent,
+            ),
+            (
+                "items_sent_though_their_send_was_cancelled",
+                &self.sent_though_cancelled,
+            ),
             ("fault_cancelled_send", &self.cancelled_sends),
             ("fault_cancelled_recv", &self.cancelled_recvs),
             ("fault_early_close", &self.early_closes),

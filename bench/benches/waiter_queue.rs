@@ -52,7 +52,8 @@ fn ours_wait_cycle(iters: u64) -> f64 {
         // The place lives in the sender's future, pinned: no allocation.
         let waiter = pin!(Waiter::new());
         let waiter = waiter.as_ref();
-        q.park(waiter, black_box(7), waker, false, |_| {}).unwrap();
+        q.park(waiter, black_box(7), waker, false, false, |_| {})
+            .unwrap();
         assert!(q.poll(waiter, waker).is_pending());
         // The space freed: the room is assigned to the parked value, whose
         // sender takes it back to push it (into the, here imaginary, core).
@@ -70,7 +71,8 @@ fn ours_release_4(iters: u64) -> f64 {
         let places = places.as_ref();
         let place = |i: usize| element(places, i);
         for i in 0..4 {
-            q.park(place(i), i as u64, waker, false, |_| {}).unwrap();
+            q.park(place(i), i as u64, waker, false, false, |_| {})
+                .unwrap();
             assert!(q.poll(place(i), waker).is_pending());
         }
         for _ in 0..4 {

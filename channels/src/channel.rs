@@ -196,9 +196,13 @@ impl<C: ChannelCore> Channel<C> {
         item: &mut Option<C::Item>,
         listener: Pin<&mut Listener<C>>,
         cx: &mut Context<'_>,
+        blocking: bool,
     ) -> Poll<Result<(), SendError<C::Item>>> {
         // Safety: the caller's contract, passed on.
-        unsafe { self.sender_waiters.poll_send(item, listener, cx, self) }
+        unsafe {
+            self.sender_waiters
+                .poll_send(item, listener, cx, blocking, self)
+        }
     }
 
     /// A pending send stops waiting but keeps its future (see

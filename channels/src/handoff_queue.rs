@@ -17,6 +17,13 @@
 //!   the line, see `mark`), and blocked senders go in the order they
 //!   parked.
 //!
+//! A *blocking* send (a thread in `send_blocking`, `send_timeout`) parks
+//! for a hand-over instead: whoever frees room moves its value into the
+//! core itself and wakes the thread, whose send is then complete. Nobody
+//! can observe the difference there (the call returns only with its
+//! outcome, and a timed-out call that finds its value sent returns `Ok`),
+//! and the receiver need not wait for a sleeping thread to push.
+//!
 //! A *forgotten* future (`mem::forget`) that was assigned a room keeps it
 //! only while others wait in line: once the line is empty, a sender that
 //! does not wait takes that room, and the channel has its whole capacity
@@ -42,9 +49,9 @@
 //! the lock. The receiver's common case, nobody parked, takes no lock: a
 //! `SeqCst` fence and one load of the count.
 //!
-//! The values that the queue itself pushes, a permit's value that found
-//! the core full (an *orphan*: no future waits for it), go into the core
-//! *under* the lock, so that a hand-over, a close and a cancel never see
+//! The values that the queue itself pushes (a permit's value that found
+//! the core full, an *orphan*: no future waits for it; a blocking send's)
+//! go into the core *under* the lock, so that a hand-over, a close and a cancel never see
 //! one another half done. Wakers and the values' drops, user code that may
 //! panic or re-enter, run outside the lock.
 //!
@@ -70,10 +77,11 @@
 //! | state      | the value is  | next                                                      |
 //! |------------|---------------|-----------------------------------------------------------|
 //! | `Idle`     | nowhere       | `Parked` (park), `Watching` (a `closed` future), `Reserving` |
-//! | `Parked`   | in the place  | `Assigned` (room freed), `Rejected` (close), `Idle` (its own push, or cancel: the value is dropped) |
+//! | `Parked`   | in the place  | `Assigned` (room freed), `Sent` (a blocking send's, handed over), `Rejected` (close), `Idle` (its own push, or cancel: the value is dropped) |
+//! | `Sent`     | in the core   | `Idle`, when the blocking send reads it (`Ready(Ok)`)     |
 //! | `Assigned` | in the place  | `Idle`, when the future takes it to push (`poll`), or is dropped (the room passes on); out of the line |
 //! | `Rejected` | in the place  | `Idle`, when the future takes it back (`Ready(Err(value))`) or is dropped |
-//! | `Lost`     | gone          | an orphan whose push panicked                             |
+//! | `Lost`     | gone          | the core's push panicked during a hand-over; the send panics when polled |
 //! | `Watching` | (none)        | a `closed` future, in the watchers' list; `close` wakes it |
 //! | `Reserving`| (none)        | a `reserve` future in line: `Granted` or `Refused`        |
 //!
@@ -98,6 +106,8 @@ enum State<T> {
     Assigned {
         item: T,
     },
+    /// A blocking send's value, moved into the core by a hand-over.
+    Sent,
     Rejected {
         item: T,
     },
@@ -121,6 +131,9 @@ struct Node<T> {
     prev: Option<NonNull<Waiter<T>>>,
     next: Option<NonNull<Waiter<T>>>,
     linked: bool,
+    /// A blocking send's place: its value is handed over (see the module
+    /// docs).
+    moved: bool,
     /// A permit's value parked because a sender that does not wait took
     /// the permit's room: the place is boxed and belongs to the queue,
     /// which frees it once the value is in the core or dropped.
@@ -151,6 +164,7 @@ impl<T> Waiter<T> {
                 prev: None,
                 next: None,
                 linked: false,
+                moved: false,
                 orphan: false,
             }),
             _pinned: PhantomPinned,
@@ -166,6 +180,7 @@ impl<T> Waiter<T> {
                 prev: None,
                 next: None,
                 linked: false,
+                moved: false,
                 orphan: false,
             }),
             _pinned: PhantomPinned,
@@ -377,7 +392,8 @@ impl<T> HandoffQueue<T> {
     /// Parks `item` in `waiter` (an idle place) at the back of the line, or
     /// at its front (`front`: a sender whose assigned room was taken by a
     /// sender that had not seen the line), or hands `item` back if the
-    /// channel is closed.
+    /// channel is closed. With `moved` (a blocking send), whoever frees
+    /// room moves the value in rather than assigning the room.
     ///
     /// The caller then runs [`hand_over`](Self::hand_over) once, for its own
     /// place: the fence here orders this registration before that attempt,
@@ -389,6 +405,7 @@ impl<T> HandoffQueue<T> {
         item: T,
         waker: &Waker,
         front: bool,
+        moved: bool,
         mark: impl FnOnce(bool),
     ) -> Result<(), T> {
         let waker = waker.clone(); // outside the lock: user code may panic
@@ -400,7 +417,10 @@ impl<T> HandoffQueue<T> {
             // Safety: under the lock; the place is pinned and idle, so valid
             // until its future's drop, which unlinks it first.
             unsafe {
-                with_node(w, |n| n.state = State::Parked { item, waker });
+                with_node(w, |n| {
+                    n.state = State::Parked { item, waker };
+                    n.moved = moved;
+                });
                 if front {
                     q.parked.push_front(w);
                 } else {
@@ -444,6 +464,8 @@ impl<T> HandoffQueue<T> {
                 Err(stale) => (None, stale),
                 Ok(State::Assigned { item }) => (Some(Some(Outcome::Assigned(item))), None),
                 Ok(State::Rejected { item }) => (Some(Some(Outcome::Rejected(item))), None),
+                Ok(State::Sent) => (Some(Some(Outcome::Sent)), None),
+                Ok(State::Lost) => (Some(Some(Outcome::Lost)), None),
                 Ok(other) => {
                     // Put back, for the future's drop.
                     // Safety: as above.
@@ -489,6 +511,8 @@ impl<T> HandoffQueue<T> {
             }
             State::Assigned { item } => Withdrawn::Assigned(item),
             State::Rejected { item } => Withdrawn::Rejected(item),
+            State::Sent => Withdrawn::Sent,
+            State::Lost => Withdrawn::Lost,
             other => {
                 drop(other);
                 unreachable!("withdrew a place that held no send")
@@ -542,7 +566,8 @@ impl<T> HandoffQueue<T> {
     ///
     /// * the caller's own place (`own`): its value goes into the core with
     ///   `push` (its send is complete: `Own`);
-    /// * an orphan: its value goes into the core with `push` (`Pushed`);
+    /// * an orphan, or a blocking send's value: it goes into the core with
+    ///   `push` (`Pushed`; the blocking send is woken, its send complete);
     /// * a reservation: granted if its channel's core has room beyond the
     ///   permits outstanding, and woken (`Woken`);
     /// * another sender's value: only if the caller freed a room (`freed`),
@@ -572,9 +597,13 @@ impl<T> HandoffQueue<T> {
                 return (HandOver::Nothing, None, None);
             };
             // Safety: under the lock; `w` is linked, so valid (and below).
-            let (orphan, reserving) = unsafe {
+            let (orphan, moved, reserving) = unsafe {
                 with_node(w, |n| {
-                    (n.orphan, matches!(n.state, State::Reserving { .. }))
+                    (
+                        n.orphan,
+                        n.moved,
+                        matches!(n.state, State::Reserving { .. }),
+                    )
                 })
             };
             if reserving {
@@ -615,7 +644,7 @@ impl<T> HandoffQueue<T> {
                 };
                 return (handed, Some(waker), None);
             }
-            if !orphan && own != Some(w) {
+            if !orphan && !moved && own != Some(w) {
                 if !freed {
                     return (HandOver::Nothing, None, None);
                 }
@@ -636,7 +665,8 @@ impl<T> HandoffQueue<T> {
                     return (HandOver::Woken, Some(waker), None);
                 }
             }
-            // The value goes in now: the caller's own, or an orphan's.
+            // The value goes in now: the caller's own, an orphan's, or a
+            // blocking send's.
             // Safety: under the lock; `w` is linked here.
             let taken = unsafe {
                 q.parked.unlink(w);
@@ -661,10 +691,15 @@ impl<T> HandoffQueue<T> {
                     }
                     if orphan {
                         (HandOver::Pushed, Some(waker), Some(w))
-                    } else {
+                    } else if own == Some(w) {
                         // Safety: as above: the caller's own place, idle.
                         unsafe { with_node(w, |n| n.state = State::Idle) };
                         (HandOver::Own, Some(waker), None)
+                    } else {
+                        // Safety: as above.
+                        unsafe { with_node(w, |n| n.state = State::Sent) };
+                        // Its thread is woken, its send complete.
+                        (HandOver::Pushed, Some(waker), None)
                     }
                 }
                 Err(item) => {
@@ -679,15 +714,17 @@ impl<T> HandoffQueue<T> {
                 }
             }
         });
+        // Outside the lock: user code. (An orphan's waker is a no-op one,
+        // dropped with it.)
+        match (handed, waker) {
+            (HandOver::Woken, Some(waker)) => waker.wake(),
+            (HandOver::Pushed, Some(waker)) if orphan.is_none() => waker.wake(),
+            (_, waker) => drop(waker),
+        }
         if let Some(orphan) = orphan {
             // Safety: an orphan's place was boxed by `park_orphan` and is
             // out of the list: nothing else refers to it.
             unsafe { free_orphan(orphan) };
-        }
-        match handed {
-            // Outside the lock: user code.
-            HandOver::Woken => waker.expect("a woken place has a waker").wake(),
-            _ => drop(waker),
         }
         handed
     }
@@ -875,6 +912,10 @@ pub enum Withdrawn<T> {
     Assigned(T),
     /// The channel closed while it waited: here it is.
     Rejected(T),
+    /// A blocking send's value, handed over into the core: sent.
+    Sent,
+    /// The core's push panicked while taking it.
+    Lost,
 }
 
 /// One step of `close`.
@@ -1061,6 +1102,10 @@ pub enum Outcome<T> {
     Assigned(T),
     /// The channel closed first: the value, back.
     Rejected(T),
+    /// A blocking send's value went into the core (a hand-over).
+    Sent,
+    /// The core's push panicked during the hand-over: the value is gone.
+    Lost,
 }
 
 /// What a hand-over did.
@@ -1072,7 +1117,8 @@ pub enum HandOver {
     /// The caller's own value went into the core (or its reservation was
     /// granted).
     Own,
-    /// An orphan's value went into the core.
+    /// A value of the queue's went into the core: an orphan's, or a
+    /// blocking send's (whose thread was woken).
     Pushed,
     /// Another waiter was given the room (or a permit) and woken.
     Woken,
@@ -1161,7 +1207,7 @@ mod tests {
         );
         let (a, b, c) = (a.as_ref(), b.as_ref(), c.as_ref());
         for (w, v) in [(a, 1), (b, 2), (c, 3)] {
-            q.park(w, v, waker, false, set).unwrap();
+            q.park(w, v, waker, false, false, set).unwrap();
             assert!(q.poll(w, waker).is_pending());
         }
         assert!(mark.get(), "the line is marked");
@@ -1175,7 +1221,7 @@ mod tests {
         assert!(mark.get(), "c is still in line");
         assert_eq!(q.queues.with(|q| q.line), 1);
         // `a` is idle again: it parks anew, behind `c`.
-        q.park(a, 4, waker, false, set).unwrap();
+        q.park(a, 4, waker, false, false, set).unwrap();
         assert_eq!(q.hand_over(None, true, no_push, set), HandOver::Woken);
         assert_eq!(assigned(&q, c), 3);
         // First in line, `a` pushes its own value into room it finds.
@@ -1198,6 +1244,37 @@ mod tests {
     }
 
     #[test]
+    fn a_blocking_sends_value_is_moved_in_by_whoever_finds_room() {
+        let q = HandoffQueue::<u32>::new();
+        let waker = Waker::noop();
+        let mark = Cell::new(false);
+        let set = |present| mark.set(present);
+        let (a, b) = (pin!(Waiter::new()), pin!(Waiter::new()));
+        let (a, b) = (a.as_ref(), b.as_ref());
+        q.park(a, 1, waker, false, true, set).unwrap(); // a thread's
+        q.park(b, 2, waker, false, false, set).unwrap(); // a task's
+        let mut core = Vec::new();
+        // Even a parker looking for its own room moves it in: nobody can
+        // tell (the blocking call returns only with its outcome).
+        assert_eq!(
+            q.hand_over(Some(b), false, push_into(&mut core, 1), set),
+            HandOver::Pushed
+        );
+        assert_eq!(core, [1]);
+        assert_eq!(q.poll(a, waker), Poll::Ready(Outcome::Sent));
+        assert!(mark.get(), "b still waits");
+        // A task's value stays with it: the room is assigned.
+        assert_eq!(q.hand_over(None, true, no_push, set), HandOver::Woken);
+        assert_eq!(assigned(&q, b), 2);
+        assert!(!mark.get());
+        // A timed-out blocking send whose value went in was sent.
+        q.park(a, 3, waker, false, true, set).unwrap();
+        q.hand_over(None, true, push_into(&mut core, 2), set);
+        assert!(matches!(q.withdraw(a, set), Withdrawn::Sent));
+        assert_eq!(core, [1, 3]);
+    }
+
+    #[test]
     fn a_room_assigned_to_a_cancelled_place_passes_to_the_next() {
         let q = HandoffQueue::<Box<u32>>::new();
         let waker = Waker::noop();
@@ -1205,8 +1282,8 @@ mod tests {
         let set = |present| mark.set(present);
         let (a, b) = (pin!(Waiter::new()), pin!(Waiter::new()));
         let (a, b) = (a.as_ref(), b.as_ref());
-        q.park(a, Box::new(1), waker, false, set).unwrap();
-        q.park(b, Box::new(2), waker, false, set).unwrap();
+        q.park(a, Box::new(1), waker, false, false, set).unwrap();
+        q.park(b, Box::new(2), waker, false, false, set).unwrap();
         assert_eq!(q.hand_over(None, true, no_push, set), HandOver::Woken);
         // Dropped before it pushed: not sent (its box is freed, Miri
         // checks), and the room is the next one's.
@@ -1224,12 +1301,12 @@ mod tests {
         let waker = Waker::noop();
         let (a, b) = (pin!(Waiter::new()), pin!(Waiter::new()));
         let (a, b) = (a.as_ref(), b.as_ref());
-        q.park(a, Box::new(1), waker, false, |_| {}).unwrap();
-        q.park(b, Box::new(2), waker, false, |_| {}).unwrap();
+        q.park(a, Box::new(1), waker, false, false, |_| {}).unwrap();
+        q.park(b, Box::new(2), waker, false, false, |_| {}).unwrap();
         q.hand_over(None, true, no_push, |_| {});
         assert!(matches!(q.withdraw(a, |_| {}), Withdrawn::Assigned(v) if *v == 1));
         assert!(matches!(q.withdraw(b, |_| {}), Withdrawn::NotSent(v) if *v == 2));
-        q.park(a, Box::new(3), waker, false, |_| {}).unwrap();
+        q.park(a, Box::new(3), waker, false, false, |_| {}).unwrap();
         q.close();
         assert!(matches!(q.withdraw(a, |_| {}), Withdrawn::Rejected(v) if *v == 3));
         assert_eq!(q.len.load(Ordering::Relaxed), 0);
@@ -1246,7 +1323,7 @@ mod tests {
         );
         let (a, b, c) = (a.as_ref(), b.as_ref(), c.as_ref());
         for (w, v) in [(a, 1), (b, 2), (c, 3)] {
-            q.park(w, Box::new(v), waker, false, |_| {}).unwrap();
+            q.park(w, Box::new(v), waker, false, false, |_| {}).unwrap();
         }
         assert_eq!(q.cancel(b, |_| {}), Cancelled::Nothing); // the middle one; its box is freed
         for _ in 0..3 {
@@ -1265,10 +1342,10 @@ mod tests {
         // As a forgotten future: boxed, pinned, never polled again; here
         // reclaimed at the end, so that Miri sees no leak.
         let forgotten = ManuallyDrop::new(Box::pin(Waiter::new()));
-        q.park(forgotten.as_ref(), Box::new(1), waker, false, |_| {})
+        q.park(forgotten.as_ref(), Box::new(1), waker, false, false, |_| {})
             .unwrap();
         let live = pin!(Waiter::new());
-        q.park(live.as_ref(), Box::new(2), waker, false, |_| {})
+        q.park(live.as_ref(), Box::new(2), waker, false, false, |_| {})
             .unwrap();
         assert_eq!(q.hand_over(None, true, no_push, |_| {}), HandOver::Woken);
         assert_eq!(q.hand_over(None, true, no_push, |_| {}), HandOver::Woken);
@@ -1311,7 +1388,7 @@ mod tests {
             pin!(Waiter::new()),
         );
         let (a, w1, w2) = (a.as_ref(), w1.as_ref(), w2.as_ref());
-        q.park(a, Box::new(7), waker, false, |_| {}).unwrap();
+        q.park(a, Box::new(7), waker, false, false, |_| {}).unwrap();
         assert_eq!(q.poll_closed(w1, waker), Poll::Pending);
         assert_eq!(q.poll_closed(w2, waker), Poll::Pending);
         q.cancel(w1, |_| {}); // a watcher leaves before the close
@@ -1322,7 +1399,7 @@ mod tests {
         );
         assert_eq!(q.poll_closed(w2, waker), Poll::Ready(()));
         assert!(
-            q.park(a, Box::new(8), waker, false, |_| {}).is_err(),
+            q.park(a, Box::new(8), waker, false, false, |_| {}).is_err(),
             "closed"
         );
         q.cancel(a, |_| {});
@@ -1351,8 +1428,10 @@ mod tests {
             pin!(Waiter::new()),
         );
         let (a, b, c) = (a.as_ref(), b.as_ref(), c.as_ref());
-        q.park(a, Box::new(1), &waker, false, |_| {}).unwrap();
-        q.park(b, Box::new(2), &waker, false, |_| {}).unwrap();
+        q.park(a, Box::new(1), &waker, false, false, |_| {})
+            .unwrap();
+        q.park(b, Box::new(2), &waker, false, false, |_| {})
+            .unwrap();
         assert!(q.poll_closed(c, &waker).is_pending());
         let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| q.close()));
         assert!(panicked.is_err());
@@ -1376,8 +1455,8 @@ mod tests {
         let waker = Waker::noop();
         let (a, b) = (pin!(Waiter::new()), pin!(Waiter::new()));
         let (a, b) = (a.as_ref(), b.as_ref());
-        q.park(a, Box::new(1), waker, false, |_| {}).unwrap();
-        q.park(b, Box::new(2), waker, false, |_| {}).unwrap();
+        q.park(a, Box::new(1), waker, false, false, |_| {}).unwrap();
+        q.park(b, Box::new(2), waker, false, false, |_| {}).unwrap();
         let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             q.hand_over(Some(a), false, |_| panic!("a broken core"), |_| {});
         }));

@@ -324,7 +324,7 @@ impl<C: ChannelCore<Producers = Many>, H: Home<C>> Sender<C, Many, H> {
     /// ```
     #[cfg(feature = "std")]
     pub fn send_blocking(&self, item: C::Item) -> Result<(), SendError<C::Item>> {
-        crate::blocking::block_on(self.send(item))
+        crate::blocking::block_on(self.send(item).on_thread())
     }
 
     /// Sends `item` from a synchronous thread, parking it while the queue is
@@ -471,7 +471,7 @@ impl<C: ChannelCore<Producers = One>, H: Home<C>> Sender<C, One, H> {
     /// full (see the example above). Do not call it from async code.
     #[cfg(feature = "std")]
     pub fn send_blocking(&mut self, item: C::Item) -> Result<(), SendError<C::Item>> {
-        crate::blocking::block_on(self.send(item))
+        crate::blocking::block_on(self.send(item).on_thread())
     }
 
     /// Sends `item` from a synchronous thread, waiting at most `timeout`
@@ -550,6 +550,9 @@ pub struct SendFuture<'a, C: ChannelCore> {
     shared: &'a Channel<C>,
     item: Option<C::Item>,
     listener: Listener<C>,
+    /// A thread's blocking send: once parked, its value may be moved into
+    /// the core for it (nobody can drop this future before it returns).
+    blocking: bool,
 }
 
 impl<'a, C: ChannelCore> SendFuture<'a, C> {
@@ -559,7 +562,16 @@ impl<'a, C: ChannelCore> SendFuture<'a, C> {
             shared,
             item: Some(item),
             listener: Default::default(),
+            blocking: false,
         }
+    }
+
+    /// This send is a blocking call's, run to its end on the calling
+    /// thread.
+    #[cfg(feature = "std")]
+    fn on_thread(mut self) -> Self {
+        self.blocking = true;
+        self
     }
 }
 
@@ -570,7 +582,7 @@ impl<C: ChannelCore> SendFuture<'_, C> {
     /// `deadline` passes (`None`: no deadline); on timeout, takes the value
     /// back unless it was sent meanwhile.
     fn block_until(self, deadline: Option<Instant>) -> Result<(), SendTimeoutError<C::Item>> {
-        let mut this = core::pin::pin!(self);
+        let mut this = core::pin::pin!(self.on_thread());
         match crate::blocking::block_on_until(this.as_mut(), deadline) {
             Some(result) => result.map_err(SendTimeoutError::from),
             None => this.withdraw(),
@@ -601,7 +613,10 @@ impl<C: ChannelCore> Future for SendFuture<'_, C> {
         let listener = unsafe { Pin::new_unchecked(&mut this.listener) };
         // Safety: with one producer, the future borrows the only sender
         // mutably, so no other send runs on this core meanwhile.
-        unsafe { this.shared.poll_send(&mut this.item, listener, cx) }
+        unsafe {
+            this.shared
+                .poll_send(&mut this.item, listener, cx, this.blocking)
+        }
     }
 }
 

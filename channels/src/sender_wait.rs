@@ -72,7 +72,9 @@ pub trait SenderWaiters<T>: fmt::Debug {
     fn new() -> Self;
 
     /// Polls a send on `channel`. `item` holds the value unless it is
-    /// parked with the waiters.
+    /// parked with the waiters. `blocking`: a thread's blocking send, whose
+    /// parked value may be moved into the core for it (see
+    /// `handoff_queue`).
     ///
     /// # Safety
     ///
@@ -82,6 +84,7 @@ pub trait SenderWaiters<T>: fmt::Debug {
         item: &mut Option<T>,
         listener: Pin<&mut Self::Listener>,
         cx: &mut Context<'_>,
+        blocking: bool,
         channel: &impl ChannelOps<T>,
     ) -> Poll<Result<(), SendError<T>>>;
 
@@ -173,6 +176,7 @@ impl<T> SenderWaiters<T> for OneSender {
         item: &mut Option<T>,
         registered: Pin<&mut bool>,
         cx: &mut Context<'_>,
+        _: bool,
         channel: &impl ChannelOps<T>,
     ) -> Poll<Result<(), SendError<T>>> {
         let registered = registered.get_mut();
@@ -384,6 +388,7 @@ impl<T> SenderWaiters<T> for ManySenders<T> {
         item: &mut Option<T>,
         mut listener: Pin<&mut ManyListener<T>>,
         cx: &mut Context<'_>,
+        blocking: bool,
         channel: &impl ChannelOps<T>,
     ) -> Poll<Result<(), SendError<T>>> {
         let mark = |present| channel.mark_line(present);
@@ -398,7 +403,10 @@ impl<T> SenderWaiters<T> for ManySenders<T> {
                 Err(TrySendError::Full(value)) => value,
             };
             let (waiter, in_queue) = listener.as_mut().fresh_place();
-            if let Err(value) = self.0.park(waiter, value, cx.waker(), false, mark) {
+            if let Err(value) = self
+                .0
+                .park(waiter, value, cx.waker(), false, blocking, mark)
+            {
                 return Poll::Ready(Err(SendError(value)));
             }
             *in_queue = true;
@@ -412,6 +420,15 @@ impl<T> SenderWaiters<T> for ManySenders<T> {
                 return Poll::Ready(Err(SendError(value)));
             }
             Poll::Ready(Outcome::Assigned(value)) => value,
+            Poll::Ready(Outcome::Sent) => {
+                // A blocking send's value, moved in for it.
+                *in_queue = false;
+                return Poll::Ready(Ok(()));
+            }
+            Poll::Ready(Outcome::Lost) => {
+                *in_queue = false;
+                panic!("the channel core panicked while taking this send's value")
+            }
         };
         // A room was assigned to this value: it goes in now, by its own
         // sender's hand (so a future dropped before this poll never sent).
@@ -423,7 +440,7 @@ impl<T> SenderWaiters<T> for ManySenders<T> {
             Err(TrySendError::Full(value)) => {
                 // A sender that had not seen the line took the room: first
                 // in line again, for the next room.
-                if let Err(value) = self.0.park(waiter, value, cx.waker(), true, mark) {
+                if let Err(value) = self.0.park(waiter, value, cx.waker(), true, blocking, mark) {
                     return Poll::Ready(Err(SendError(value)));
                 }
                 *in_queue = true;
@@ -474,6 +491,8 @@ impl<T> SenderWaiters<T> for ManySenders<T> {
                 Err(TrySendError::Full(value)) => Err(SendTimeoutError::Timeout(value)),
             },
             Withdrawn::Rejected(value) => Err(SendTimeoutError::Closed(value)),
+            Withdrawn::Sent => Ok(()),
+            Withdrawn::Lost => panic!("the channel core panicked while taking this send's value"),
         }
     }
 

@@ -821,9 +821,9 @@ fn parker_timeout_racing_a_wake_keeps_the_wake() {
     });
 }
 
-/// A blocking send whose deadline has passed, racing the receiver making
-/// room for its parked value: it is sent (`Ok`, and received) or handed
-/// back (`Timeout`, and never received), never both.
+/// A blocking send whose deadline has passed, racing the receiver moving
+/// its parked value in: it is sent (`Ok`, and received) or handed back
+/// (`Timeout`, and never received), never both.
 #[test]
 fn timed_out_blocking_send_races_room_made_slot() {
     use diatomic_channels::SendTimeoutError;

@@ -825,7 +825,7 @@ fn parker_timeout_racing_a_wake_keeps_the_wake() {
 /// its parked value in: it is sent (`Ok`, and received) or handed back
 /// (`Timeout`, and never received), never both.
 #[test]
-fn timed_out_blocking_send_races_room_made_slot() {
+fn timed_out_blocking_send_races_hand_over_slot() {
     use diatomic_channels::SendTimeoutError;
     model(|| {
         let (tx, mut rx) = slot::channel::<u32>();

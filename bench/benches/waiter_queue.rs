@@ -54,12 +54,12 @@ fn ours_wait_cycle(iters: u64) -> f64 {
         let waiter = waiter.as_ref();
         q.park(waiter, black_box(7), waker, false, false, |_| {})
             .unwrap();
-        assert!(q.poll(waiter, waker, |_| {}).is_pending());
+        assert!(q.poll(waiter, waker).is_pending());
         // The space freed: the room is assigned to the parked value, whose
         // sender takes it back to push it (into the, here imaginary, core).
         let handed = q.hand_over(None, true, |_| unreachable!(), |_| {});
         assert_eq!(handed, HandOver::Woken);
-        assert!(q.poll(waiter, waker, |_| {}).is_ready());
+        assert!(q.poll(waiter, waker).is_ready());
     })
 }
 
@@ -73,13 +73,13 @@ fn ours_release_4(iters: u64) -> f64 {
         for i in 0..4 {
             q.park(place(i), i as u64, waker, false, false, |_| {})
                 .unwrap();
-            assert!(q.poll(place(i), waker, |_| {}).is_pending());
+            assert!(q.poll(place(i), waker).is_pending());
         }
         for _ in 0..4 {
             q.hand_over(None, true, |_| unreachable!(), |_| {});
         }
         for i in 0..4 {
-            assert!(q.poll(place(i), waker, |_| {}).is_ready());
+            assert!(q.poll(place(i), waker).is_ready());
         }
     })
 }

@@ -12,11 +12,10 @@
 //!   not duplicate);
 //! * a dropped future that held an assigned room passes it to the next in
 //!   line, so no room and no wakeup is lost;
-//! * every freed room wakes at most one sender, and blocked senders go in
-//!   the order they parked. A sender that does not wait may take a room
-//!   made for a woken one before it runs; the woken one then waits first,
-//!   and holds the line (see below) until it has pushed: each blocked send
-//!   is overtaken once at most, and retries once at most.
+//! * every freed room wakes at most one sender, which completes without a
+//!   retry while others wait behind it (senders that do not wait go behind
+//!   the line, see `mark`), and blocked senders go in the order they
+//!   parked.
 //!
 //! A *blocking* send (a thread in `send_blocking`, `send_timeout`) parks
 //! for a hand-over instead: whoever frees room moves its value into the
@@ -25,11 +24,11 @@
 //! outcome, and a timed-out call that finds its value sent returns `Ok`),
 //! and the receiver need not wait for a sleeping thread to push.
 //!
-//! A *forgotten* future (`mem::forget`) that was assigned a room never
-//! fills it, but the next sender that does not wait may (a forgotten tokio
-//! permit keeps its room for good). If only parked senders are left, they
-//! wait for rooms that items taken make: at capacity 1, with nobody
-//! sending anew, they wait for good, as with tokio.
+//! A *forgotten* future (`mem::forget`) that was assigned a room keeps it
+//! only while others wait in line: once the line is empty, a sender that
+//! does not wait takes that room, and the channel has its whole capacity
+//! again (a forgotten tokio permit keeps its room for good). Until then,
+//! a channel of capacity 1 is stuck, as tokio's is for good.
 //!
 //! # An intrusive list, no allocation
 //!
@@ -58,20 +57,20 @@
 //!
 //! # The line
 //!
-//! The line is every orphan, and every sender whose assigned room was
-//! taken by one that did not wait (it parks again, first), until it has
-//! pushed or left. While the line is not empty, `mark(true)` has told the
-//! channel so (and `mark(false)` once it empties, both under the lock):
-//! senders that do not wait then go behind it, so that neither an orphan
-//! nor a robbed sender is overtaken twice. A permit's value and an
-//! assigned sender's value go in regardless: each stands for a room of its
-//! own.
+//! The line is every parked send and every orphan. While it is not empty,
+//! `mark(true)` has told the channel so (and `mark(false)` once it
+//! empties, both under the lock): senders that do not wait then go behind
+//! it instead of taking a room assigned to someone in it, which keeps the
+//! line FIFO and spares an assigned sender a futile wakeup. A permit's
+//! value and an assigned sender's value go in regardless: each stands for
+//! a room of its own.
 //!
-//! Why not every parked sender: with the mark set whenever anyone waits,
-//! every send in a busy channel waited (FIFO with new senders too), and
-//! the funnel at capacity 10 took 1.18 task wakes per message instead of
-//! 0.51, at half the throughput (`bench/results/`); thefts of a woken
-//! sender's room are rare enough to be cheaper than that.
+//! An assigned sender leaves the line when it is assigned: while others
+//! still wait, the mark protects its room; once nobody does, a sender that
+//! does not wait may take it before the woken one runs, which then parks
+//! again, first, for the next room (one futile wakeup, only as the line
+//! empties; the price of a forgotten future never holding a room for
+//! good).
 //!
 //! # States of a place
 //!
@@ -80,7 +79,7 @@
 //! | `Idle`     | nowhere       | `Parked` (park), `Watching` (a `closed` future), `Reserving` |
 //! | `Parked`   | in the place  | `Assigned` (room freed), `Sent` (a blocking send's, handed over), `Rejected` (close), `Idle` (its own push, or cancel: the value is dropped) |
 //! | `Sent`     | in the core   | `Idle`, when the blocking send reads it (`Ready(Ok)`)     |
-//! | `Assigned` | in the place  | `Idle`, when the future takes it to push (`poll`), or is dropped (the room passes on) |
+//! | `Assigned` | in the place  | `Idle`, when the future takes it to push (`poll`), or is dropped (the room passes on); out of the line |
 //! | `Rejected` | in the place  | `Idle`, when the future takes it back (`Ready(Err(value))`) or is dropped |
 //! | `Lost`     | gone          | the core's push panicked during a hand-over; the send panics when polled |
 //! | `Watching` | (none)        | a `closed` future, in the watchers' list; `close` wakes it |
@@ -135,9 +134,6 @@ struct Node<T> {
     /// A blocking send's place: its value is handed over (see the module
     /// docs).
     moved: bool,
-    /// Counted in the line (see the module docs): an orphan, or a send
-    /// whose assigned room was taken, until it pushes or leaves.
-    in_line: bool,
     /// A permit's value parked because a sender that does not wait took
     /// the permit's room: the place is boxed and belongs to the queue,
     /// which frees it once the value is in the core or dropped.
@@ -169,7 +165,6 @@ impl<T> Waiter<T> {
                 next: None,
                 linked: false,
                 moved: false,
-                in_line: false,
                 orphan: false,
             }),
             _pinned: PhantomPinned,
@@ -186,7 +181,6 @@ impl<T> Waiter<T> {
                 next: None,
                 linked: false,
                 moved: false,
-                in_line: false,
                 orphan: false,
             }),
             _pinned: PhantomPinned,
@@ -322,8 +316,8 @@ struct Queues<T> {
     watchers: List<T>,
     /// The channel is closed: nothing parks or watches any more.
     closed: bool,
-    /// How many are in the line (see the module docs): orphans, and sends
-    /// robbed of a room until they push.
+    /// How many are in the line (see the module docs): parked sends and
+    /// orphans.
     line: usize,
 }
 
@@ -426,7 +420,6 @@ impl<T> HandoffQueue<T> {
                 with_node(w, |n| {
                     n.state = State::Parked { item, waker };
                     n.moved = moved;
-                    n.in_line = front;
                 });
                 if front {
                     q.parked.push_front(w);
@@ -434,9 +427,7 @@ impl<T> HandoffQueue<T> {
                     q.parked.push_back(w);
                 }
             }
-            if front {
-                q.join_line(mark);
-            }
+            q.join_line(mark);
             // Ordering: Relaxed; the fence below orders it.
             self.len.fetch_add(1, Ordering::Relaxed);
             None
@@ -455,14 +446,9 @@ impl<T> HandoffQueue<T> {
     /// The outcome of the value parked in `waiter`, once there is one (the
     /// place is then idle again); `Pending` meanwhile, after refreshing the
     /// waker.
-    pub fn poll(
-        &self,
-        waiter: Pin<&Waiter<T>>,
-        waker: &Waker,
-        mark: impl FnOnce(bool),
-    ) -> Poll<Outcome<T>> {
+    pub fn poll(&self, waiter: Pin<&Waiter<T>>, waker: &Waker) -> Poll<Outcome<T>> {
         let w = NonNull::from(&*waiter);
-        let (outcome, stale) = self.queues.with(|q| {
+        let (outcome, stale) = self.queues.with(|_| {
             // Safety: under the lock; the caller's place, pinned.
             let taken = unsafe {
                 with_node(w, |n| match &mut n.state {
@@ -476,13 +462,7 @@ impl<T> HandoffQueue<T> {
             };
             match taken {
                 Err(stale) => (None, stale),
-                Ok(State::Assigned { item }) => {
-                    // Safety: as above.
-                    if unsafe { with_node(w, |n| core::mem::take(&mut n.in_line)) } {
-                        q.leave_line(mark);
-                    }
-                    (Some(Some(Outcome::Assigned(item))), None)
-                }
+                Ok(State::Assigned { item }) => (Some(Some(Outcome::Assigned(item))), None),
                 Ok(State::Rejected { item }) => (Some(Some(Outcome::Rejected(item))), None),
                 Ok(State::Sent) => (Some(Some(Outcome::Sent)), None),
                 Ok(State::Lost) => (Some(Some(Outcome::Lost)), None),
@@ -551,7 +531,7 @@ impl<T> HandoffQueue<T> {
                     (
                         n.linked,
                         matches!(n.state, State::Parked { .. } | State::Reserving { .. }),
-                        core::mem::take(&mut n.in_line),
+                        matches!(n.state, State::Parked { .. }),
                     )
                 });
                 if linked && waiting {
@@ -681,9 +661,7 @@ impl<T> HandoffQueue<T> {
                         });
                     // Ordering: Relaxed, under the lock; see `len`.
                     self.len.fetch_sub(1, Ordering::Relaxed);
-                    // A starving sender stays in the line, which keeps its
-                    // room from senders that do not wait, until it pushes.
-                    let _ = mark;
+                    q.leave_line(mark);
                     return (HandOver::Woken, Some(waker), None);
                 }
             }
@@ -700,9 +678,7 @@ impl<T> HandoffQueue<T> {
             // Out of the line before the push, which may panic (the value
             // then goes with the panic; a mark left set only sends senders
             // the slow way); back in if the core is full.
-            // Safety: as above.
-            let in_line = unsafe { with_node(w, |n| core::mem::take(&mut n.in_line)) };
-            q.line -= usize::from(in_line);
+            q.line -= 1;
             unwinding.waker = Some(waker);
             let pushed = push(item);
             let waker = unwinding.waker.take().expect("set above");
@@ -710,7 +686,7 @@ impl<T> HandoffQueue<T> {
                 Ok(()) => {
                     // Ordering: Relaxed, under the lock; see `len`.
                     self.len.fetch_sub(1, Ordering::Relaxed);
-                    if in_line && q.line == 0 {
+                    if q.line == 0 {
                         mark(false);
                     }
                     if orphan {
@@ -728,13 +704,10 @@ impl<T> HandoffQueue<T> {
                 }
                 Err(item) => {
                     // The core is full: still first in line.
-                    q.line += usize::from(in_line);
+                    q.line += 1;
                     // Safety: as above.
                     unsafe {
-                        with_node(w, |n| {
-                            n.state = State::Parked { item, waker };
-                            n.in_line = in_line;
-                        });
+                        with_node(w, |n| n.state = State::Parked { item, waker });
                         q.parked.push_front(w);
                     }
                     (HandOver::Nothing, None, None)
@@ -837,9 +810,7 @@ impl<T> HandoffQueue<T> {
                             State::Parked { item, waker } => {
                                 // Closed: the mark no longer matters
                                 // (senders see `CLOSED` first).
-                                if with_node(w, |n| core::mem::take(&mut n.in_line)) {
-                                    q.leave_line(|_| {});
-                                }
+                                q.leave_line(|_| {});
                                 if with_node(w, |n| n.orphan) {
                                     Closing::Orphan(w, item)
                                 } else {
@@ -1108,7 +1079,6 @@ impl<T> HandoffQueue<T> {
                         waker: Waker::noop().clone(),
                     };
                     n.orphan = true;
-                    n.in_line = true;
                 });
                 q.parked.push_back(w);
             }
@@ -1218,7 +1188,7 @@ mod tests {
     }
 
     fn assigned<T>(q: &HandoffQueue<T>, w: Pin<&Waiter<T>>) -> T {
-        match q.poll(w, Waker::noop(), |_| {}) {
+        match q.poll(w, Waker::noop()) {
             Poll::Ready(Outcome::Assigned(v)) => v,
             _ => panic!("not assigned"),
         }
@@ -1238,9 +1208,9 @@ mod tests {
         let (a, b, c) = (a.as_ref(), b.as_ref(), c.as_ref());
         for (w, v) in [(a, 1), (b, 2), (c, 3)] {
             q.park(w, v, waker, false, false, set).unwrap();
-            assert!(q.poll(w, waker, |_| {}).is_pending());
+            assert!(q.poll(w, waker).is_pending());
         }
-        assert!(!mark.get(), "parking alone does not mark the line");
+        assert!(mark.get(), "the line is marked");
         // A parker looking for room it may have missed leaves another's.
         assert_eq!(q.hand_over(Some(c), false, no_push, set), HandOver::Nothing);
         // Freed rooms go to the oldest, whose value stays with it.
@@ -1248,7 +1218,8 @@ mod tests {
         assert_eq!(q.hand_over(None, true, no_push, set), HandOver::Woken);
         assert_eq!(assigned(&q, b), 2);
         assert_eq!(assigned(&q, a), 1);
-        assert_eq!(q.queues.with(|q| q.line), 0);
+        assert!(mark.get(), "c is still in line");
+        assert_eq!(q.queues.with(|q| q.line), 1);
         // `a` is idle again: it parks anew, behind `c`.
         q.park(a, 4, waker, false, false, set).unwrap();
         assert_eq!(q.hand_over(None, true, no_push, set), HandOver::Woken);
@@ -1265,7 +1236,7 @@ mod tests {
             HandOver::Own
         );
         assert_eq!(core, [4]);
-
+        assert!(!mark.get(), "the line is empty");
         q.cancel(a, set);
         q.cancel(b, set);
         q.cancel(c, set);
@@ -1290,43 +1261,17 @@ mod tests {
             HandOver::Pushed
         );
         assert_eq!(core, [1]);
-        assert_eq!(q.poll(a, waker, |_| {}), Poll::Ready(Outcome::Sent));
+        assert_eq!(q.poll(a, waker), Poll::Ready(Outcome::Sent));
+        assert!(mark.get(), "b still waits");
         // A task's value stays with it: the room is assigned.
         assert_eq!(q.hand_over(None, true, no_push, set), HandOver::Woken);
         assert_eq!(assigned(&q, b), 2);
+        assert!(!mark.get());
         // A timed-out blocking send whose value went in was sent.
         q.park(a, 3, waker, false, true, set).unwrap();
         q.hand_over(None, true, push_into(&mut core, 2), set);
         assert!(matches!(q.withdraw(a, set), Withdrawn::Sent));
         assert_eq!(core, [1, 3]);
-    }
-
-    /// A sender whose assigned room was taken (by one that did not wait)
-    /// parks first, in the line: the mark sends others behind it until it
-    /// has pushed, so it is overtaken once at most.
-    #[test]
-    fn a_sender_robbed_of_its_room_holds_the_line_until_it_pushes() {
-        let q = HandoffQueue::<u32>::new();
-        let waker = Waker::noop();
-        let mark = Cell::new(false);
-        let set = |present| mark.set(present);
-        let (a, b) = (pin!(Waiter::new()), pin!(Waiter::new()));
-        let (a, b) = (a.as_ref(), b.as_ref());
-        q.park(b, 2, waker, false, false, set).unwrap();
-        q.park(a, 1, waker, true, false, set).unwrap(); // robbed: first
-        assert!(mark.get());
-        assert_eq!(q.hand_over(None, true, no_push, set), HandOver::Woken);
-        assert!(mark.get(), "assigned, not pushed yet: still marked");
-        assert_eq!(q.poll(a, waker, set), Poll::Ready(Outcome::Assigned(1)));
-        assert!(!mark.get(), "it took its value to push it");
-        // Cancelled while assigned: it leaves the line too.
-        q.park(a, 3, waker, true, false, set).unwrap();
-        q.hand_over(None, true, no_push, set);
-        assert!(mark.get());
-        assert_eq!(q.cancel(a, set), Cancelled::AssignedRoom);
-        assert!(!mark.get());
-        assert_eq!(q.queues.with(|q| q.line), 0);
-        q.cancel(b, set);
     }
 
     #[test]
@@ -1449,7 +1394,7 @@ mod tests {
         q.cancel(w1, |_| {}); // a watcher leaves before the close
         q.close();
         assert_eq!(
-            q.poll(a, waker, |_| {}),
+            q.poll(a, waker),
             Poll::Ready(Outcome::Rejected(Box::new(7)))
         );
         assert_eq!(q.poll_closed(w2, waker), Poll::Ready(()));
@@ -1493,11 +1438,11 @@ mod tests {
         // The first wake panicked; the closing went on for the other two.
         assert_eq!(count.0.load(Ordering::Relaxed), 3);
         assert_eq!(
-            q.poll(a, Waker::noop(), |_| {}),
+            q.poll(a, Waker::noop()),
             Poll::Ready(Outcome::Rejected(Box::new(1)))
         );
         assert_eq!(
-            q.poll(b, Waker::noop(), |_| {}),
+            q.poll(b, Waker::noop()),
             Poll::Ready(Outcome::Rejected(Box::new(2)))
         );
         assert_eq!(q.poll_closed(c, Waker::noop()), Poll::Ready(()));

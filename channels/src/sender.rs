@@ -244,10 +244,8 @@ impl<C: Occupancy<Producers = M>, M: ProducerMode, H: Home<C>> Sender<C, M, H> {
 impl<C: ChannelCore<Producers = Many>, H: Home<C>> Sender<C, Many, H> {
     /// Sends `item` if the queue has room, without waiting.
     ///
-    /// It may take a room just made for a blocked `send` that has not run
-    /// yet; that send then waits first, and until it has pushed,
-    /// `try_send` fails with `Full` (a blocked send is overtaken once at
-    /// most).
+    /// While `send`s wait in line it fails with `Full`, even if a room was
+    /// just freed: that room is the first waiting sender's.
     ///
     /// # Examples
     ///
@@ -273,8 +271,8 @@ impl<C: ChannelCore<Producers = Many>, H: Home<C>> Sender<C, Many, H> {
     ///
     /// While the queue is full, the value waits in line with the channel;
     /// as soon as there is room, the receiver gives it to the oldest waiting
-    /// send and wakes it, and that send pushes its value in when polled.
-    /// Blocked sends are served in the order they waited.
+    /// send and wakes it, and that send pushes its value in when polled. A
+    /// send does not overtake those already waiting.
     ///
     /// # Cancel safety
     ///

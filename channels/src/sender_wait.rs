@@ -413,7 +413,7 @@ impl<T> SenderWaiters<T> for ManySenders<T> {
             return self.try_own(waiter, in_queue, channel);
         }
         let (waiter, in_queue) = listener.place();
-        let value = match self.0.poll(waiter, cx.waker(), mark) {
+        let value = match self.0.poll(waiter, cx.waker()) {
             Poll::Pending => return Poll::Pending,
             Poll::Ready(Outcome::Rejected(value)) => {
                 *in_queue = false;

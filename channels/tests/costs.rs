@@ -72,17 +72,18 @@ fn blocked_send_gets_the_room_made_for_it() {
     let (runtime, _) = costs();
     assert_eq!(
         runtime,
-        counts(1, 1, 2),
-        "park (lock, count, fence), then one look for its own room that \
-         finds the slot full (lock)"
+        counts(2, 1, 2),
+        "park (lock, count, the line's mark as the first in it, fence), then \
+         one look for its own room that finds the slot full (lock)"
     );
     // The receiver takes the item and gives the room to the parked sender.
     assert_eq!(rx.try_recv(), Ok(0));
     let (runtime, primitive) = costs();
     assert_eq!(
         runtime,
-        counts(1, 1, 1),
-        "fence, then the room assigned (lock, count)"
+        counts(2, 1, 1),
+        "fence, then the room assigned (lock, count, the line's mark cleared \
+         as the last leaves it)"
     );
     assert_eq!(primitive, 0, "no value moved: nobody to notify");
     // The woken sender takes its value back and pushes it: no retry.

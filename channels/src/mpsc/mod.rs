@@ -40,7 +40,7 @@
 //!
 //! Blocked senders wait in line and are served in order (see the crate's
 //! semantics table); a sender that does not wait (`try_send`, or the first
-//! attempt of `send`) may overtake a blocked one once at most. Items of one sender arrive in the
+//! attempt of `send`) goes behind them. Items of one sender arrive in the
 //! order it sent them. A cancelled `recv` loses nothing; a cancelled `send`
 //! has not sent (see [`Sender::send`](crate::Sender::send)).
 //!

@@ -177,6 +177,17 @@ impl<C: ChannelCore> Channel<C> {
             // Senders wait in line for room: go behind them.
             return Err(TrySendError::Full(item));
         }
+        // Safety: the same contract.
+        unsafe { self.push_core(item) }
+    }
+
+    /// The core's push, its refusal read as `Closed` or `Full`.
+    ///
+    /// # Safety
+    ///
+    /// As for `try_send`.
+    #[inline]
+    unsafe fn push_core(&self, item: C::Item) -> Result<(), TrySendError<C::Item>> {
         match self.core.try_push(item, Producer::new()) {
             Ok(()) => Ok(()),
             Err(item) if self.is_closed() => Err(TrySendError::Closed(item)),
@@ -315,14 +326,12 @@ impl<C: ChannelCore> Channel<C> {
         if self.state.load(Ordering::Relaxed) & CLOSED != 0 {
             return Err(TrySendError::Closed(item));
         }
-        match self.core.try_push(item, Producer::new()) {
-            Ok(()) => {
-                self.receiver_wake.notify();
-                Ok(())
-            }
-            Err(item) if self.is_closed() => Err(TrySendError::Closed(item)),
-            Err(item) => Err(TrySendError::Full(item)),
+        // Safety: the same contract.
+        let pushed = unsafe { self.push_core(item) };
+        if pushed.is_ok() {
+            self.receiver_wake.notify();
         }
+        pushed
     }
 
     /// Polls a `closed` future.

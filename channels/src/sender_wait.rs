@@ -522,10 +522,7 @@ impl<T> SenderWaiters<T> for ManySenders<T> {
             *in_queue = true;
             // Room freed before the reservation was visible goes to the
             // first in line now, as for a parked value.
-            let push = |value| {
-                // Safety: many producers, no promise to keep.
-                unsafe { channel.push(value) }
-            };
+            let push = core_push(channel);
             match self.0.hand_over(Some(waiter), false, push, |present| {
                 channel.mark_line(present)
             }) {
@@ -547,10 +544,7 @@ impl<T> SenderWaiters<T> for ManySenders<T> {
     }
 
     fn release(&self, freed: bool, channel: &impl ChannelOps<T>) {
-        let push = |value| {
-            // Safety: many producers, no promise to keep.
-            unsafe { channel.push(value) }
-        };
+        let push = core_push(channel);
         if self
             .0
             .release(freed, push, |present| channel.mark_line(present))
@@ -592,13 +586,8 @@ impl<T> SenderWaiters<T> for ManySenders<T> {
     #[inline]
     fn space_freed(&self, channel: &impl ChannelOps<T>) {
         // The receiver is running: an orphan it pushes notifies nobody.
-        self.0.space_freed(
-            |value| {
-                // Safety: many producers, no promise to keep.
-                unsafe { channel.push(value) }
-            },
-            |present| channel.mark_line(present),
-        );
+        self.0
+            .space_freed(core_push(channel), |present| channel.mark_line(present));
     }
 
     fn close(&self) {
@@ -607,6 +596,16 @@ impl<T> SenderWaiters<T> for ManySenders<T> {
 
     fn has_waiting(&self) -> bool {
         self.0.has_waiting()
+    }
+}
+
+/// The core's push, for the values the queue moves in (orphans, blocking
+/// sends') and a sender's own.
+fn core_push<T>(channel: &impl ChannelOps<T>) -> impl FnOnce(T) -> Result<(), T> + '_ {
+    |value| {
+        // Safety: only the many-producer waiters call this: no promise to
+        // keep about concurrent pushes.
+        unsafe { channel.push(value) }
     }
 }
 
@@ -620,10 +619,7 @@ impl<T> ManySenders<T> {
         in_queue: &mut bool,
         channel: &impl ChannelOps<T>,
     ) -> Poll<Result<(), SendError<T>>> {
-        let push = |value| {
-            // Safety: many producers, no promise to keep.
-            unsafe { channel.push(value) }
-        };
+        let push = core_push(channel);
         match self.0.hand_over(Some(waiter), false, push, |present| {
             channel.mark_line(present)
         }) {
@@ -643,10 +639,7 @@ impl<T> ManySenders<T> {
     /// A room assigned to a future that went away goes to the next in line
     /// (or stays free in the core if nobody waits).
     fn pass_room(&self, channel: &impl ChannelOps<T>) {
-        let push = |value| {
-            // Safety: many producers, no promise to keep.
-            unsafe { channel.push(value) }
-        };
+        let push = core_push(channel);
         if self
             .0
             .release_room(push, |present| channel.mark_line(present))

@@ -40,7 +40,9 @@ use core::task::{Context, Poll};
 
 use diatomic_waker::DiatomicWaker;
 
-use crate::contract::{ChannelCore, Consumer, Occupancy, Producer, ProducerCount, ProducerMode};
+use crate::contract::{
+    ChannelCore, Consumer, Occupancy, Producer, ProducerCount, ProducerMode, Wake,
+};
 use crate::error::{RecvError, SendError, TrySendError};
 use crate::handoff_queue::RoomCheck;
 use crate::sender_wait::{ChannelOps, SenderWaiters};
@@ -148,12 +150,13 @@ impl<C: ChannelCore> Channel<C> {
     /// `poll_send`).
     #[inline]
     pub(crate) unsafe fn try_send(&self, item: C::Item) -> Result<(), TrySendError<C::Item>> {
-        // Safety: the same contract.
-        let result = unsafe { self.try_push(item) };
-        if result.is_ok() {
-            self.receiver_wake.notify();
+        // Ordering: Relaxed, as in `try_push`.
+        let state = self.state.load(Ordering::Relaxed);
+        if state & (CLOSED | LINE) != 0 {
+            return Err(Self::refused_by_state(state, item));
         }
-        result
+        // Safety: the same contract.
+        unsafe { self.push_and_notify(item) }
     }
 
     /// `try_send` without notifying the receiver: the caller does, or drops
@@ -171,28 +174,53 @@ impl<C: ChannelCore> Channel<C> {
         // value (a permit's) in program order.
         let state = self.state.load(Ordering::Relaxed);
         if state & (CLOSED | LINE) != 0 {
-            if state & CLOSED != 0 {
-                return Err(TrySendError::Closed(item));
-            }
-            // Senders wait in line for room: go behind them.
-            return Err(TrySendError::Full(item));
+            return Err(Self::refused_by_state(state, item));
         }
         // Safety: the same contract.
-        unsafe { self.push_core(item) }
+        unsafe { self.push_core(item) }.map(drop)
     }
 
-    /// The core's push, its refusal read as `Closed` or `Full`.
+    /// Why a state with `CLOSED` or `LINE` refuses a sender that does not
+    /// wait.
+    #[cold]
+    fn refused_by_state(state: usize, item: C::Item) -> TrySendError<C::Item> {
+        if state & CLOSED != 0 {
+            TrySendError::Closed(item)
+        } else {
+            // Senders wait in line for room: go behind them.
+            TrySendError::Full(item)
+        }
+    }
+
+    /// The core's push, its refusal read as `Closed` or `Full`, and whether
+    /// the receiver must be woken (always, unless the core reports it).
     ///
     /// # Safety
     ///
     /// As for `try_send`.
     #[inline]
-    unsafe fn push_core(&self, item: C::Item) -> Result<(), TrySendError<C::Item>> {
-        match self.core.try_push(item, Producer::new()) {
-            Ok(()) => Ok(()),
+    unsafe fn push_core(&self, item: C::Item) -> Result<Wake, TrySendError<C::Item>> {
+        match self.core.try_push_reporting(item, Producer::new()) {
+            Ok(wake) => Ok(wake),
             Err(item) if self.is_closed() => Err(TrySendError::Closed(item)),
             Err(item) => Err(TrySendError::Full(item)),
         }
+    }
+
+    /// The core's push, then the receiver's notification if the push asks
+    /// for it.
+    ///
+    /// # Safety
+    ///
+    /// As for `try_send`.
+    #[inline]
+    unsafe fn push_and_notify(&self, item: C::Item) -> Result<(), TrySendError<C::Item>> {
+        // Safety: the same contract.
+        let wake = unsafe { self.push_core(item) }?;
+        if wake == Wake::Consumer {
+            self.receiver_wake.notify();
+        }
+        Ok(())
     }
 
     /// Polls a send whose value waits in `item` (or, once parked, with the
@@ -327,11 +355,7 @@ impl<C: ChannelCore> Channel<C> {
             return Err(TrySendError::Closed(item));
         }
         // Safety: the same contract.
-        let pushed = unsafe { self.push_core(item) };
-        if pushed.is_ok() {
-            self.receiver_wake.notify();
-        }
-        pushed
+        unsafe { self.push_and_notify(item) }
     }
 
     /// Polls a `closed` future.
@@ -459,6 +483,8 @@ impl<C: ChannelCore> Channel<C> {
         }
         // Safety: the receiver is the only sink of `receiver_wake`.
         unsafe { self.receiver_wake.register(cx.waker()) };
+        // A core that reports sleep learns of it now, before the last look.
+        self.core.prepare_sleep(Consumer::new());
         if let Some(result) = self.take() {
             // Safety: as above.
             unsafe { self.receiver_wake.unregister() };
@@ -588,6 +614,8 @@ impl<C: ChannelCore> ChannelOps<C::Item> for Channel<C> {
     #[inline]
     unsafe fn push(&self, item: C::Item) -> Result<(), C::Item> {
         // The caller promises many producers, so the token promises nothing.
+        // The waiters notify the receiver after such a push themselves,
+        // unless the receiver made it (see `SenderWaiters::space_freed`).
         self.core.try_push(item, Producer::new())
     }
 

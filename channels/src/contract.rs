@@ -73,6 +73,103 @@ pub trait ChannelCore: ProducerCount + Send + Sync {
 
     /// Takes the oldest item, if any.
     fn try_pop(&self, consumer: Consumer<'_>) -> Option<Self::Item>;
+
+    /// `try_push`, telling the runtime whether the consumer must be woken:
+    /// an optional capability, for a core that can learn through its own
+    /// push whether its consumer may be asleep (it overrides
+    /// [`prepare_sleep`](Self::prepare_sleep) too).
+    ///
+    /// The default calls `try_push` and answers [`Wake::Consumer`]: the
+    /// runtime then notifies the receiver's waker after every push (one
+    /// atomic read-modify-write on a word every sender shares). A core that
+    /// overrides it keeps one promise: once `prepare_sleep` has returned and
+    /// the next `try_pop` found nothing, the push of the item that `try_pop`
+    /// would return next answers [`Wake::Consumer`]. Other pushes may answer
+    /// [`Wake::Nobody`]. Breaking the promise cannot cause undefined
+    /// behaviour, but a receiver may then sleep while an item waits.
+    ///
+    /// # Examples
+    ///
+    /// A slot of one item that remembers whether its consumer went to sleep
+    /// on it, in the same word as the item's presence, so that the push that
+    /// fills it learns from its own compare-and-swap whether to wake anyone:
+    ///
+    /// ```
+    /// use std::sync::atomic::{AtomicU8, Ordering};
+    /// use diatomic_channels::{async_channel, ChannelCore, Consumer, Many, Producer, Wake};
+    ///
+    /// const FULL: u8 = 1;
+    /// const ASLEEP: u8 = 2;
+    ///
+    /// #[async_channel]
+    /// struct Flag {
+    ///     state: AtomicU8,
+    /// }
+    ///
+    /// impl ChannelCore for Flag {
+    ///     type Item = ();
+    ///     fn try_push(&self, item: (), producer: Producer<'_, Many>) -> Result<(), ()> {
+    ///         self.try_push_reporting(item, producer).map(drop)
+    ///     }
+    ///     fn try_pop(&self, _: Consumer<'_>) -> Option<()> {
+    ///         if self.state.load(Ordering::Acquire) & FULL == 0 {
+    ///             return None; // a mark stays for the push that fills it
+    ///         }
+    ///         // Empties the slot, and clears the mark of a sleep that is over.
+    ///         self.state.store(0, Ordering::Relaxed);
+    ///         Some(())
+    ///     }
+    ///     fn try_push_reporting(&self, _: (), _: Producer<'_, Many>) -> Result<Wake, ()> {
+    ///         // Full already: nothing to do. Otherwise fill it, and read the
+    ///         // consumer's mark in the same step.
+    ///         let before = self.state.fetch_or(FULL, Ordering::AcqRel);
+    ///         if before & FULL != 0 {
+    ///             return Err(());
+    ///         }
+    ///         Ok(if before & ASLEEP != 0 { Wake::Consumer } else { Wake::Nobody })
+    ///     }
+    ///     fn prepare_sleep(&self, _: Consumer<'_>) {
+    ///         // Marks the empty slot; if it is full, the next `try_pop` sees it.
+    ///         let _ = self.state.compare_exchange(0, ASLEEP, Ordering::Release, Ordering::Relaxed);
+    ///     }
+    /// }
+    ///
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let (tx, mut rx) = Flag { state: AtomicU8::new(0) }.into_channel();
+    /// let waiter = tokio::spawn(async move { rx.recv().await });
+    /// tokio::task::yield_now().await; // the receiver goes to sleep, marked
+    /// tx.send(()).await.unwrap(); // its push reports it: the receiver is woken
+    /// assert_eq!(waiter.await.unwrap(), Ok(()));
+    /// # }
+    /// ```
+    #[inline]
+    fn try_push_reporting(
+        &self,
+        item: Self::Item,
+        producer: Producer<'_, Self::Producers>,
+    ) -> Result<Wake, Self::Item> {
+        self.try_push(item, producer).map(|()| Wake::Consumer)
+    }
+
+    /// Called by the consumer when `try_pop` found nothing and the receiver
+    /// is about to sleep, after its waker is registered and before one more
+    /// `try_pop`: see [`try_push_reporting`](Self::try_push_reporting). The
+    /// default does nothing.
+    #[inline]
+    fn prepare_sleep(&self, consumer: Consumer<'_>) {
+        let _ = consumer;
+    }
+}
+
+/// What a push asks of the runtime, as
+/// [`ChannelCore::try_push_reporting`] reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[must_use = "a consumer that may be asleep must be woken"]
+pub enum Wake {
+    /// The consumer may be asleep waiting for this item: notify it.
+    Consumer,
+    /// The consumer is awake, or will find the item before it sleeps.
+    Nobody,
 }
 
 /// An optional capability of a core: it knows its capacity and how many

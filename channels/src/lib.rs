@@ -392,6 +392,7 @@ mod weak_sender;
 pub use crate::channel::Channel;
 pub use crate::contract::{
     ChannelCore, Consumer, Halves, Many, Occupancy, One, Producer, ProducerCount, ProducerMode,
+    Wake,
 };
 pub use crate::error::{
     RecvError, RecvTimeoutError, SendError, SendTimeoutError, TryRecvError, TrySendError,

@@ -202,6 +202,10 @@ impl AtomicUsize {
         counter::count(|c| c.rmws += 1);
         self.0.compare_exchange_weak(current, new, success, failure)
     }
+    pub(crate) fn swap(&self, value: usize, order: Ordering) -> usize {
+        counter::count(|c| c.rmws += 1);
+        self.0.swap(value, order)
+    }
     pub(crate) fn fetch_add(&self, value: usize, order: Ordering) -> usize {
         counter::count(|c| c.rmws += 1);
         self.0.fetch_add(value, order)

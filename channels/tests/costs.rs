@@ -97,7 +97,10 @@ fn blocked_send_gets_the_room_made_for_it() {
 }
 
 /// The `mpsc` ring's own atomics go through the same counters: a push is one
-/// compare-and-swap, a pop none.
+/// compare-and-swap on the tail and one swap on the producer's own cell, and
+/// the swap tells it whether the receiver sleeps: awake, it is not notified
+/// at all (no RMW on the receiver's waker, a word every sender shares). A
+/// pop is no RMW.
 #[test]
 fn mpsc_fast_paths() {
     let (tx, mut rx) = diatomic_channels::mpsc::channel::<u32>(4);
@@ -105,11 +108,54 @@ fn mpsc_fast_paths() {
     tx.try_send(1).unwrap();
     assert_eq!(
         costs(),
-        (counts(1, 0, 0), 1),
-        "push: one CAS; notify: one RMW"
+        (counts(2, 0, 0), 0),
+        "push: one CAS, one swap; the receiver is awake: no notification"
     );
     assert_eq!(rx.try_recv(), Ok(1));
     assert_eq!(costs(), (counts(0, 1, 0), 0), "pop: no RMW; one fence");
+    let mut cx = Context::from_waker(Waker::noop());
+    assert!(pin!(tx.send(2)).poll(&mut cx).is_ready());
+    assert_eq!(
+        costs(),
+        (counts(2, 0, 0), 0),
+        "send().await with room: the same"
+    );
+    assert_eq!(rx.try_recv(), Ok(2));
+    costs();
+}
+
+/// The receiver that goes to sleep on an `mpsc` ring marks the cell it waits
+/// for (one CAS); the push into that cell finds the mark in its swap, and
+/// only that push notifies. The next push, with the receiver awake, does not.
+#[test]
+fn mpsc_receiver_sleeps_and_is_woken_once() {
+    let (tx, mut rx) = diatomic_channels::mpsc::channel::<u32>(4);
+    let mut cx = Context::from_waker(Waker::noop());
+    costs();
+    assert!(rx.poll_recv(&mut cx).is_pending());
+    let (runtime, primitive) = costs();
+    assert_eq!(
+        runtime,
+        counts(1, 0, 0),
+        "recv finding nothing: the mark's CAS"
+    );
+    assert_eq!(primitive, 1, "registering a new waker: one RMW");
+    tx.try_send(1).unwrap();
+    let (runtime, primitive) = costs();
+    assert_eq!(
+        runtime,
+        counts(2, 0, 0),
+        "push: CAS, swap (which finds the mark)"
+    );
+    assert!(primitive >= 1, "the marked push notifies the receiver");
+    tx.try_send(2).unwrap();
+    assert_eq!(
+        costs(),
+        (counts(2, 0, 0), 0),
+        "the next push: no notification"
+    );
+    assert_eq!(rx.poll_recv(&mut cx), Poll::Ready(Ok(1)));
+    assert_eq!(rx.poll_recv(&mut cx), Poll::Ready(Ok(2)));
 }
 
 /// `spsc`'s ring has no RMW at all: a push is loads and a store, a pop the
@@ -199,8 +245,9 @@ fn watch_paths() {
 }
 
 /// A reservation and its send, many producers: one CAS to count the permit,
-/// the ring's CAS and the notification for the push, one RMW and one fence
-/// to give the permit back (and see whether anyone waits for it).
+/// the ring's CAS and swap for the push (the receiver is awake: no
+/// notification), one RMW and one fence to give the permit back (and see
+/// whether anyone waits for it).
 #[test]
 fn permit_paths() {
     let (tx, mut rx) = diatomic_channels::mpsc::channel::<u32>(4);
@@ -210,8 +257,8 @@ fn permit_paths() {
     permit.send(1);
     assert_eq!(
         costs(),
-        (counts(2, 1, 0), 1),
-        "send: the ring's CAS, notify; release: one RMW, one fence"
+        (counts(3, 1, 0), 0),
+        "send: the ring's CAS and swap; release: one RMW, one fence"
     );
     drop(tx.try_reserve().unwrap());
     assert_eq!(costs(), (counts(2, 1, 0), 0), "reserve and drop unused");

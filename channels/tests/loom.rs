@@ -427,6 +427,53 @@ fn mpsc_blocked_send_races_recv_capacity_1() {
     });
 }
 
+/// The receiver goes to sleep on the ring (it marks the cell it waits for)
+/// while two producers push, in every interleaving: one may claim its
+/// position before the mark and publish after it. The push of the item the
+/// receiver waits for finds the mark and wakes it; nothing is lost. The
+/// senders stay alive until both items are received, so no sender's drop
+/// (which always notifies) can hide a lost wakeup; `block_on` would report
+/// one as a deadlock. Capacity 2, in its second lap. Three threads: bound 2.
+#[test]
+fn mpsc_pushes_race_the_receiver_going_to_sleep() {
+    model_with_bound(2, || {
+        let (tx, mut rx) = mpsc::channel::<u32>(2);
+        tx.try_send(0).unwrap();
+        assert_eq!(rx.try_recv(), Ok(0));
+        let keep = tx.clone();
+        let tx2 = tx.clone();
+        let a = thread::spawn(move || tx.try_send(1).unwrap());
+        let b = thread::spawn(move || tx2.try_send(2).unwrap());
+        let first = loom::future::block_on(rx.recv()).unwrap();
+        let second = loom::future::block_on(rx.recv()).unwrap();
+        let mut got = [first, second];
+        got.sort_unstable();
+        assert_eq!(got, [1, 2]);
+        a.join().unwrap();
+        b.join().unwrap();
+        drop(keep);
+    });
+}
+
+/// A receiver that went to sleep and was woken by the marked push goes to
+/// sleep again on the next cell, capacity 1 (positions of two laps): the
+/// second push, racing that second sleep, wakes it too.
+#[test]
+fn mpsc_receiver_sleeps_twice_capacity_1() {
+    model(|| {
+        let (tx, mut rx) = mpsc::channel::<u32>(1);
+        let keep = tx.clone();
+        let t = thread::spawn(move || {
+            loom::future::block_on(tx.send(1)).unwrap();
+            loom::future::block_on(tx.send(2)).unwrap();
+        });
+        assert_eq!(loom::future::block_on(rx.recv()), Ok(1));
+        assert_eq!(loom::future::block_on(rx.recv()), Ok(2));
+        t.join().unwrap();
+        drop(keep);
+    });
+}
+
 // ---- spsc ----
 
 /// After the indices have wrapped (capacity 2), one producer sends three

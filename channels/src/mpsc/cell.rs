@@ -6,8 +6,9 @@ use core::mem::MaybeUninit;
 use crate::sync::{AtomicUsize, UnsafeCell};
 
 /// One place of the ring. Its stamp says whose turn it is (see
-/// [`Ring`](super::Ring)): equal to a position, the cell is empty and waits
-/// for the push at that position; one more, it holds that position's item.
+/// [`Ring`](super::Ring)): "empty at `p`", the cell waits for the push at
+/// position `p` (marked, the consumer sleeps until then); "full at `p`", it
+/// holds that position's item.
 pub struct Cell<T> {
     pub(super) stamp: AtomicUsize,
     pub(super) value: UnsafeCell<MaybeUninit<T>>,
@@ -18,7 +19,7 @@ impl<T> Cell<T> {
     #[cfg(not(diatomic_waker_loom))]
     pub(super) const fn waiting_for(position: usize) -> Self {
         Self {
-            stamp: AtomicUsize::new(position),
+            stamp: AtomicUsize::new(empty(position)),
             value: UnsafeCell::new(MaybeUninit::uninit()),
         }
     }
@@ -27,10 +28,28 @@ impl<T> Cell<T> {
     #[cfg(diatomic_waker_loom)]
     pub(super) fn waiting_for(position: usize) -> Self {
         Self {
-            stamp: AtomicUsize::new(position),
+            stamp: AtomicUsize::new(empty(position)),
             value: UnsafeCell::new(MaybeUninit::uninit()),
         }
     }
+}
+
+/// The mark of a stamp `empty(p)` on which the consumer went to sleep: the
+/// push at `p` finds it when it publishes, and wakes the consumer.
+pub(super) const ASLEEP: usize = 1;
+
+/// The stamp of a cell that waits for the push at `position`: positions
+/// count in steps of two, so that bit 0 is free for [`ASLEEP`] (they wrap
+/// after 2^63 pushes on 64-bit targets, instead of 2^64).
+#[inline(always)]
+pub(super) const fn empty(position: usize) -> usize {
+    position.wrapping_mul(2)
+}
+
+/// The stamp of a cell that holds the item of `position`.
+#[inline(always)]
+pub(super) const fn full(position: usize) -> usize {
+    position.wrapping_add(1).wrapping_mul(2)
 }
 
 // Safety: a cell hands its value from one thread to another, one at a time

@@ -3,32 +3,43 @@
 
 use core::marker::PhantomData;
 
+use super::cell::{empty, full, ASLEEP};
 use super::Cell;
 use crate::cache_padded::CachePadded;
 use crate::storage::Storage;
 use crate::sync::{AtomicUsize, Ordering};
-use crate::{async_channel, ChannelCore, Consumer, Many, Occupancy, Producer};
+use crate::{async_channel, ChannelCore, Consumer, Many, Occupancy, Producer, Wake};
 
 /// The core of the `mpsc` channel: a bounded ring, any number of producers,
 /// one consumer, cells in `S` (a boxed slice or an inline array).
 ///
 /// A *position* counts pushes: `lap * one_lap + index`, where `one_lap` is
 /// the smallest power of two above the capacity, so that "full with the item
-/// of position `p`" (`p + 1`) and "empty, waiting for position `p`" (`p`)
-/// never collide, even at capacity 1. A cell's stamp moves:
+/// of position `p`" (`full(p)`, `2p + 2`) and "empty, waiting for position
+/// `p`" (`empty(p)`, `2p`) never collide, even at capacity 1. Bit 0 is the
+/// consumer's `ASLEEP` mark. A cell's stamp moves:
 ///
 /// | from       | to               | by                                   | how |
 /// |------------|------------------|--------------------------------------|-----|
-/// | `p`        | `p + 1`          | the producer that won position `p`   | CAS on `tail`, write, Release store |
-/// | `p + 1`    | `p + one_lap`    | the consumer (position `p` taken)    | read, Release store |
+/// | `empty(p)` | `empty(p) \| ASLEEP` | the consumer, about to sleep waiting for `p` | CAS |
+/// | `empty(p)`, marked or not | `full(p)` | the producer that won position `p` | CAS on `tail`, write, swap |
+/// | `full(p)`  | `empty(p + one_lap)` | the consumer (position `p` taken) | read, Release store |
 ///
-/// A push reads the stamp of the tail's cell: equal to the tail, it tries to
+/// A push reads the stamp of the tail's cell: empty at the tail, it tries to
 /// take the position (one CAS); behind it, the ring is full there (the item
 /// of the previous lap is not taken, or not even written yet): `Full`, never
 /// a wait; ahead of it, another producer took the position: it reads the
 /// tail again. So a producer stalled between its CAS and its write holds up
-/// no other producer; the consumer sees its cell as not yet full, and waits
-/// for it (the stalled producer notifies when it writes).
+/// no other producer.
+///
+/// The consumer is told of an item only when it may be asleep: it marks the
+/// cell it waits for before it sleeps, and the producer's publishing swap
+/// returns the mark, so the push knows whether to wake it
+/// ([`Wake`](crate::Wake)). Every other send makes no notification at all:
+/// a push is one CAS on the tail and one swap on the producer's own cell.
+/// The mark is on the cell rather than on the tail, so that a producer
+/// stalled between its CAS and its write (whose CAS came before the mark)
+/// still finds it, and the consumer never has to spin for it.
 #[async_channel(sender = RingSender, receiver = RingReceiver, crate = crate)]
 pub struct Ring<T, S>
 where
@@ -63,7 +74,11 @@ impl<T, S: Storage<Cell<T>>> Ring<T, S> {
 impl<T: Send, S: Storage<Cell<T>> + Send + Sync> ChannelCore for Ring<T, S> {
     type Item = T;
 
-    fn try_push(&self, item: T, _: Producer<'_, Many>) -> Result<(), T> {
+    fn try_push(&self, item: T, producer: Producer<'_, Many>) -> Result<(), T> {
+        self.try_push_reporting(item, producer).map(drop)
+    }
+
+    fn try_push_reporting(&self, item: T, _: Producer<'_, Many>) -> Result<Wake, T> {
         let cells = self.cells.cells();
         // Ordering: Relaxed; the cell's stamp orders the data, the CAS below
         // decides who gets the position.
@@ -72,10 +87,10 @@ impl<T: Send, S: Storage<Cell<T>> + Send + Sync> ChannelCore for Ring<T, S> {
             let cell = &cells[tail & (self.one_lap - 1)];
             // Ordering: Acquire, pairs with the consumer's Release stamp: its
             // read of the previous lap's item happens before this write.
-            let stamp = cell.stamp.load(Ordering::Acquire);
-            // Positions only grow (wrapping after 2^64 pushes on 64-bit
+            let stamp = cell.stamp.load(Ordering::Acquire) & !ASLEEP;
+            // Positions only grow (wrapping after 2^63 pushes on 64-bit
             // targets): the sign of the difference says behind or ahead.
-            let ahead = stamp.wrapping_sub(tail) as isize;
+            let ahead = stamp.wrapping_sub(empty(tail)) as isize;
             if ahead == 0 {
                 // Ordering: Relaxed, as above.
                 match self.tail.compare_exchange_weak(
@@ -92,9 +107,15 @@ impl<T: Send, S: Storage<Cell<T>> + Send + Sync> ChannelCore for Ring<T, S> {
                             unsafe { (*value).write(item) };
                         });
                         // Ordering: Release, publishes the item to the
-                        // consumer's Acquire load.
-                        cell.stamp.store(tail.wrapping_add(1), Ordering::Release);
-                        return Ok(());
+                        // consumer's Acquire load; Acquire, pairs with the
+                        // consumer's Release mark: the waker it registered
+                        // before is seen by the notification this asks for.
+                        let before = cell.stamp.swap(full(tail), Ordering::AcqRel);
+                        return Ok(if before & ASLEEP != 0 {
+                            Wake::Consumer
+                        } else {
+                            Wake::Nobody
+                        });
                     }
                     Err(current) => tail = current,
                 }
@@ -112,7 +133,7 @@ impl<T: Send, S: Storage<Cell<T>> + Send + Sync> ChannelCore for Ring<T, S> {
         let head = self.head.load(Ordering::Relaxed);
         let cell = &self.cells.cells()[head & (self.one_lap - 1)];
         // Ordering: Acquire, pairs with the producer's Release stamp.
-        if cell.stamp.load(Ordering::Acquire) != head.wrapping_add(1) {
+        if cell.stamp.load(Ordering::Acquire) != full(head) {
             return None;
         }
         let item = cell.value.with_mut(|value| {
@@ -123,10 +144,26 @@ impl<T: Send, S: Storage<Cell<T>> + Send + Sync> ChannelCore for Ring<T, S> {
         // Ordering: Release, pairs with the producers' Acquire stamp load:
         // the read above happens before the next lap's write.
         cell.stamp
-            .store(head.wrapping_add(self.one_lap), Ordering::Release);
+            .store(empty(head.wrapping_add(self.one_lap)), Ordering::Release);
         // Ordering: Relaxed; read by the consumer (and `Drop`) only.
         self.head.store(self.next(head), Ordering::Relaxed);
         Some(item)
+    }
+
+    fn prepare_sleep(&self, _: Consumer<'_>) {
+        // Ordering: Relaxed; only the consumer writes `head`.
+        let head = self.head.load(Ordering::Relaxed);
+        let cell = &self.cells.cells()[head & (self.one_lap - 1)];
+        // Ordering: Release, so that the waker the consumer registered
+        // before happens before the notification of the producer whose swap
+        // (Acquire) returns the mark. A failure means the item is there
+        // already (or the mark is): the consumer's next pop finds it.
+        let _ = cell.stamp.compare_exchange(
+            empty(head),
+            empty(head) | ASLEEP,
+            Ordering::Release,
+            Ordering::Relaxed,
+        );
     }
 }
 
@@ -160,7 +197,7 @@ impl<T, S: Storage<Cell<T>>> Drop for Ring<T, S> {
         loop {
             let cell = &cells[head & (self.one_lap - 1)];
             // Ordering: Relaxed, as said.
-            if cell.stamp.load(Ordering::Relaxed) != head.wrapping_add(1) {
+            if cell.stamp.load(Ordering::Relaxed) != full(head) {
                 return;
             }
             cell.value.with_mut(|value| {

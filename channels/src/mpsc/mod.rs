@@ -32,9 +32,14 @@
 //! # Costs
 //!
 //! Counted, not timed, by `tests/costs.rs`: a send with room is one
-//! compare-and-swap on the ring's tail plus one RMW to notify the receiver;
-//! a receive with an item is no RMW and one fence (to see whether a sender
-//! is parked). No allocation per message, blocked sends included.
+//! compare-and-swap on the ring's tail and one swap on the sender's own cell,
+//! which tells it whether the receiver sleeps on that cell: only then does it
+//! notify the receiver (the core reports it, see
+//! [`ChannelCore::try_push_reporting`](crate::ChannelCore::try_push_reporting)).
+//! A send to an awake receiver writes no word that other senders write but
+//! the tail. A receiver about to sleep pays one compare-and-swap to mark its
+//! cell. A receive with an item is no RMW and one fence (to see whether a
+//! sender is parked). No allocation per message, blocked sends included.
 //!
 //! # Fairness and cancellation
 //!

@@ -6,8 +6,10 @@
 //! word for a short while (spinning, then yielding its core) before it goes
 //! to sleep: on the machines this crate is measured on, a park and an
 //! unpark cost tens of microseconds, while the other side of a busy channel
-//! usually answers within a few. Only blocking calls spin; the async paths
-//! never do.
+//! usually answers within a few. A blocking receive also watches the queue
+//! itself for the same few spinning rounds before it registers to sleep
+//! (`blocking::spin_for`): a registered receiver makes the push that ends
+//! the gap notify it. Only blocking calls spin; the async paths never do.
 //!
 //! # States
 //!
@@ -42,13 +44,13 @@ const PARKED: u8 = 2;
 /// 25 us (kanal's figure) took them to 1.1 us and 0.66 msg/us; 100 us
 /// was no better than 25.
 #[cfg(not(diatomic_waker_loom))]
-const SPIN_ROUNDS: u32 = 7;
+pub(crate) const SPIN_ROUNDS: u32 = 7;
 #[cfg(not(diatomic_waker_loom))]
 const YIELD_ROUNDS: u32 = 256;
 /// Under Loom, one look of each kind: the models check the states, not
 /// the timing.
 #[cfg(diatomic_waker_loom)]
-const SPIN_ROUNDS: u32 = 1;
+pub(crate) const SPIN_ROUNDS: u32 = 1;
 #[cfg(diatomic_waker_loom)]
 const YIELD_ROUNDS: u32 = 1;
 /// The bound on the yielding rounds' time, checked every 16 rounds.

@@ -271,9 +271,14 @@ impl<C: ChannelCore, H: Home<C>> Receiver<C, H> {
     /// Receives on this thread until an item, the close, or `deadline`.
     #[cfg(feature = "std")]
     fn recv_until(&mut self, deadline: Option<Instant>) -> Result<C::Item, RecvTimeoutError> {
+        let shared = &self.shared;
+        // A short gap in the traffic: watched for without registering.
+        // Safety: `&mut self`, and there is one receiver.
+        if let Some(result) = crate::blocking::spin_for(|| unsafe { shared.try_recv() }) {
+            return result.map_err(RecvTimeoutError::from);
+        }
         // A receive future holds nothing: dropping it on timeout loses
         // nothing.
-        let shared = &self.shared;
         let recv = core::pin::pin!(RecvFuture { shared });
         let received = crate::blocking::block_on_until(recv, deadline);
         // A notification unregisters the waker it wakes, so this is a load

@@ -112,16 +112,21 @@ pub trait ChannelCore: ProducerCount + Send + Sync {
     ///         self.try_push_reporting(item, producer).map(drop)
     ///     }
     ///     fn try_pop(&self, _: Consumer<'_>) -> Option<()> {
+    ///         // Ordering: Acquire, pairs with the push's Release (a real
+    ///         // item would be read after it).
     ///         if self.state.load(Ordering::Acquire) & FULL == 0 {
     ///             return None; // a mark stays for the push that fills it
     ///         }
     ///         // Empties the slot, and clears the mark of a sleep that is over.
+    ///         // Ordering: Relaxed; the item is `()`, nothing to hand back.
     ///         self.state.store(0, Ordering::Relaxed);
     ///         Some(())
     ///     }
     ///     fn try_push_reporting(&self, _: (), _: Producer<'_, Many>) -> Result<Wake, ()> {
     ///         // Full already: nothing to do. Otherwise fill it, and read the
     ///         // consumer's mark in the same step.
+    ///         // Ordering: Release publishes the item; Acquire pairs with the
+    ///         // mark's Release (the waker registered before it is seen).
     ///         let before = self.state.fetch_or(FULL, Ordering::AcqRel);
     ///         if before & FULL != 0 {
     ///             return Err(());
@@ -130,6 +135,7 @@ pub trait ChannelCore: ProducerCount + Send + Sync {
     ///     }
     ///     fn prepare_sleep(&self, _: Consumer<'_>) {
     ///         // Marks the empty slot; if it is full, the next `try_pop` sees it.
+    ///         // Ordering: Release, see the push.
     ///         let _ = self.state.compare_exchange(0, ASLEEP, Ordering::Release, Ordering::Relaxed);
     ///     }
     /// }

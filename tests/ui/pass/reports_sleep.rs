@@ -32,6 +32,7 @@ impl ChannelCore for Tracked {
         }
         inner.0.push_back(item);
         if std::mem::take(&mut inner.1) {
+            // Ordering: Relaxed; a count read by this thread only.
             REPORTED.fetch_add(1, Ordering::Relaxed);
             Ok(Wake::Consumer)
         } else {
@@ -49,6 +50,8 @@ fn main() {
         inner: Mutex::new((VecDeque::new(), false)),
     }
     .into_channel();
+    // Ordering: Relaxed; a count, read after the pushes on the same thread
+    // (the last check after a join).
     let reported = || REPORTED.load(Ordering::Relaxed);
     let mut cx = Context::from_waker(Waker::noop());
 

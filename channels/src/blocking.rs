@@ -85,23 +85,6 @@ std::thread_local! {
     static LOCAL: LocalParker = LocalParker::new();
 }
 
-/// Looks for a result with `look` a few times, spinning between looks, the
-/// way [`Parker::wait`] spins (1, 2, 4, ... hints): a blocking receive
-/// calls it before it registers to sleep, so that a short gap in the
-/// traffic costs the channel nothing (a registered receiver makes the push
-/// that ends the gap notify it). Only blocking calls spin.
-pub(crate) fn spin_for<T>(mut look: impl FnMut() -> Option<T>) -> Option<T> {
-    for round in 0..crate::parker::SPIN_ROUNDS {
-        if let Some(found) = look() {
-            return Some(found);
-        }
-        for _ in 0..1u32 << round {
-            core::hint::spin_loop();
-        }
-    }
-    look()
-}
-
 /// Polls `future` on this thread until it is ready, parking between polls.
 pub(crate) fn block_on<F: Future>(future: F) -> F::Output {
     let future = core::pin::pin!(future);

@@ -150,11 +150,7 @@ impl<C: ChannelCore> Channel<C> {
     /// `poll_send`).
     #[inline]
     pub(crate) unsafe fn try_send(&self, item: C::Item) -> Result<(), TrySendError<C::Item>> {
-        // Ordering: Relaxed, as in `try_push`.
-        let state = self.state.load(Ordering::Relaxed);
-        if state & (CLOSED | LINE) != 0 {
-            return Err(Self::refused_by_state(state, item));
-        }
+        let item = self.admit(item)?;
         // Safety: the same contract.
         unsafe { self.push_and_notify(item) }
     }
@@ -167,6 +163,15 @@ impl<C: ChannelCore> Channel<C> {
     /// As for `try_send`.
     #[inline]
     pub(crate) unsafe fn try_push(&self, item: C::Item) -> Result<(), TrySendError<C::Item>> {
+        let item = self.admit(item)?;
+        // Safety: the same contract.
+        unsafe { self.push_core(item) }.map(drop)
+    }
+
+    /// Hands `item` back for a push by a sender that does not wait, unless
+    /// the channel is closed or senders wait in line (it goes behind them).
+    #[inline]
+    fn admit(&self, item: C::Item) -> Result<C::Item, TrySendError<C::Item>> {
         // Ordering: Relaxed; a snapshot: a sender that misses a close only
         // pushes an item the receiver drains or drops, and one that misses
         // the line's mark only takes a room the line's first sender then
@@ -176,8 +181,7 @@ impl<C: ChannelCore> Channel<C> {
         if state & (CLOSED | LINE) != 0 {
             return Err(Self::refused_by_state(state, item));
         }
-        // Safety: the same contract.
-        unsafe { self.push_core(item) }.map(drop)
+        Ok(item)
     }
 
     /// Why a state with `CLOSED` or `LINE` refuses a sender that does not
@@ -350,7 +354,7 @@ impl<C: ChannelCore> Channel<C> {
     /// As for `try_send`.
     #[inline]
     unsafe fn push_own(&self, item: C::Item) -> Result<(), TrySendError<C::Item>> {
-        // Ordering: Relaxed, as in `try_push`.
+        // Ordering: Relaxed, as in `admit`.
         if self.state.load(Ordering::Relaxed) & CLOSED != 0 {
             return Err(TrySendError::Closed(item));
         }

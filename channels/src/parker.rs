@@ -8,7 +8,7 @@
 //! unpark cost tens of microseconds, while the other side of a busy channel
 //! usually answers within a few. A blocking receive also watches the queue
 //! itself for the same few spinning rounds before it registers to sleep
-//! (`blocking::spin_for`): a registered receiver makes the push that ends
+//! ([`spin_for`]): a registered receiver makes the push that ends
 //! the gap notify it. Only blocking calls spin; the async paths never do.
 //!
 //! # States
@@ -44,17 +44,36 @@ const PARKED: u8 = 2;
 /// 25 us (kanal's figure) took them to 1.1 us and 0.66 msg/us; 100 us
 /// was no better than 25.
 #[cfg(not(diatomic_waker_loom))]
-pub(crate) const SPIN_ROUNDS: u32 = 7;
+const SPIN_ROUNDS: u32 = 7;
 #[cfg(not(diatomic_waker_loom))]
 const YIELD_ROUNDS: u32 = 256;
 /// Under Loom, one look of each kind: the models check the states, not
 /// the timing.
 #[cfg(diatomic_waker_loom)]
-pub(crate) const SPIN_ROUNDS: u32 = 1;
+const SPIN_ROUNDS: u32 = 1;
 #[cfg(diatomic_waker_loom)]
 const YIELD_ROUNDS: u32 = 1;
 /// The bound on the yielding rounds' time, checked every 16 rounds.
 const YIELD_FOR: core::time::Duration = core::time::Duration::from_micros(25);
+
+/// Looks for a result with `look` before each of the `SPIN_ROUNDS` rounds
+/// of spinning (1, 2, 4, ... hints); `None` if every look found nothing
+/// (the caller's next step looks again at once). A parked thread's wait
+/// starts with it; a blocking receive runs it on the queue itself before it
+/// registers to sleep, so that a short gap in the traffic costs the channel
+/// nothing (a registered receiver makes the push that ends the gap notify
+/// it). Only blocking calls spin.
+pub(crate) fn spin_for<T>(mut look: impl FnMut() -> Option<T>) -> Option<T> {
+    for round in 0..SPIN_ROUNDS {
+        if let Some(found) = look() {
+            return Some(found);
+        }
+        for _ in 0..1u32 << round {
+            core::hint::spin_loop();
+        }
+    }
+    None
+}
 
 /// The parker of one thread.
 #[derive(Debug)]
@@ -87,13 +106,8 @@ impl Parker {
     /// `deadline`: `true` if woken (the wake is taken), `false` if the
     /// time ran out first.
     pub fn wait(&self, deadline: Option<Instant>) -> bool {
-        for round in 0..SPIN_ROUNDS {
-            if self.take_wake() {
-                return true;
-            }
-            for _ in 0..1u32 << round {
-                core::hint::spin_loop();
-            }
+        if spin_for(|| self.take_wake().then_some(())).is_some() {
+            return true;
         }
         let yielding_since = Instant::now();
         for round in 0..YIELD_ROUNDS {

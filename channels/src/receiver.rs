@@ -274,7 +274,7 @@ impl<C: ChannelCore, H: Home<C>> Receiver<C, H> {
         let shared = &self.shared;
         // A short gap in the traffic: watched for without registering.
         // Safety: `&mut self`, and there is one receiver.
-        if let Some(result) = crate::blocking::spin_for(|| unsafe { shared.try_recv() }) {
+        if let Some(result) = crate::parker::spin_for(|| unsafe { shared.try_recv() }) {
             return result.map_err(RecvTimeoutError::from);
         }
         // A receive future holds nothing: dropping it on timeout loses

@@ -648,6 +648,11 @@ impl<C: ChannelCore> ChannelOps<C::Item> for Channel<C> {
     }
 
     #[inline]
+    fn certainly_full(&self) -> bool {
+        self.core.certainly_full()
+    }
+
+    #[inline]
     fn is_closed(&self) -> bool {
         // Ordering: Acquire, pairs with the primitive's notification after
         // `close` set the flag (a single producer waiting for room).

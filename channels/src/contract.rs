@@ -165,6 +165,65 @@ pub trait ChannelCore: ProducerCount + Send + Sync {
     fn prepare_sleep(&self, consumer: Consumer<'_>) {
         let _ = consumer;
     }
+
+    /// Whether a push would certainly fail now: `true` only if the core has
+    /// no room. A sender that has just joined the line of blocked senders
+    /// asks it before it looks, under the waiters' lock, for a room it may
+    /// have missed; `true` spares it that lock. `false` is always correct,
+    /// and is the default.
+    ///
+    /// It is asked after a `SeqCst` fence that pairs with one the runtime
+    /// makes after each `try_pop`, so an atomic load (`Relaxed` is enough)
+    /// of what `try_pop` writes to free a room sees that room. Answer from
+    /// such loads, never from a value cached before the call.
+    ///
+    /// ```
+    /// use core::sync::atomic::{AtomicU8, Ordering};
+    /// use diatomic_channels::{async_channel, ChannelCore, Consumer, Many, Producer};
+    ///
+    /// /// One `u8` at a time; 0 means empty.
+    /// #[async_channel(sender = ByteSender, receiver = ByteReceiver)]
+    /// pub struct Byte {
+    ///     cell: AtomicU8,
+    /// }
+    ///
+    /// impl ChannelCore for Byte {
+    ///     type Item = u8;
+    ///     fn try_push(&self, item: u8, _: Producer<'_, Many>) -> Result<(), u8> {
+    ///         assert_ne!(item, 0, "0 stands for empty");
+    ///         // Ordering: Release publishes the byte; Relaxed on failure.
+    ///         self.cell
+    ///             .compare_exchange(0, item, Ordering::Release, Ordering::Relaxed)
+    ///             .map(drop)
+    ///             .map_err(|_| item)
+    ///     }
+    ///     fn try_pop(&self, _: Consumer<'_>) -> Option<u8> {
+    ///         // Ordering: Acquire pairs with the push's Release.
+    ///         Some(self.cell.swap(0, Ordering::Acquire)).filter(|&b| b != 0)
+    ///     }
+    ///     fn certainly_full(&self) -> bool {
+    ///         // Ordering: Relaxed; the runtime's fences order it (see above).
+    ///         self.cell.load(Ordering::Relaxed) != 0
+    ///     }
+    /// }
+    ///
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let (tx, mut rx) = Byte { cell: AtomicU8::new(0) }.into_channel();
+    /// tx.send(1).await.unwrap();
+    /// let blocked = tokio::spawn({
+    ///     let tx = tx.clone();
+    ///     async move { tx.send(2).await } // full: it waits in line
+    /// });
+    /// tokio::task::yield_now().await;
+    /// assert_eq!(rx.recv().await, Ok(1));
+    /// blocked.await.unwrap().unwrap();
+    /// assert_eq!(rx.recv().await, Ok(2));
+    /// # }
+    /// ```
+    #[inline]
+    fn certainly_full(&self) -> bool {
+        false
+    }
 }
 
 /// What a push asks of the runtime, as

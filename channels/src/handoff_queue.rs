@@ -94,7 +94,7 @@ use core::pin::Pin;
 use core::ptr::NonNull;
 use core::task::{Poll, Waker};
 
-use crate::sync::{fence, AtomicUsize, Lock, Ordering, UnsafeCell};
+use crate::sync::{fence, AtomicU8, AtomicUsize, Lock, Ordering, UnsafeCell};
 
 enum State<T> {
     Idle,
@@ -145,6 +145,12 @@ struct Node<T> {
 /// `drop`, which calls [`HandoffQueue::cancel`].
 pub struct Waiter<T> {
     node: UnsafeCell<Node<T>>,
+    /// Set (to 1) by whoever resolves a parked send for its owner
+    /// (`Assigned`, `Sent`, `Rejected`), under the lock and as its last
+    /// access to the place: from then on the place is the owner's alone
+    /// (out of every list), so the owner's `poll` reads the outcome without
+    /// the lock. Cleared by the owner when it parks.
+    resolved: AtomicU8,
     _pinned: PhantomPinned,
 }
 
@@ -167,6 +173,7 @@ impl<T> Waiter<T> {
                 moved: false,
                 orphan: false,
             }),
+            resolved: AtomicU8::new(0),
             _pinned: PhantomPinned,
         }
     }
@@ -183,6 +190,7 @@ impl<T> Waiter<T> {
                 moved: false,
                 orphan: false,
             }),
+            resolved: AtomicU8::new(0),
             _pinned: PhantomPinned,
         }
     }
@@ -205,6 +213,19 @@ impl<T> fmt::Debug for Waiter<T> {
 ///
 /// # Safety
 ///
+/// Under the queue's lock, with `waiter` valid and just taken out of every
+/// list with an outcome for its owner in its state: tells the owner, whose
+/// `poll` may then read the place without the lock. The caller must not
+/// touch the place afterwards (its future may complete and go away).
+unsafe fn resolve<T>(waiter: NonNull<Waiter<T>>) {
+    // Safety: the caller's contract: valid until this store is seen.
+    let waiter = unsafe { waiter.as_ref() };
+    // Ordering: Release, pairs with the owner's Acquire load in `poll`: the
+    // state written before (under the lock) is visible to its lock-free
+    // read.
+    waiter.resolved.store(1, Ordering::Release);
+}
+
 /// Under the queue's lock, with `waiter` valid (a linked place is: see the
 /// module docs), and not from within another `with_node` on the same place.
 unsafe fn with_node<T, R>(waiter: NonNull<Waiter<T>>, f: impl FnOnce(&mut Node<T>) -> R) -> R {
@@ -421,6 +442,9 @@ impl<T> HandoffQueue<T> {
                     n.state = State::Parked { item, waker };
                     n.moved = moved;
                 });
+                // Ordering: Relaxed; only this owner reads it, and others
+                // set it only once the place is linked, under this lock.
+                waiter.resolved.store(0, Ordering::Relaxed);
                 if front {
                     q.parked.push_front(w);
                 } else {
@@ -448,6 +472,21 @@ impl<T> HandoffQueue<T> {
     /// waker.
     pub fn poll(&self, waiter: Pin<&Waiter<T>>, waker: &Waker) -> Poll<Outcome<T>> {
         let w = NonNull::from(&*waiter);
+        // Ordering: Acquire, pairs with the Release store of `resolve`: the
+        // outcome written under the lock before it is visible here.
+        if waiter.resolved.load(Ordering::Acquire) != 0 {
+            // Resolved places are out of every list, and nothing but their
+            // owner touches them: no lock (the common case of a woken send).
+            // Safety: the caller's place, pinned; the Acquire above orders
+            // the resolver's writes before this access, and none follows.
+            let taken = unsafe { with_node(w, |n| core::mem::replace(&mut n.state, State::Idle)) };
+            return Poll::Ready(match taken {
+                State::Assigned { item } => Outcome::Assigned(item),
+                State::Rejected { item } => Outcome::Rejected(item),
+                State::Sent => Outcome::Sent,
+                _ => unreachable!("only an outcome is resolved"),
+            });
+        }
         let (outcome, stale) = self.queues.with(|_| {
             // Safety: under the lock; the caller's place, pinned.
             let taken = unsafe {
@@ -662,6 +701,8 @@ impl<T> HandoffQueue<T> {
                     // Ordering: Relaxed, under the lock; see `len`.
                     self.len.fetch_sub(1, Ordering::Relaxed);
                     q.leave_line(mark);
+                    // Last: the place is its owner's from here on.
+                    resolve(w);
                     return (HandOver::Woken, Some(waker), None);
                 }
             }
@@ -696,8 +737,12 @@ impl<T> HandoffQueue<T> {
                         unsafe { with_node(w, |n| n.state = State::Idle) };
                         (HandOver::Own, Some(waker), None)
                     } else {
-                        // Safety: as above.
-                        unsafe { with_node(w, |n| n.state = State::Sent) };
+                        // Safety: as above; nothing touches the place
+                        // after `resolve`.
+                        unsafe {
+                            with_node(w, |n| n.state = State::Sent);
+                            resolve(w);
+                        }
                         // Its thread is woken, its send complete.
                         (HandOver::Pushed, Some(waker), None)
                     }
@@ -815,6 +860,7 @@ impl<T> HandoffQueue<T> {
                                     Closing::Orphan(w, item)
                                 } else {
                                     with_node(w, |n| n.state = State::Rejected { item });
+                                    resolve(w);
                                     Closing::Wake(Some(waker))
                                 }
                             }

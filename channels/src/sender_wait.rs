@@ -55,6 +55,9 @@ pub trait ChannelOps<T> {
     /// Tells senders that do not wait whether anyone waits in line (they
     /// then go behind it). Called under the waiters' lock.
     fn mark_line(&self, present: bool);
+    /// Whether the core certainly has no room now
+    /// ([`ChannelCore::certainly_full`](crate::ChannelCore::certainly_full)).
+    fn certainly_full(&self) -> bool;
 }
 
 /// The waiting side of blocked senders, for items of type `T`.
@@ -410,7 +413,7 @@ impl<T> SenderWaiters<T> for ManySenders<T> {
                 return Poll::Ready(Err(SendError(value)));
             }
             *in_queue = true;
-            return self.try_own(waiter, in_queue, channel);
+            return self.look_for_room(waiter, in_queue, channel);
         }
         let (waiter, in_queue) = listener.place();
         let value = match self.0.poll(waiter, cx.waker()) {
@@ -444,7 +447,7 @@ impl<T> SenderWaiters<T> for ManySenders<T> {
                     return Poll::Ready(Err(SendError(value)));
                 }
                 *in_queue = true;
-                self.try_own(waiter, in_queue, channel)
+                self.look_for_room(waiter, in_queue, channel)
             }
         }
     }
@@ -613,6 +616,25 @@ impl<T> ManySenders<T> {
     /// After parking `waiter`: takes room freed before the parking was
     /// visible, if this value is first in line (a room that was freed for
     /// someone ahead is theirs).
+    /// A send that has just parked looks, once, for a room freed before
+    /// it was visible in line (which nobody would assign to it): under the
+    /// lock, unless the core is certainly full. The fence at the end of
+    /// `park` pairs with the one after each pop (`space_freed`): either
+    /// that pop sees this send in line and assigns it a room, or the core
+    /// read here shows the room.
+    #[inline]
+    fn look_for_room(
+        &self,
+        waiter: Pin<&Waiter<T>>,
+        in_queue: &mut bool,
+        channel: &impl ChannelOps<T>,
+    ) -> Poll<Result<(), SendError<T>>> {
+        if channel.certainly_full() {
+            return Poll::Pending;
+        }
+        self.try_own(waiter, in_queue, channel)
+    }
+
     fn try_own(
         &self,
         waiter: Pin<&Waiter<T>>,

@@ -150,6 +150,19 @@ impl<T: Send, S: Storage<Cell<T>> + Send + Sync> ChannelCore for Ring<T, S> {
         Some(item)
     }
 
+    fn certainly_full(&self) -> bool {
+        // Ordering: Relaxed, both; the runtime's fence before this call
+        // orders them after the pop that the parked sender could have
+        // missed (see the contract). A stale tail finds its cell taken or
+        // filled, never behind: it answers `false`, which is always safe.
+        let tail = self.tail.load(Ordering::Relaxed);
+        let cell = &self.cells.cells()[tail & (self.one_lap - 1)];
+        let stamp = cell.stamp.load(Ordering::Relaxed) & !ASLEEP;
+        // Behind the tail: the previous lap's item is still there, as in
+        // `try_push`'s `Full`.
+        (stamp.wrapping_sub(empty(tail)) as isize) < 0
+    }
+
     fn prepare_sleep(&self, _: Consumer<'_>) {
         // Ordering: Relaxed; only the consumer writes `head`.
         let head = self.head.load(Ordering::Relaxed);

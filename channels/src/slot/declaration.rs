@@ -65,6 +65,13 @@ impl<T: Send> ChannelCore for Slot<T> {
         self.state.store(EMPTY, Ordering::Release);
         Some(item)
     }
+
+    fn certainly_full(&self) -> bool {
+        // Ordering: Relaxed; the runtime's fence before this call orders it
+        // after the pop that the parked sender could have missed (see the
+        // contract). `WRITING` is full too: a producer holds the cell.
+        self.state.load(Ordering::Relaxed) != EMPTY
+    }
 }
 
 impl<T: Send> Occupancy for Slot<T> {

@@ -199,19 +199,11 @@ impl DiatomicWaker {
     /// Takes the notification lock (or hands the notification to its holder),
     /// wakes the waker, and honours the requests made meanwhile.
     ///
-    /// `state` is a recent value of the state word.
+    /// `state` is a recent value of the state word, registered and not
+    /// locked (both callers checked).
     #[inline(never)]
     fn lock_and_notify(&self, mut state: usize) {
         loop {
-            if state & (LOCKED | REGISTERED) != REGISTERED {
-                // Ordering: Release, as in `notify`.
-                let prev = self.state.fetch_add(REQUEST, Ordering::Release);
-                if prev & (LOCKED | REGISTERED) != REGISTERED {
-                    return;
-                }
-                state = prev.wrapping_add(REQUEST);
-                continue;
-            }
             let locked = lock_transition(state);
             // Ordering: Acquire on success to see the waker the sink wrote
             // before its Release RMW that set `R`/`U`, and the previous holder's
@@ -227,6 +219,14 @@ impl DiatomicWaker {
                     break;
                 }
                 Err(current) => state = current,
+            }
+            while state & (LOCKED | REGISTERED) != REGISTERED {
+                // Ordering: Release, as in `notify`.
+                let prev = self.state.fetch_add(REQUEST, Ordering::Release);
+                if prev & (LOCKED | REGISTERED) != REGISTERED {
+                    return;
+                }
+                state = prev.wrapping_add(REQUEST);
             }
         }
 
@@ -246,6 +246,21 @@ impl DiatomicWaker {
             // Release the lock, unless requests came in while a waker is
             // registered: then keep it and notify once more.
             let served = state;
+            // The common case first: nothing changed since the lock was
+            // taken, so no request to honour; release.
+            // Ordering: as in the loop below.
+            match self.state.compare_exchange(
+                state,
+                state & !LOCKED,
+                Ordering::AcqRel,
+                Ordering::Acquire,
+            ) {
+                Ok(_) => {
+                    core::mem::forget(guard);
+                    return;
+                }
+                Err(current) => state = current,
+            }
             loop {
                 let requested = (state ^ served) & !FLAGS != 0;
                 let honour = requested && state & REGISTERED != 0;
@@ -308,26 +323,34 @@ impl DiatomicWaker {
             self.state.fetch_or(REGISTERED, Ordering::Acquire);
             return;
         }
+        if state & UPDATE == 0 {
+            return self.register_new(state, waker);
+        }
         self.register_other(state, waker);
     }
 
-    /// `register` when the waker is not the current one, or an update is
-    /// pending; `state` is the value `register` loaded.
+    /// `register` with a new waker and no update pending; `state` is the
+    /// value `register` loaded. Apart from `register_other`, whose retract
+    /// path keeps more values alive: this common path then saves fewer
+    /// registers (callgrind, `bench/examples/register_path.rs`).
+    #[inline(never)]
+    fn register_new(&self, state: usize, waker: &Waker) {
+        // `U` is clear, so the sink owns slot `!I` (see the module notes)
+        // and no other sink call runs concurrently. The waker it holds is
+        // not compared: alternating wakers are rare, and the comparison
+        // made this path 4% slower in `benches/primitive.rs`.
+        self.set_slot((state & INDEX) ^ 1, waker);
+        // Ordering: Release to publish the waker just written to the
+        // notifier whose lock CAS (Acquire) will flip `I`; Acquire to see
+        // what notifiers published before earlier RMWs.
+        self.state.fetch_or(UPDATE | REGISTERED, Ordering::AcqRel);
+    }
+
+    /// `register` when an update is pending; `state` is the value
+    /// `register` loaded.
     #[inline(never)]
     fn register_other(&self, state: usize, waker: &Waker) {
         let other = (state & INDEX) ^ 1;
-        if state & UPDATE == 0 {
-            // `U` is clear, so the sink owns slot `!I` (see the module notes)
-            // and no other sink call runs concurrently. The waker it holds is
-            // not compared: alternating wakers are rare, and the comparison
-            // made this path 4% slower in `benches/primitive.rs`.
-            self.set_slot(other, waker.clone());
-            // Ordering: Release to publish the waker just written to the
-            // notifier whose lock CAS (Acquire) will flip `I`; Acquire to see
-            // what notifiers published before earlier RMWs.
-            self.state.fetch_or(UPDATE | REGISTERED, Ordering::AcqRel);
-            return;
-        }
 
         // A waker is pending in slot `!I` (or was, if a notifier has flipped).
         if self.slot_will_wake(other, waker) {
@@ -346,7 +369,7 @@ impl DiatomicWaker {
         // between happen before this thread writes the now non-current slot.
         let state = self.state.fetch_and(!UPDATE, Ordering::Acquire);
         // `U` is now clear and slot `!I` is not current: the sink owns it.
-        self.set_slot((state & INDEX) ^ 1, waker.clone());
+        self.set_slot((state & INDEX) ^ 1, waker);
         // Ordering: as for the `U == 0` case above.
         self.state.fetch_or(UPDATE | REGISTERED, Ordering::AcqRel);
     }
@@ -395,13 +418,23 @@ impl DiatomicWaker {
     /// Stores `waker` in `slot`, dropping the waker it held.
     ///
     /// The caller must be the sink and own `slot` (see the module notes). If
-    /// the old waker's drop panics, the new one is stored but not yet
-    /// published: the state stays consistent and the registration did not
-    /// happen.
-    fn set_slot(&self, slot: usize, waker: Waker) {
-        // Safety: the caller is the sink and owns the slot: no notifier reads
-        // it until a later RMW publishes it.
-        self.slots[slot].with_mut(|w| unsafe { *w = Some(waker) });
+    /// the old waker's drop or the clone panics, the slot is left empty and
+    /// not yet published: the state stays consistent and the registration
+    /// did not happen.
+    fn set_slot(&self, slot: usize, waker: &Waker) {
+        self.slots[slot].with_mut(|w| {
+            // The old waker goes first, then the clone is written: fewer
+            // values live across the two calls (callgrind,
+            // `bench/examples/register_path.rs`). A panic in either leaves
+            // the slot empty and unpublished.
+            // Safety: the caller is the sink and owns the slot: no notifier
+            // reads it until a later RMW publishes it. The slot is empty
+            // when the clone is written, so `write` drops nothing.
+            unsafe {
+                drop((*w).take());
+                w.write(Some(waker.clone()));
+            }
+        });
     }
 }
 

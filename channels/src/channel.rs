@@ -8,7 +8,7 @@
 //! |-------|----------------------------------------------------|
 //! | 0     | `CLOSED`: the receiver closed the channel or left |
 //! | 1     | `SPLIT`: the halves were handed out                |
-//! | 2     | `LINE`: senders wait in line for room (senders that do not wait go behind them) |
+//! | 2     | `LINE`: senders wait in line for room (senders that do not wait go behind them); with `SendOrder::Overtaking`, only while a permit's value waits |
 //! | 3     | `GONE`: the receiver left, and drained the core    |
 //! | 4..   | the number of live senders                         |
 //!
@@ -44,7 +44,8 @@ use crate::contract::{
     ChannelCore, Consumer, Occupancy, Producer, ProducerCount, ProducerMode, Wake,
 };
 use crate::error::{RecvError, SendError, TrySendError};
-use crate::handoff_queue::RoomCheck;
+use crate::handoff_queue::{Line, RoomCheck};
+use crate::send_order::SendOrder;
 use crate::sender_wait::{ChannelOps, SenderWaiters};
 use crate::sync::{AtomicUsize, Ordering};
 
@@ -81,6 +82,7 @@ pub(crate) type Listener<C> = <Waiters<C> as SenderWaiters<<C as ChannelCore>::I
 pub struct Channel<C: ChannelCore> {
     core: C,
     state: AtomicUsize,
+    order: SendOrder,
     receiver_wake: DiatomicWaker,
     sender_waiters: Waiters<C>,
 }
@@ -90,37 +92,70 @@ impl<C: ChannelCore> Channel<C> {
     /// initialize a `static`.
     #[cfg(not(diatomic_waker_loom))]
     pub const fn new(core: C) -> Self {
-        Self::with_state(core, 0)
+        Self::with_state(core, 0, SendOrder::Fifo)
     }
 
     /// A channel over `core`, not split yet.
     #[cfg(diatomic_waker_loom)]
     pub fn new(core: C) -> Self {
-        Self::with_state(core, 0)
+        Self::with_state(core, 0, SendOrder::Fifo)
+    }
+
+    /// A channel over `core` that serves its senders in `order` when full
+    /// (see [`SendOrder`]), not split yet; `const`, for a `static`.
+    ///
+    /// ```
+    /// use diatomic_channels::mpsc::InlineRing;
+    /// use diatomic_channels::{Channel, SendOrder};
+    ///
+    /// static JOBS: Channel<InlineRing<u32, 8>> =
+    ///     Channel::with_order(InlineRing::new(), SendOrder::Overtaking);
+    ///
+    /// let (tx, mut rx) = JOBS.split().unwrap();
+    /// tx.try_send(1).unwrap();
+    /// assert_eq!(rx.try_recv(), Ok(1));
+    /// ```
+    #[cfg(not(diatomic_waker_loom))]
+    pub const fn with_order(core: C, order: SendOrder) -> Self {
+        Self::with_state(core, 0, order)
+    }
+
+    /// A channel over `core` that serves its senders in `order`, not split
+    /// yet.
+    #[cfg(diatomic_waker_loom)]
+    pub fn with_order(core: C, order: SendOrder) -> Self {
+        Self::with_state(core, 0, order)
     }
 
     /// A channel over `core`, split already: one sender, one receiver, for
     /// the halves the caller makes.
     #[cfg(any(feature = "alloc", diatomic_waker_loom))]
-    pub(crate) fn new_split(core: C) -> Self {
-        Self::with_state(core, SPLIT | SENDER)
+    pub(crate) fn new_split(core: C, order: SendOrder) -> Self {
+        Self::with_state(core, SPLIT | SENDER, order)
+    }
+
+    /// The order in which this channel serves its senders when full.
+    pub fn send_order(&self) -> SendOrder {
+        self.order
     }
 
     #[cfg(not(diatomic_waker_loom))]
-    const fn with_state(core: C, state: usize) -> Self {
+    const fn with_state(core: C, state: usize, order: SendOrder) -> Self {
         Self {
             core,
             state: AtomicUsize::new(state),
+            order,
             receiver_wake: DiatomicWaker::new(),
             sender_waiters: <Waiters<C> as SenderWaiters<C::Item>>::NEW,
         }
     }
 
     #[cfg(diatomic_waker_loom)]
-    fn with_state(core: C, state: usize) -> Self {
+    fn with_state(core: C, state: usize, order: SendOrder) -> Self {
         Self {
             core,
             state: AtomicUsize::new(state),
+            order,
             receiver_wake: DiatomicWaker::new(),
             sender_waiters: Waiters::<C>::new(),
         }
@@ -635,7 +670,17 @@ impl<C: ChannelCore> ChannelOps<C::Item> for Channel<C> {
     }
 
     #[inline]
-    fn mark_line(&self, present: bool) {
+    fn mark_line(&self, line: Line) {
+        let present = match self.order {
+            SendOrder::Fifo => line.waiting,
+            // Only a permit's value holds its producer's later sends back.
+            SendOrder::Overtaking => line.orphans,
+        };
+        // Ordering: Relaxed; `LINE` is only written here, under the
+        // waiters' lock, so this load sees its last value.
+        if (self.state.load(Ordering::Relaxed) & LINE != 0) == present {
+            return;
+        }
         // Ordering: Relaxed; set and cleared under the waiters' lock, and a
         // producer reads its own waiting value's mark in program order. A
         // sender that misses it only takes a room assigned to the first in
@@ -672,6 +717,7 @@ impl<C: ChannelCore> fmt::Debug for Channel<C> {
         f.debug_struct("Channel")
             .field("closed", &self.is_closed())
             .field("senders", &self.sender_count())
+            .field("order", &self.order)
             .finish_non_exhaustive()
     }
 }

@@ -57,13 +57,17 @@
 //!
 //! # The line
 //!
-//! The line is every parked send and every orphan. While it is not empty,
-//! `mark(true)` has told the channel so (and `mark(false)` once it
-//! empties, both under the lock): senders that do not wait then go behind
-//! it instead of taking a room assigned to someone in it, which keeps the
-//! line FIFO and spares an assigned sender a futile wakeup. A permit's
-//! value and an assigned sender's value go in regardless: each stands for
-//! a room of its own.
+//! The line is every parked send and every orphan. Whenever what it holds
+//! changes (anyone, any orphan: a [`Line`]), `mark` tells the channel,
+//! under the lock. A channel whose senders go in order
+//! ([`SendOrder::Fifo`](crate::SendOrder)) marks itself while anyone
+//! waits: senders that do not wait then go behind the line instead of
+//! taking a room assigned to someone in it, which keeps the line FIFO and
+//! spares an assigned sender a futile wakeup. One that lets them overtake
+//! marks itself only while an orphan waits, so that a producer's later
+//! sends never pass its own permit's value. A permit's value and an
+//! assigned sender's value go in regardless: each stands for a room of
+//! its own.
 //!
 //! An assigned sender leaves the line when it is assigned: while others
 //! still wait, the mark protects its room; once nobody does, a sender that
@@ -340,23 +344,52 @@ struct Queues<T> {
     /// How many are in the line (see the module docs): parked sends and
     /// orphans.
     line: usize,
+    /// How many of them are orphans.
+    orphans: usize,
+}
+
+/// What the line holds, told to the channel (`mark`) whenever it changes:
+/// a channel that keeps senders in order marks itself while anyone waits
+/// in line; one that lets senders overtake, only while an orphan does (a
+/// permit's value, which its own producer's later sends must not pass).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Line {
+    /// Anyone waits in line: a parked send or an orphan.
+    pub waiting: bool,
+    /// An orphan waits in line.
+    pub orphans: bool,
 }
 
 impl<T> Queues<T> {
-    /// One more in the line; `mark(true)` for the first.
-    fn join_line(&mut self, mark: impl FnOnce(bool)) {
-        self.line += 1;
-        if self.line == 1 {
-            mark(true);
+    fn line_now(&self) -> Line {
+        Line {
+            waiting: self.line != 0,
+            orphans: self.orphans != 0,
         }
     }
 
-    /// One fewer in the line; `mark(false)` for the last.
-    fn leave_line(&mut self, mark: impl FnOnce(bool)) {
-        self.line -= 1;
-        if self.line == 0 {
-            mark(false);
+    /// Tells `mark` what the line holds if it changed since `before`.
+    fn report(&self, before: Line, mark: impl FnOnce(Line)) {
+        let now = self.line_now();
+        if now != before {
+            mark(now);
         }
+    }
+
+    /// One more in the line (an orphan with `orphan`).
+    fn join_line(&mut self, orphan: bool, mark: impl FnOnce(Line)) {
+        let before = self.line_now();
+        self.line += 1;
+        self.orphans += usize::from(orphan);
+        self.report(before, mark);
+    }
+
+    /// One fewer in the line (an orphan with `orphan`).
+    fn leave_line(&mut self, orphan: bool, mark: impl FnOnce(Line)) {
+        let before = self.line_now();
+        self.line -= 1;
+        self.orphans -= usize::from(orphan);
+        self.report(before, mark);
     }
 }
 
@@ -391,6 +424,7 @@ impl<T> HandoffQueue<T> {
                 watchers: List::new(),
                 closed: false,
                 line: 0,
+                orphans: 0,
             }),
         }
     }
@@ -406,6 +440,7 @@ impl<T> HandoffQueue<T> {
                 watchers: List::new(),
                 closed: false,
                 line: 0,
+                orphans: 0,
             }),
         }
     }
@@ -427,7 +462,7 @@ impl<T> HandoffQueue<T> {
         waker: &Waker,
         front: bool,
         moved: bool,
-        mark: impl FnOnce(bool),
+        mark: impl FnOnce(Line),
     ) -> Result<(), T> {
         let waker = waker.clone(); // outside the lock: user code may panic
         let w = NonNull::from(&*waiter);
@@ -451,7 +486,7 @@ impl<T> HandoffQueue<T> {
                     q.parked.push_back(w);
                 }
             }
-            q.join_line(mark);
+            q.join_line(false, mark);
             // Ordering: Relaxed; the fence below orders it.
             self.len.fetch_add(1, Ordering::Relaxed);
             None
@@ -528,7 +563,7 @@ impl<T> HandoffQueue<T> {
     ///
     /// Called from the future's `drop` (its place pinned since its first
     /// poll, or never used), whatever the state.
-    pub fn cancel(&self, waiter: Pin<&Waiter<T>>, mark: impl FnOnce(bool)) -> Cancelled {
+    pub fn cancel(&self, waiter: Pin<&Waiter<T>>, mark: impl FnOnce(Line)) -> Cancelled {
         let state = self.take_place(waiter, mark);
         let cancelled = match state {
             State::Granted => Cancelled::GrantedPermit,
@@ -542,7 +577,7 @@ impl<T> HandoffQueue<T> {
     /// A send stops waiting but keeps its future (a blocking send whose
     /// time ran out): its place leaves the queue and the line, idle again,
     /// and the caller gets its value back with what it may do with it.
-    pub fn withdraw(&self, waiter: Pin<&Waiter<T>>, mark: impl FnOnce(bool)) -> Withdrawn<T> {
+    pub fn withdraw(&self, waiter: Pin<&Waiter<T>>, mark: impl FnOnce(Line)) -> Withdrawn<T> {
         match self.take_place(waiter, mark) {
             State::Parked { item, waker } => {
                 drop(waker); // outside the lock: user code
@@ -561,7 +596,7 @@ impl<T> HandoffQueue<T> {
 
     /// Unlinks the place of `waiter` if it is linked, takes it out of the
     /// line if it is in it, and leaves it idle; returns what it held.
-    fn take_place(&self, waiter: Pin<&Waiter<T>>, mark: impl FnOnce(bool)) -> State<T> {
+    fn take_place(&self, waiter: Pin<&Waiter<T>>, mark: impl FnOnce(Line)) -> State<T> {
         let w = NonNull::from(&*waiter);
         self.queues.with(|q| {
             // Safety: under the lock; the caller's place.
@@ -581,7 +616,7 @@ impl<T> HandoffQueue<T> {
                     q.watchers.unlink(w);
                 }
                 if in_line {
-                    q.leave_line(mark);
+                    q.leave_line(false, mark);
                 }
                 with_node(w, |n| core::mem::replace(&mut n.state, State::Idle))
             }
@@ -591,7 +626,7 @@ impl<T> HandoffQueue<T> {
     /// Called after an item was taken from the core: if anyone waits in
     /// line, the room goes to the first (see [`hand_over`](Self::hand_over)).
     #[inline(always)]
-    pub fn space_freed(&self, push: impl FnOnce(T) -> Result<(), T>, mark: impl FnOnce(bool)) {
+    pub fn space_freed(&self, push: impl FnOnce(T) -> Result<(), T>, mark: impl FnOnce(Line)) {
         // Ordering: SeqCst, pairs with the fence in `park` (see there).
         fence(Ordering::SeqCst);
         // Ordering: Relaxed, ordered by the fence above.
@@ -622,7 +657,7 @@ impl<T> HandoffQueue<T> {
         own: Option<Pin<&Waiter<T>>>,
         freed: bool,
         push: impl FnOnce(T) -> Result<(), T>,
-        mark: impl FnOnce(bool),
+        mark: impl FnOnce(Line),
     ) -> HandOver {
         let own = own.map(|w| NonNull::from(&*w));
         // Declared before the lock is taken, so dropped after it is
@@ -700,7 +735,7 @@ impl<T> HandoffQueue<T> {
                         });
                     // Ordering: Relaxed, under the lock; see `len`.
                     self.len.fetch_sub(1, Ordering::Relaxed);
-                    q.leave_line(mark);
+                    q.leave_line(false, mark);
                     // Last: the place is its owner's from here on.
                     resolve(w);
                     return (HandOver::Woken, Some(waker), None);
@@ -719,7 +754,9 @@ impl<T> HandoffQueue<T> {
             // Out of the line before the push, which may panic (the value
             // then goes with the panic; a mark left set only sends senders
             // the slow way); back in if the core is full.
+            let before = q.line_now();
             q.line -= 1;
+            q.orphans -= usize::from(orphan);
             unwinding.waker = Some(waker);
             let pushed = push(item);
             let waker = unwinding.waker.take().expect("set above");
@@ -727,9 +764,7 @@ impl<T> HandoffQueue<T> {
                 Ok(()) => {
                     // Ordering: Relaxed, under the lock; see `len`.
                     self.len.fetch_sub(1, Ordering::Relaxed);
-                    if q.line == 0 {
-                        mark(false);
-                    }
+                    q.report(before, mark);
                     if orphan {
                         (HandOver::Pushed, Some(waker), Some(w))
                     } else if own == Some(w) {
@@ -750,6 +785,7 @@ impl<T> HandoffQueue<T> {
                 Err(item) => {
                     // The core is full: still first in line.
                     q.line += 1;
+                    q.orphans += usize::from(orphan);
                     // Safety: as above.
                     unsafe {
                         with_node(w, |n| n.state = State::Parked { item, waker });
@@ -780,7 +816,7 @@ impl<T> HandoffQueue<T> {
     pub fn release_room(
         &self,
         push: impl FnOnce(T) -> Result<(), T>,
-        mark: impl FnOnce(bool),
+        mark: impl FnOnce(Line),
     ) -> HandOver {
         self.hand_over(None, true, push, mark)
     }
@@ -855,8 +891,9 @@ impl<T> HandoffQueue<T> {
                             State::Parked { item, waker } => {
                                 // Closed: the mark no longer matters
                                 // (senders see `CLOSED` first).
-                                q.leave_line(|_| {});
-                                if with_node(w, |n| n.orphan) {
+                                let orphan = with_node(w, |n| n.orphan);
+                                q.leave_line(orphan, |_| {});
+                                if orphan {
                                     Closing::Orphan(w, item)
                                 } else {
                                     with_node(w, |n| n.state = State::Rejected { item });
@@ -1087,7 +1124,7 @@ impl<T> HandoffQueue<T> {
         &self,
         freed: bool,
         push: impl FnOnce(T) -> Result<(), T>,
-        mark: impl FnOnce(bool),
+        mark: impl FnOnce(Line),
     ) -> HandOver {
         // Ordering: Relaxed; see `reserved`.
         self.reserved.fetch_sub(1, Ordering::Relaxed);
@@ -1109,7 +1146,7 @@ impl<T> HandoffQueue<T> {
     #[cfg(any(feature = "alloc", diatomic_waker_loom))]
     ///
     /// It joins the line (see the module docs).
-    pub fn park_orphan(&self, item: T, mark: impl FnOnce(bool)) {
+    pub fn park_orphan(&self, item: T, mark: impl FnOnce(Line)) {
         let place = alloc::boxed::Box::new(Waiter::new());
         let w = NonNull::from(alloc::boxed::Box::leak(place));
         let refused = self.queues.with(|q| {
@@ -1128,7 +1165,7 @@ impl<T> HandoffQueue<T> {
                 });
                 q.parked.push_back(w);
             }
-            q.join_line(mark);
+            q.join_line(true, mark);
             // Ordering: Relaxed; the caller's `release` fences.
             self.len.fetch_add(1, Ordering::Relaxed);
             None
@@ -1245,7 +1282,7 @@ mod tests {
         let q = HandoffQueue::<u32>::new();
         let waker = Waker::noop();
         let mark = Cell::new(false);
-        let set = |present| mark.set(present);
+        let set = |line: Line| mark.set(line.waiting);
         let (a, b, c) = (
             pin!(Waiter::new()),
             pin!(Waiter::new()),
@@ -1294,7 +1331,7 @@ mod tests {
         let q = HandoffQueue::<u32>::new();
         let waker = Waker::noop();
         let mark = Cell::new(false);
-        let set = |present| mark.set(present);
+        let set = |line: Line| mark.set(line.waiting);
         let (a, b) = (pin!(Waiter::new()), pin!(Waiter::new()));
         let (a, b) = (a.as_ref(), b.as_ref());
         q.park(a, 1, waker, false, true, set).unwrap(); // a thread's
@@ -1325,7 +1362,7 @@ mod tests {
         let q = HandoffQueue::<Box<u32>>::new();
         let waker = Waker::noop();
         let mark = Cell::new(false);
-        let set = |present| mark.set(present);
+        let set = |line: Line| mark.set(line.waiting);
         let (a, b) = (pin!(Waiter::new()), pin!(Waiter::new()));
         let (a, b) = (a.as_ref(), b.as_ref());
         q.park(a, Box::new(1), waker, false, false, set).unwrap();
@@ -1407,7 +1444,7 @@ mod tests {
     fn orphans_are_pushed_by_whoever_frees_room() {
         let q = HandoffQueue::<u32>::new();
         let mark = Cell::new(false);
-        let set = |present| mark.set(present);
+        let set = |line: Line| mark.set(line.waiting);
         q.park_orphan(5, set);
         assert!(mark.get());
         let mut core = Vec::new();

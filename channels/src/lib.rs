@@ -378,6 +378,7 @@ pub mod oneshot;
 #[cfg(feature = "std")]
 mod parker;
 mod receiver;
+mod send_order;
 mod sender;
 mod sender_wait;
 mod sink;
@@ -401,6 +402,7 @@ pub use crate::home::{DefaultHome, Home};
 #[cfg(any(feature = "alloc", diatomic_waker_loom))]
 pub use crate::receiver::RecvManyFuture;
 pub use crate::receiver::{Receiver, RecvFuture};
+pub use crate::send_order::SendOrder;
 pub use crate::sender::{ClosedFuture, Permit, ReserveFuture, SendFuture, Sender};
 pub use crate::sink::SendSink;
 pub use crate::split::{BorrowedReceiver, BorrowedSender};
@@ -417,7 +419,30 @@ where
     C: ChannelCore<Producers = M>,
     M: ProducerMode,
 {
-    let shared = sync::Arc::new(Channel::new_split(core));
+    channel_with_order(core, SendOrder::Fifo)
+}
+
+/// Makes a channel over `core` that serves its senders in `order` when it
+/// is full (see [`SendOrder`]): its sender and its receiver, generic; the
+/// named halves of a core declared with [`async_channel`] convert from
+/// them with `From`.
+///
+/// ```
+/// use diatomic_channels::mpsc::{self, Ring};
+/// use diatomic_channels::SendOrder;
+///
+/// let (tx, rx) = diatomic_channels::channel_with_order(Ring::with_capacity(4), SendOrder::Overtaking);
+/// let (tx, mut rx): (mpsc::Sender<u8>, mpsc::Receiver<u8>) = (tx.into(), rx.into());
+/// tx.try_send(1).unwrap();
+/// assert_eq!(rx.try_recv(), Ok(1));
+/// ```
+#[cfg(any(feature = "alloc", diatomic_waker_loom))]
+pub fn channel_with_order<C, M>(core: C, order: SendOrder) -> (Sender<C, M>, Receiver<C>)
+where
+    C: ChannelCore<Producers = M>,
+    M: ProducerMode,
+{
+    let shared = sync::Arc::new(Channel::new_split(core, order));
     (Sender::new(shared.clone()), Receiver::new(shared))
 }
 

@@ -20,7 +20,7 @@ use diatomic_waker::DiatomicWaker;
 
 use crate::error::{SendError, SendTimeoutError, TrySendError};
 use crate::handoff_queue::{
-    Cancelled, HandOver, HandoffQueue, Outcome, RoomCheck, Waiter, Withdrawn,
+    Cancelled, HandOver, HandoffQueue, Line, Outcome, RoomCheck, Waiter, Withdrawn,
 };
 
 /// What the waiters need of the channel.
@@ -52,9 +52,10 @@ pub trait ChannelOps<T> {
     fn senders_gone(&self) -> bool;
     /// Whether the receiver closed the channel or left.
     fn is_closed(&self) -> bool;
-    /// Tells senders that do not wait whether anyone waits in line (they
-    /// then go behind it). Called under the waiters' lock.
-    fn mark_line(&self, present: bool);
+    /// Tells the channel what its line holds, so that it marks itself for
+    /// the senders that do not wait (they then go behind the line), as its
+    /// [`SendOrder`](crate::SendOrder) says. Called under the waiters' lock.
+    fn mark_line(&self, line: Line);
     /// Whether the core certainly has no room now
     /// ([`ChannelCore::certainly_full`](crate::ChannelCore::certainly_full)).
     fn certainly_full(&self) -> bool;
@@ -394,7 +395,7 @@ impl<T> SenderWaiters<T> for ManySenders<T> {
         blocking: bool,
         channel: &impl ChannelOps<T>,
     ) -> Poll<Result<(), SendError<T>>> {
-        let mark = |present| channel.mark_line(present);
+        let mark = |line| channel.mark_line(line);
         if !listener.in_queue() {
             let value = item
                 .take()
@@ -457,7 +458,7 @@ impl<T> SenderWaiters<T> for ManySenders<T> {
         if listener.in_queue() {
             let (waiter, in_queue) = listener.place();
             *in_queue = false;
-            match self.0.cancel(waiter, |present| channel.mark_line(present)) {
+            match self.0.cancel(waiter, |line| channel.mark_line(line)) {
                 Cancelled::Nothing => {}
                 // Granted, never taken: the permit goes back.
                 Cancelled::GrantedPermit => self.release(true, channel),
@@ -479,10 +480,7 @@ impl<T> SenderWaiters<T> for ManySenders<T> {
         }
         let (waiter, in_queue) = listener.place();
         *in_queue = false;
-        match self
-            .0
-            .withdraw(waiter, |present| channel.mark_line(present))
-        {
+        match self.0.withdraw(waiter, |line| channel.mark_line(line)) {
             Withdrawn::NotSent(value) => Err(SendTimeoutError::Timeout(value)),
             // Its room came in time: use it.
             // Safety: many producers, no promise to keep.
@@ -526,9 +524,10 @@ impl<T> SenderWaiters<T> for ManySenders<T> {
             // Room freed before the reservation was visible goes to the
             // first in line now, as for a parked value.
             let push = core_push(channel);
-            match self.0.hand_over(Some(waiter), false, push, |present| {
-                channel.mark_line(present)
-            }) {
+            match self
+                .0
+                .hand_over(Some(waiter), false, push, |line| channel.mark_line(line))
+            {
                 HandOver::Nothing | HandOver::Woken => return Poll::Pending,
                 HandOver::Pushed => {
                     channel.notify_receiver();
@@ -548,19 +547,14 @@ impl<T> SenderWaiters<T> for ManySenders<T> {
 
     fn release(&self, freed: bool, channel: &impl ChannelOps<T>) {
         let push = core_push(channel);
-        if self
-            .0
-            .release(freed, push, |present| channel.mark_line(present))
-            == HandOver::Pushed
-        {
+        if self.0.release(freed, push, |line| channel.mark_line(line)) == HandOver::Pushed {
             channel.notify_receiver();
         }
     }
 
     fn overflow(&self, item: T, channel: &impl ChannelOps<T>) {
         #[cfg(any(feature = "alloc", diatomic_waker_loom))]
-        self.0
-            .park_orphan(item, |present| channel.mark_line(present));
+        self.0.park_orphan(item, |line| channel.mark_line(line));
         #[cfg(not(any(feature = "alloc", diatomic_waker_loom)))]
         {
             let _ = channel;
@@ -590,7 +584,7 @@ impl<T> SenderWaiters<T> for ManySenders<T> {
     fn space_freed(&self, channel: &impl ChannelOps<T>) {
         // The receiver is running: an orphan it pushes notifies nobody.
         self.0
-            .space_freed(core_push(channel), |present| channel.mark_line(present));
+            .space_freed(core_push(channel), |line| channel.mark_line(line));
     }
 
     fn close(&self) {
@@ -642,9 +636,10 @@ impl<T> ManySenders<T> {
         channel: &impl ChannelOps<T>,
     ) -> Poll<Result<(), SendError<T>>> {
         let push = core_push(channel);
-        match self.0.hand_over(Some(waiter), false, push, |present| {
-            channel.mark_line(present)
-        }) {
+        match self
+            .0
+            .hand_over(Some(waiter), false, push, |line| channel.mark_line(line))
+        {
             HandOver::Nothing | HandOver::Woken => Poll::Pending,
             HandOver::Pushed => {
                 channel.notify_receiver();
@@ -662,11 +657,7 @@ impl<T> ManySenders<T> {
     /// (or stays free in the core if nobody waits).
     fn pass_room(&self, channel: &impl ChannelOps<T>) {
         let push = core_push(channel);
-        if self
-            .0
-            .release_room(push, |present| channel.mark_line(present))
-            == HandOver::Pushed
-        {
+        if self.0.release_room(push, |line| channel.mark_line(line)) == HandOver::Pushed {
             channel.notify_receiver();
         }
     }

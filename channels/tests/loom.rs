@@ -10,7 +10,7 @@ use std::collections::VecDeque;
 
 use diatomic_channels::{
     async_channel, mpsc, oneshot, slot, spsc, watch, Channel, ChannelCore, Consumer, Many, One,
-    Producer, RecvError, TrySendError,
+    Producer, RecvError, SendOrder, TrySendError,
 };
 use std::future::Future;
 use std::mem::ManuallyDrop;
@@ -783,6 +783,58 @@ fn permit_send_races_try_send_and_recv() {
         let sent = t.join().unwrap();
         got.sort_unstable();
         assert_eq!(got, if sent { vec![10, 20] } else { vec![20] });
+    });
+}
+
+/// With `SendOrder::Overtaking`, a send blocked on a full ring of capacity
+/// 1 races the receiver, which takes an item (assigning the room to the
+/// blocked send) and then sends without waiting itself: it may take that
+/// room, and the blocked send then parks again, first, and is given the
+/// next room. Every value arrives once; nothing deadlocks (a lost wakeup
+/// would).
+#[test]
+fn overtaking_try_send_races_a_blocked_send_capacity_1() {
+    model(|| {
+        let (tx, mut rx) = mpsc::channel_with_order::<u32>(1, SendOrder::Overtaking);
+        tx.try_send(0).unwrap();
+        let tx2 = tx.clone();
+        let blocked = thread::spawn(move || loom::future::block_on(tx.send(1)).unwrap());
+        assert_eq!(loom::future::block_on(rx.recv()), Ok(0));
+        let sent = tx2.try_send(2).is_ok();
+        drop(tx2);
+        let mut got = Vec::new();
+        while let Ok(v) = loom::future::block_on(rx.recv()) {
+            got.push(v);
+        }
+        blocked.join().unwrap();
+        got.sort_unstable();
+        assert_eq!(got, if sent { vec![1, 2] } else { vec![1] });
+    });
+}
+
+/// With `SendOrder::Overtaking`, a permit's value whose room was taken (it
+/// waits in line, an orphan) still goes before its own producer's next
+/// send, while the receiver frees a room concurrently: the line is marked
+/// for orphans in both orders.
+#[test]
+fn overtaking_keeps_a_producers_permit_value_before_its_next_send() {
+    model(|| {
+        let (tx, mut rx) = mpsc::channel_with_order::<u32>(1, SendOrder::Overtaking);
+        let producer = thread::spawn(move || {
+            let permit = tx.try_reserve().unwrap();
+            // Another sender takes the permit's room: the permit's value
+            // will wait in line, unless the receiver has freed it by then.
+            tx.clone().try_send(10).unwrap();
+            permit.send(20);
+            tx.try_send(30).is_ok()
+        });
+        let mut got = Vec::new();
+        while let Ok(v) = loom::future::block_on(rx.recv()) {
+            got.push(v);
+        }
+        let next = producer.join().unwrap();
+        let expected: &[u32] = if next { &[10, 20, 30] } else { &[10, 20] };
+        assert_eq!(got, expected, "a producer's values keep their order");
     });
 }
 

@@ -11,7 +11,7 @@ use std::pin::pin;
 use std::task::{Context, Poll};
 
 use diatomic_channels::slot::Slot;
-use diatomic_channels::{RecvError, TryRecvError, TrySendError};
+use diatomic_channels::{RecvError, SendOrder, TryRecvError, TrySendError};
 use support::*;
 
 /// Capacity 1; pushing 13 into room panics (a broken core).
@@ -480,6 +480,44 @@ macro_rules! suite {
             assert_eq!(rx.try_recv(), Ok(4));
             assert_eq!(rx.try_recv(), Err(TryRecvError::Empty));
         }
+
+        #[test]
+        fn overtaking_lets_a_running_sender_take_the_room_of_a_waiting_one() {
+            for order in [SendOrder::Fifo, SendOrder::Overtaking] {
+                open_with_order!(let (tx, mut rx) = Slot::<u32>::new(), order);
+                let (woken, waker) = flag();
+                let mut cx = Context::from_waker(&waker);
+                tx.try_send(1).unwrap();
+                // Two sends wait in line: the second keeps the line's mark
+                // up once the first is given a room.
+                let mut first = pin!(tx.send(2));
+                let mut second = pin!(tx.send(3));
+                assert!(first.as_mut().poll(&mut cx).is_pending());
+                assert!(second.as_mut().poll(&mut cx).is_pending());
+                // The room goes to the first, which is woken.
+                assert_eq!(rx.try_recv(), Ok(1));
+                assert_eq!(wakes(&woken), 1, "{order:?}");
+                if order == SendOrder::Fifo {
+                    assert_eq!(tx.try_send(4), Err(TrySendError::Full(4)), "behind the line");
+                    assert_eq!(first.as_mut().poll(&mut cx), Poll::Ready(Ok(())));
+                    assert_eq!(rx.try_recv(), Ok(2));
+                } else {
+                    assert_eq!(tx.try_send(4), Ok(()), "takes the room");
+                    assert!(
+                        first.as_mut().poll(&mut cx).is_pending(),
+                        "its room was taken: it waits again, first in line"
+                    );
+                    assert_eq!(rx.try_recv(), Ok(4));
+                    assert_eq!(wakes(&woken), 2, "the next room is the first's again");
+                    assert_eq!(first.as_mut().poll(&mut cx), Poll::Ready(Ok(())));
+                    assert_eq!(rx.try_recv(), Ok(2));
+                }
+                // Then the second, in both orders.
+                assert_eq!(second.as_mut().poll(&mut cx), Poll::Ready(Ok(())));
+                assert_eq!(rx.try_recv(), Ok(3));
+                assert_eq!(rx.try_recv(), Err(TryRecvError::Empty));
+            }
+        }
     };
 }
 
@@ -490,6 +528,12 @@ mod arc_home {
     macro_rules! open {
         (let $halves:pat = $core:expr) => {
             let $halves = $core.into_channel();
+        };
+    }
+
+    macro_rules! open_with_order {
+        (let $halves:pat = $core:expr, $order:expr) => {
+            let $halves = diatomic_channels::channel_with_order($core, $order);
         };
     }
 
@@ -504,6 +548,13 @@ mod borrowed_home {
     macro_rules! open {
         (let $halves:pat = $core:expr) => {
             let channel = diatomic_channels::Channel::new($core);
+            let $halves = channel.split().unwrap();
+        };
+    }
+
+    macro_rules! open_with_order {
+        (let $halves:pat = $core:expr, $order:expr) => {
+            let channel = diatomic_channels::Channel::with_order($core, $order);
             let $halves = channel.split().unwrap();
         };
     }

@@ -44,8 +44,8 @@ pub use self::futures_channel::FuturesChannel;
 pub use self::kanal::Kanal;
 pub use self::oneshot::OneshotCrate;
 pub use self::ours::{
-    ArrayQueueCore, ArrayQueueReceiver, ArrayQueueSender, OursArrayQueue, OursMpsc, OursOneshot,
-    OursSlot, OursSpsc, OursWatch,
+    ArrayQueueCore, ArrayQueueReceiver, ArrayQueueSender, OursArrayQueue, OursMpsc,
+    OursMpscOvertaking, OursOneshot, OursSlot, OursSpsc, OursWatch,
 };
 pub use self::std_sync::StdSyncChannel;
 pub use self::tachyonix::Tachyonix;
@@ -115,6 +115,7 @@ pub fn mpsc_contenders<V: MpscVisitor>(visitor: &mut V) -> Vec<V::Output> {
         visitor.visit::<OursArrayQueue>(),
         visitor.visit::<OursSlot>(),
         visitor.visit::<OursMpsc>(),
+        visitor.visit::<OursMpscOvertaking>(),
         visitor.visit::<Tachyonix>(),
         visitor.visit::<TokioMpsc>(),
         visitor.visit::<AsyncChannel>(),
@@ -128,8 +129,12 @@ pub fn mpsc_contenders<V: MpscVisitor>(visitor: &mut V) -> Vec<V::Output> {
 /// The SPSC family's MPSC stand-ins that are left out: ours with a narrower
 /// purpose (`slot` holds one message, below every SPSC capacity;
 /// `ArrayQueue` is the runtime over a user's core, not a channel of the
-/// family).
-const NOT_IN_SPSC: [&str; 2] = [OursSlot::NAME, OursArrayQueue::NAME];
+/// family; with one sender, `mpsc overtaking` is `mpsc`).
+const NOT_IN_SPSC: [&str; 3] = [
+    OursSlot::NAME,
+    OursArrayQueue::NAME,
+    OursMpscOvertaking::NAME,
+];
 
 /// The sending half of a bounded SPSC channel: only `Send`, since there is
 /// one sender. Every MPSC sender is one, as it is.

@@ -99,6 +99,27 @@ impl Mpsc for OursMpsc {
     }
 }
 
+/// The `mpsc` channel with [`SendOrder::Overtaking`]: a sender that finds
+/// room takes it even while others wait (as tachyonix's does).
+///
+/// [`SendOrder::Overtaking`]: diatomic_channels::SendOrder::Overtaking
+#[derive(Debug)]
+pub struct OursMpscOvertaking;
+
+impl Mpsc for OursMpscOvertaking {
+    const NAME: &'static str = "ours/mpsc overtaking";
+    const OURS: bool = true;
+    type Tx = diatomic_channels::mpsc::Sender<Msg>;
+    type Rx = diatomic_channels::mpsc::Receiver<Msg>;
+
+    fn channel(capacity: usize) -> (Self::Tx, Self::Rx) {
+        diatomic_channels::mpsc::channel_with_order(
+            capacity,
+            diatomic_channels::SendOrder::Overtaking,
+        )
+    }
+}
+
 impl MpscSender for diatomic_channels::mpsc::Sender<Msg> {
     async fn send(&mut self, msg: Msg) -> Result<(), Closed> {
         let tx: &diatomic_channels::Sender<diatomic_channels::mpsc::Ring<Msg, _>> = self;

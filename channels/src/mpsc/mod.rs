@@ -110,6 +110,31 @@ pub fn channel<T: Send>(capacity: usize) -> (Sender<T>, Receiver<T>) {
     Ring::with_capacity(capacity).into_channel()
 }
 
+/// A channel of `capacity` items that serves its senders in `order` when
+/// it is full ([`SendOrder`](crate::SendOrder); [`channel`] is `Fifo`).
+///
+/// # Panics
+///
+/// As [`channel`].
+///
+/// # Examples
+///
+/// ```
+/// use diatomic_channels::SendOrder;
+///
+/// let (tx, mut rx) = diatomic_channels::mpsc::channel_with_order::<u8>(2, SendOrder::Overtaking);
+/// tx.try_send(1).unwrap();
+/// assert_eq!(rx.try_recv(), Ok(1));
+/// ```
+#[cfg(any(feature = "alloc", diatomic_waker_loom))]
+pub fn channel_with_order<T: Send>(
+    capacity: usize,
+    order: crate::SendOrder,
+) -> (Sender<T>, Receiver<T>) {
+    let (sender, receiver) = crate::channel_with_order(Ring::with_capacity(capacity), order);
+    (sender.into(), receiver.into())
+}
+
 /// The power of two above `capacity`, which positions count laps in.
 #[cfg(any(feature = "alloc", diatomic_waker_loom))]
 fn one_lap(capacity: usize) -> usize {

@@ -1,8 +1,9 @@
 //! The showcase: a short funnel (capacities 1, 10, 100) and a short pinball
-//! (4 and 64 balls per graph), our channels (`mpsc`, `slot`, and a user's
-//! core over `ArrayQueue`) next to tokio's mpsc, tachyonix and kanal (the
-//! strongest peer where senders block); then one line for each other member
-//! of the family, against its peers: `spsc` (capacity 256, against
+//! (4 and 64 balls per graph), our channels (`mpsc`, `mpsc` with senders
+//! that may overtake, `slot`, and a user's core over `ArrayQueue`) next to
+//! tokio's mpsc, tachyonix and kanal (the strongest peer where senders
+//! block); then one line for each other member of the family, against its
+//! peers: `spsc` (capacity 256, against
 //! async-ringbuf and every MPSC channel), `oneshot` (one client's
 //! request-reply, against tokio's and the `oneshot` crate's), `watch` (one
 //! sender, a slower reader, against tokio's), and `mpsc` from threads (4
@@ -18,7 +19,7 @@
 use std::time::Instant;
 
 use diatomic_bench::contenders::{
-    Kanal, Mpsc, OursArrayQueue, OursMpsc, OursSlot, Tachyonix, TokioMpsc,
+    Kanal, Mpsc, OursArrayQueue, OursMpsc, OursMpscOvertaking, OursSlot, Tachyonix, TokioMpsc,
 };
 use diatomic_bench::progress::ProgressLine;
 use diatomic_bench::run;
@@ -38,6 +39,8 @@ fn main() {
     ];
     let names = [
         OursMpsc::NAME,
+        // The same ring, with senders allowed to overtake waiting ones.
+        OursMpscOvertaking::NAME,
         OursArrayQueue::NAME,
         OursSlot::NAME,
         TokioMpsc::NAME,

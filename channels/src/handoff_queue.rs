@@ -213,13 +213,13 @@ impl<T> fmt::Debug for Waiter<T> {
     }
 }
 
-/// Runs `f` on the node of `waiter`.
+/// Tells the owner of `waiter` that its place holds an outcome, so that
+/// its `poll` may read the place without the lock.
 ///
 /// # Safety
 ///
 /// Under the queue's lock, with `waiter` valid and just taken out of every
-/// list with an outcome for its owner in its state: tells the owner, whose
-/// `poll` may then read the place without the lock. The caller must not
+/// list with an outcome for its owner in its state. The caller must not
 /// touch the place afterwards (its future may complete and go away).
 unsafe fn resolve<T>(waiter: NonNull<Waiter<T>>) {
     // Safety: the caller's contract: valid until this store is seen.
@@ -230,8 +230,14 @@ unsafe fn resolve<T>(waiter: NonNull<Waiter<T>>) {
     waiter.resolved.store(1, Ordering::Release);
 }
 
+/// Runs `f` on the node of `waiter`.
+///
+/// # Safety
+///
 /// Under the queue's lock, with `waiter` valid (a linked place is: see the
-/// module docs), and not from within another `with_node` on the same place.
+/// module docs), and not from within another `with_node` on the same place;
+/// or by the owner of a resolved place (see [`resolve`]), which nobody else
+/// touches.
 unsafe fn with_node<T, R>(waiter: NonNull<Waiter<T>>, f: impl FnOnce(&mut Node<T>) -> R) -> R {
     // Safety: the caller's contract: valid, and exclusive under the lock.
     unsafe { waiter.as_ref().node.with_mut(|node| f(&mut *node)) }

@@ -607,9 +607,6 @@ fn core_push<T>(channel: &impl ChannelOps<T>) -> impl FnOnce(T) -> Result<(), T>
 }
 
 impl<T> ManySenders<T> {
-    /// After parking `waiter`: takes room freed before the parking was
-    /// visible, if this value is first in line (a room that was freed for
-    /// someone ahead is theirs).
     /// A send that has just parked looks, once, for a room freed before
     /// it was visible in line (which nobody would assign to it): under the
     /// lock, unless the core is certainly full. The fence at the end of
@@ -629,6 +626,9 @@ impl<T> ManySenders<T> {
         self.try_own(waiter, in_queue, channel)
     }
 
+    /// After parking `waiter`, under the lock: takes room freed before the
+    /// parking was visible, if this value is first in line (a room that
+    /// was freed for someone ahead is theirs).
     fn try_own(
         &self,
         waiter: Pin<&Waiter<T>>,

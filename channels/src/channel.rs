@@ -672,15 +672,22 @@ impl<C: ChannelCore> ChannelOps<C::Item> for Channel<C> {
     #[inline]
     fn mark_line(&self, line: Line) {
         let present = match self.order {
+            // Told of every change of the line; one while orphans come and
+            // go with others waiting repeats the bit as it is (rare, and
+            // harmless).
             SendOrder::Fifo => line.waiting,
             // Only a permit's value holds its producer's later sends back.
-            SendOrder::Overtaking => line.orphans,
+            // Told of every change of the line too, so skip the RMW when
+            // the bit stays: `LINE` is only written here, under the
+            // waiters' lock, so this load sees its last value.
+            // Ordering: Relaxed, for that reason.
+            SendOrder::Overtaking => {
+                if (self.state.load(Ordering::Relaxed) & LINE != 0) == line.orphans {
+                    return;
+                }
+                line.orphans
+            }
         };
-        // Ordering: Relaxed; `LINE` is only written here, under the
-        // waiters' lock, so this load sees its last value.
-        if (self.state.load(Ordering::Relaxed) & LINE != 0) == present {
-            return;
-        }
         // Ordering: Relaxed; set and cleared under the waiters' lock, and a
         // producer reads its own waiting value's mark in program order. A
         // sender that misses it only takes a room assigned to the first in

@@ -794,7 +794,7 @@ fn permit_send_races_try_send_and_recv() {
 /// would).
 #[test]
 fn overtaking_try_send_races_a_blocked_send_capacity_1() {
-    model(|| {
+    model_with_bound(2, || {
         let (tx, mut rx) = mpsc::channel_with_order::<u32>(1, SendOrder::Overtaking);
         tx.try_send(0).unwrap();
         let tx2 = tx.clone();
@@ -818,7 +818,7 @@ fn overtaking_try_send_races_a_blocked_send_capacity_1() {
 /// for orphans in both orders.
 #[test]
 fn overtaking_keeps_a_producers_permit_value_before_its_next_send() {
-    model(|| {
+    model_with_bound(2, || {
         let (tx, mut rx) = mpsc::channel_with_order::<u32>(1, SendOrder::Overtaking);
         let producer = thread::spawn(move || {
             let permit = tx.try_reserve().unwrap();

@@ -612,8 +612,13 @@ impl<T> ManySenders<T> {
     /// lock, unless the core is certainly full. The fence at the end of
     /// `park` pairs with the one after each pop (`space_freed`): either
     /// that pop sees this send in line and assigns it a room, or the core
-    /// read here shows the room. The room is taken if this value is first
-    /// in line (a room that was freed for someone ahead is theirs).
+    /// read here shows the room.
+    ///
+    /// Two functions on purpose: the cheap check is inlined into the
+    /// caller and the locked part stays out of line. Merged into one
+    /// function, a blocked send costs 1.1% more instructions at capacity 1
+    /// and 1.3% more at capacity 10 (callgrind, `blocked_path` example).
+    #[inline]
     fn look_for_room(
         &self,
         waiter: Pin<&Waiter<T>>,
@@ -623,6 +628,18 @@ impl<T> ManySenders<T> {
         if channel.certainly_full() {
             return Poll::Pending;
         }
+        self.try_own(waiter, in_queue, channel)
+    }
+
+    /// After parking `waiter`, under the lock: takes room freed before the
+    /// parking was visible, if this value is first in line (a room that
+    /// was freed for someone ahead is theirs).
+    fn try_own(
+        &self,
+        waiter: Pin<&Waiter<T>>,
+        in_queue: &mut bool,
+        channel: &impl ChannelOps<T>,
+    ) -> Poll<Result<(), SendError<T>>> {
         let push = core_push(channel);
         match self
             .0

@@ -98,6 +98,7 @@ use core::pin::Pin;
 use core::ptr::NonNull;
 use core::task::{Poll, Waker};
 
+use crate::intrusive_list::{Linked, Links, List};
 use crate::sync::{fence, AtomicU8, AtomicUsize, Lock, Ordering, UnsafeCell};
 
 enum State<T> {
@@ -132,9 +133,7 @@ enum State<T> {
 }
 struct Node<T> {
     state: State<T>,
-    prev: Option<NonNull<Waiter<T>>>,
-    next: Option<NonNull<Waiter<T>>>,
-    linked: bool,
+    links: Links<Waiter<T>>,
     /// A blocking send's place: its value is handed over (see the module
     /// docs).
     moved: bool,
@@ -171,9 +170,7 @@ impl<T> Waiter<T> {
         Self {
             node: UnsafeCell::new(Node {
                 state: State::Idle,
-                prev: None,
-                next: None,
-                linked: false,
+                links: Links::new(),
                 moved: false,
                 orphan: false,
             }),
@@ -188,9 +185,7 @@ impl<T> Waiter<T> {
         Self {
             node: UnsafeCell::new(Node {
                 state: State::Idle,
-                prev: None,
-                next: None,
-                linked: false,
+                links: Links::new(),
                 moved: false,
                 orphan: false,
             }),
@@ -243,108 +238,20 @@ unsafe fn with_node<T, R>(waiter: NonNull<Waiter<T>>, f: impl FnOnce(&mut Node<T
     unsafe { waiter.as_ref().node.with_mut(|node| f(&mut *node)) }
 }
 
-/// A doubly linked list of places, through their nodes.
-struct List<T> {
-    head: Option<NonNull<Waiter<T>>>,
-    tail: Option<NonNull<Waiter<T>>>,
-}
-
-impl<T> List<T> {
-    const fn new() -> Self {
-        Self {
-            head: None,
-            tail: None,
-        }
-    }
-
-    /// # Safety
-    ///
-    /// Under the lock; `w` valid and not linked.
-    unsafe fn push_back(&mut self, w: NonNull<Waiter<T>>) {
-        // Safety: the caller's contract.
-        unsafe { self.link_between(w, self.tail, None) }
-    }
-
-    /// # Safety
-    ///
-    /// Under the lock; `w` valid and not linked.
-    unsafe fn push_front(&mut self, w: NonNull<Waiter<T>>) {
-        // Safety: the caller's contract.
-        unsafe { self.link_between(w, None, self.head) }
-    }
-
-    /// Links `w` between the neighbours `prev` and `next` (the inverse of
-    /// `unlink`).
-    ///
-    /// # Safety
-    ///
-    /// Under the lock; `w` valid and not linked; `prev` and `next` adjacent
-    /// in this list (or its ends).
-    unsafe fn link_between(
-        &mut self,
-        w: NonNull<Waiter<T>>,
-        prev: Option<NonNull<Waiter<T>>>,
-        next: Option<NonNull<Waiter<T>>>,
-    ) {
-        // Safety: the caller's contract (and below: linked places are valid).
-        unsafe {
-            with_node(w, |n| {
-                n.prev = prev;
-                n.next = next;
-                n.linked = true;
-            })
-        };
-        match prev {
-            // Safety: as above.
-            Some(p) => unsafe { with_node(p, |n| n.next = Some(w)) },
-            None => self.head = Some(w),
-        }
-        match next {
-            // Safety: as above.
-            Some(x) => unsafe { with_node(x, |n| n.prev = Some(w)) },
-            None => self.tail = Some(w),
-        }
-    }
-
-    /// # Safety
-    ///
-    /// Under the lock; `w` linked in this list.
-    unsafe fn unlink(&mut self, w: NonNull<Waiter<T>>) {
-        // Safety: linked places are valid (and below).
-        let (prev, next) = unsafe {
-            with_node(w, |n| {
-                n.linked = false;
-                (n.prev.take(), n.next.take())
-            })
-        };
-        match prev {
-            // Safety: as above.
-            Some(p) => unsafe { with_node(p, |n| n.next = next) },
-            None => self.head = next,
-        }
-        match next {
-            // Safety: as above.
-            Some(x) => unsafe { with_node(x, |n| n.prev = prev) },
-            None => self.tail = prev,
-        }
-    }
-
-    /// # Safety
-    ///
-    /// Under the lock.
-    unsafe fn pop_front(&mut self) -> Option<NonNull<Waiter<T>>> {
-        let head = self.head?;
-        // Safety: the caller's contract; `head` is linked here.
-        unsafe { self.unlink(head) };
-        Some(head)
+// Safety: the links are a field of the node, which `with_node` gives alone
+// under the same contract.
+unsafe impl<T> Linked for Waiter<T> {
+    unsafe fn with_links<R>(w: NonNull<Self>, f: impl FnOnce(&mut Links<Self>) -> R) -> R {
+        // Safety: the caller's contract is `with_node`'s.
+        unsafe { with_node(w, |n| f(&mut n.links)) }
     }
 }
 
 struct Queues<T> {
     /// Parked values and reservations, oldest first.
-    parked: List<T>,
+    parked: List<Waiter<T>>,
     /// `closed` futures.
-    watchers: List<T>,
+    watchers: List<Waiter<T>>,
     /// The channel is closed: nothing parks or watches any more.
     closed: bool,
     /// How many are in the line (see the module docs): parked sends and
@@ -609,7 +516,7 @@ impl<T> HandoffQueue<T> {
             unsafe {
                 let (linked, waiting, in_line) = with_node(w, |n| {
                     (
-                        n.linked,
+                        n.links.is_linked(),
                         matches!(n.state, State::Parked { .. } | State::Reserving { .. }),
                         matches!(n.state, State::Parked { .. }),
                     )
@@ -673,7 +580,7 @@ impl<T> HandoffQueue<T> {
             waker: None,
         };
         let (handed, waker, orphan) = self.queues.with(|q| {
-            let Some(w) = q.parked.head else {
+            let Some(w) = q.parked.head() else {
                 return (HandOver::Nothing, None, None);
             };
             // Safety: under the lock; `w` is linked, so valid (and below).
@@ -835,7 +742,7 @@ impl<T> HandoffQueue<T> {
             // Safety: under the lock; the caller's place, pinned.
             unsafe {
                 if q.closed {
-                    if with_node(w, |n| n.linked) {
+                    if with_node(w, |n| n.links.is_linked()) {
                         q.watchers.unlink(w);
                     }
                     let old = with_node(w, |n| core::mem::replace(&mut n.state, State::Idle));

@@ -373,6 +373,7 @@ mod contract;
 mod error;
 mod handoff_queue;
 mod home;
+mod intrusive_list;
 pub mod mpsc;
 pub mod oneshot;
 #[cfg(feature = "std")]

@@ -38,13 +38,14 @@ use core::fmt;
 use core::pin::Pin;
 use core::task::{Context, Poll};
 
-use diatomic_waker::DiatomicWaker;
-
 use crate::contract::{
-    ChannelCore, Consumer, Occupancy, Producer, ProducerCount, ProducerMode, Wake,
+    ChannelCore, Consumer, ConsumerCount, ConsumerMode, Many, Occupancy, One, Producer,
+    ProducerCount, ProducerMode, Wake,
 };
 use crate::error::{RecvError, SendError, TrySendError};
 use crate::handoff_queue::{Line, RoomCheck};
+use crate::receiver_line::ReceiverLine;
+use crate::receiver_wait::ReceiverWaiters;
 use crate::send_order::SendOrder;
 use crate::sender_wait::{ChannelOps, SenderWaiters};
 use crate::sync::{AtomicUsize, Ordering};
@@ -57,6 +58,7 @@ const SENDER: usize = 16;
 
 type Waiters<C> =
     <<C as ProducerCount>::Producers as ProducerMode>::Waiters<<C as ChannelCore>::Item>;
+type RecvWaiters<C> = <<C as ConsumerCount>::Receivers as ConsumerMode>::Waiters;
 /// What one send, `closed` or `reserve` future keeps between polls.
 pub(crate) type Listener<C> = <Waiters<C> as SenderWaiters<<C as ChannelCore>::Item>>::Listener;
 
@@ -83,7 +85,7 @@ pub struct Channel<C: ChannelCore> {
     core: C,
     state: AtomicUsize,
     order: SendOrder,
-    receiver_wake: DiatomicWaker,
+    receiver_wake: RecvWaiters<C>,
     sender_waiters: Waiters<C>,
 }
 
@@ -145,7 +147,7 @@ impl<C: ChannelCore> Channel<C> {
             core,
             state: AtomicUsize::new(state),
             order,
-            receiver_wake: DiatomicWaker::new(),
+            receiver_wake: <RecvWaiters<C> as ReceiverWaiters>::NEW,
             sender_waiters: <Waiters<C> as SenderWaiters<C::Item>>::NEW,
         }
     }
@@ -156,7 +158,7 @@ impl<C: ChannelCore> Channel<C> {
             core,
             state: AtomicUsize::new(state),
             order,
-            receiver_wake: DiatomicWaker::new(),
+            receiver_wake: RecvWaiters::<C>::new(),
             sender_waiters: Waiters::<C>::new(),
         }
     }
@@ -256,9 +258,7 @@ impl<C: ChannelCore> Channel<C> {
     unsafe fn push_and_notify(&self, item: C::Item) -> Result<(), TrySendError<C::Item>> {
         // Safety: the same contract.
         let wake = unsafe { self.push_core(item) }?;
-        if wake == Wake::Consumer {
-            self.receiver_wake.notify();
-        }
+        self.receiver_wake.pushed(wake);
         Ok(())
     }
 
@@ -471,78 +471,44 @@ impl<C: ChannelCore> Channel<C> {
                 // only party left, so the consumer now.
                 DrainOnUnwind(self, false).finish();
             } else {
-                self.receiver_wake.notify();
+                self.receiver_wake.wake_all();
             }
         }
     }
 
-    // ---- receiver side (one receiver, borrowed mutably by the caller) ----
+    // ---- receiver side ----
 
     /// Takes an item, or reports that the channel is closed and drained, or
     /// `None` if the receiver must wait.
+    ///
+    /// # Safety
+    ///
+    /// With one consumer, called by the one receiver only (never
+    /// concurrently).
     #[inline]
-    fn take(&self) -> Option<Result<C::Item, RecvError>> {
-        if let Some(item) = self.pop() {
+    pub(crate) unsafe fn take(&self) -> Option<Result<C::Item, RecvError>> {
+        // Safety: the caller's contract (and below).
+        if let Some(item) = unsafe { self.pop() } {
             return Some(Ok(item));
         }
         // Ordering: Acquire, pairs with the Release of the last sender's drop:
         // every item pushed before it is visible to the second `pop`.
         let state = self.state.load(Ordering::Acquire);
         if state & CLOSED != 0 || state < SENDER {
-            return Some(self.pop().ok_or(RecvError));
+            // Safety: as above.
+            return Some(unsafe { self.pop() }.ok_or(RecvError));
         }
         None
     }
 
+    /// # Safety
+    ///
+    /// As for `take`.
     #[inline]
-    fn pop(&self) -> Option<C::Item> {
+    unsafe fn pop(&self) -> Option<C::Item> {
         let item = self.core.try_pop(Consumer::new())?;
         self.sender_waiters.space_freed(self);
         Some(item)
-    }
-
-    /// # Safety
-    ///
-    /// Called by the one receiver only (never concurrently).
-    #[inline]
-    pub(crate) unsafe fn try_recv(&self) -> Option<Result<C::Item, RecvError>> {
-        self.take()
-    }
-
-    /// # Safety
-    ///
-    /// Called by the one receiver only (never concurrently).
-    #[inline]
-    pub(crate) unsafe fn poll_recv(
-        &self,
-        cx: &mut Context<'_>,
-    ) -> Poll<Result<C::Item, RecvError>> {
-        if let Some(result) = self.take() {
-            return Poll::Ready(result);
-        }
-        // Safety: the receiver is the only sink of `receiver_wake`.
-        unsafe { self.receiver_wake.register(cx.waker()) };
-        // A core that reports sleep learns of it now, before the last look.
-        self.core.prepare_sleep(Consumer::new());
-        if let Some(result) = self.take() {
-            // Safety: as above.
-            unsafe { self.receiver_wake.unregister() };
-            return Poll::Ready(result);
-        }
-        Poll::Pending
-    }
-
-    /// The receiver stops waiting: senders need not wake it any more (a
-    /// blocking receive that got its item; an async one leaves its waker,
-    /// which the next wait refreshes for free).
-    ///
-    /// # Safety
-    ///
-    /// Called by the one receiver only (never concurrently).
-    #[cfg(feature = "std")]
-    pub(crate) unsafe fn stop_waiting(&self) {
-        // Safety: the receiver is the only sink of `receiver_wake`.
-        unsafe { self.receiver_wake.unregister() };
     }
 
     /// Closes the channel: senders fail from now on; queued items stay.
@@ -552,6 +518,7 @@ impl<C: ChannelCore> Channel<C> {
         let prev = self.state.fetch_or(CLOSED, Ordering::Relaxed);
         if prev & CLOSED == 0 {
             self.sender_waiters.close();
+            self.receiver_wake.closed_by_receiver();
         }
     }
 
@@ -597,6 +564,65 @@ impl<C: ChannelCore> Channel<C> {
     pub(crate) fn sender_count(&self) -> usize {
         // Ordering: Relaxed; a snapshot (`Debug`, `Sender::sender_count`).
         self.state.load(Ordering::Relaxed) / SENDER
+    }
+}
+
+/// The receiving side with one receiver, which the caller borrows mutably.
+impl<C: ChannelCore<Receivers = One>> Channel<C> {
+    /// # Safety
+    ///
+    /// Called by the one receiver only (never concurrently).
+    #[inline]
+    pub(crate) unsafe fn try_recv(&self) -> Option<Result<C::Item, RecvError>> {
+        // Safety: the same contract.
+        unsafe { self.take() }
+    }
+
+    /// # Safety
+    ///
+    /// Called by the one receiver only (never concurrently).
+    #[inline]
+    pub(crate) unsafe fn poll_recv(
+        &self,
+        cx: &mut Context<'_>,
+    ) -> Poll<Result<C::Item, RecvError>> {
+        // Safety: the caller's contract (and below).
+        if let Some(result) = unsafe { self.take() } {
+            return Poll::Ready(result);
+        }
+        // Safety: the receiver is the only sink of `receiver_wake`.
+        unsafe { self.receiver_wake.register(cx.waker()) };
+        // A core that reports sleep learns of it now, before the last look.
+        self.core.prepare_sleep(Consumer::new());
+        // Safety: as above.
+        if let Some(result) = unsafe { self.take() } {
+            // Safety: as above.
+            unsafe { self.receiver_wake.unregister() };
+            return Poll::Ready(result);
+        }
+        Poll::Pending
+    }
+
+    /// The receiver stops waiting: senders need not wake it any more (a
+    /// blocking receive that got its item; an async one leaves its waker,
+    /// which the next wait refreshes for free).
+    ///
+    /// # Safety
+    ///
+    /// Called by the one receiver only (never concurrently).
+    #[cfg(feature = "std")]
+    pub(crate) unsafe fn stop_waiting(&self) {
+        // Safety: the receiver is the only sink of `receiver_wake`.
+        unsafe { self.receiver_wake.unregister() };
+    }
+}
+
+/// The receiving side with many receivers.
+impl<C: ChannelCore<Receivers = Many>> Channel<C> {
+    /// The waiting receivers, and their count.
+    #[inline]
+    pub(crate) fn receiver_line(&self) -> &ReceiverLine {
+        &self.receiver_wake
     }
 }
 
@@ -660,7 +686,12 @@ impl<C: ChannelCore> ChannelOps<C::Item> for Channel<C> {
 
     #[inline]
     fn notify_receiver(&self) {
-        self.receiver_wake.notify();
+        self.receiver_wake.pushed(Wake::Consumer);
+    }
+
+    #[inline]
+    fn notify_other_receivers(&self) {
+        self.receiver_wake.pushed_by_receiver();
     }
 
     #[inline]

@@ -12,13 +12,16 @@ use core::marker::PhantomData;
 ///
 /// The generated types give the core two guarantees, carried by the tokens
 /// in the signatures so that a core written with `unsafe` can rely on them:
-/// * [`Consumer`]: `try_pop` is never called concurrently with itself;
+/// * [`Consumer<'_, One>`](Consumer) (written `Consumer<'_>`): with
+///   `receivers = one`, the default, `try_pop` is never called
+///   concurrently with itself. With `receivers = many` the token is a
+///   [`Consumer<'_, Many>`](Consumer) and promises nothing;
 /// * [`Producer<'_, One>`](Producer): with `producers = one`, `try_push` is
 ///   never called concurrently with itself. With `producers = many` the token
 ///   is a [`Producer<'_, Many>`](Producer) and promises nothing.
 ///
-/// The mode in the signature of `try_push` must be the one given to the
-/// attribute; the compiler checks it.
+/// The modes in the signatures of `try_push` and `try_pop` must be the ones
+/// given to the attribute; the compiler checks it.
 ///
 /// Items still in the core when the channel is dropped are dropped with the
 /// core: a core that stores items in `MaybeUninit` needs a `Drop` impl.
@@ -60,7 +63,7 @@ use core::marker::PhantomData;
     label = "`#[async_channel]` needs a non-blocking push and pop for this struct",
     note = "implement `diatomic_channels::ChannelCore` for `{Self}`: `try_push` hands the item back when full, `try_pop` returns `None` when empty"
 )]
-pub trait ChannelCore: ProducerCount + Send + Sync {
+pub trait ChannelCore: ProducerCount + ConsumerCount + Send + Sync {
     /// What the channel carries.
     type Item: Send;
 
@@ -72,12 +75,16 @@ pub trait ChannelCore: ProducerCount + Send + Sync {
     ) -> Result<(), Self::Item>;
 
     /// Takes the oldest item, if any.
-    fn try_pop(&self, consumer: Consumer<'_>) -> Option<Self::Item>;
+    fn try_pop(&self, consumer: Consumer<'_, Self::Receivers>) -> Option<Self::Item>;
 
     /// `try_push`, telling the runtime whether the consumer must be woken:
     /// an optional capability, for a core that can learn through its own
     /// push whether its consumer may be asleep (it overrides
     /// [`prepare_sleep`](Self::prepare_sleep) too).
+    ///
+    /// Used with `receivers = one` only: with many receivers, the runtime
+    /// looks for a waiting receiver after every push (a fence and a load,
+    /// no lock unless one waits), and never calls `prepare_sleep`.
     ///
     /// The default calls `try_push` and answers [`Wake::Consumer`]: the
     /// runtime then notifies the receiver's waker after every push (one
@@ -162,7 +169,7 @@ pub trait ChannelCore: ProducerCount + Send + Sync {
     /// `try_pop`: see [`try_push_reporting`](Self::try_push_reporting). The
     /// default does nothing.
     #[inline]
-    fn prepare_sleep(&self, consumer: Consumer<'_>) {
+    fn prepare_sleep(&self, consumer: Consumer<'_, Self::Receivers>) {
         let _ = consumer;
     }
 
@@ -347,6 +354,34 @@ pub trait ProducerCount {
     type Producers: ProducerMode;
 }
 
+/// How many receivers a channel has; implemented by `#[async_channel]` from
+/// its `receivers` argument.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not declared with `#[async_channel]`",
+    note = "put `#[diatomic_channels::async_channel]` on the struct declaration"
+)]
+pub trait ConsumerCount {
+    /// [`One`] or [`Many`].
+    type Receivers: ConsumerMode;
+}
+
+/// The consumer modes, [`One`] and [`Many`].
+pub trait ConsumerMode: sealed::Sealed + Send + Sync + 'static {
+    /// Where waiting receivers wait.
+    #[doc(hidden)]
+    type Waiters: crate::receiver_wait::ReceiverWaiters;
+
+    /// The generic receiving half of this mode, over a channel in `H`.
+    #[doc(hidden)]
+    type Receiver<C: ChannelCore<Receivers = Self>, H: crate::Home<C>>: fmt::Debug;
+
+    /// Makes the first receiving half of a channel.
+    #[doc(hidden)]
+    fn receiver<C: ChannelCore<Receivers = Self>, H: crate::Home<C>>(
+        home: H,
+    ) -> Self::Receiver<C, H>;
+}
+
 /// The producer modes, [`One`] and [`Many`].
 pub trait ProducerMode: sealed::Sealed + Send + Sync + 'static {
     /// Where blocked senders of items `T` wait.
@@ -354,13 +389,20 @@ pub trait ProducerMode: sealed::Sealed + Send + Sync + 'static {
     type Waiters<T>: crate::sender_wait::SenderWaiters<T>;
 }
 
-/// One producer at a time: the sender is not `Clone`, and its methods take
-/// `&mut self`; a blocked sender waits on a second `DiatomicWaker`.
+/// One producer (or consumer) at a time. As the producer mode: the sender
+/// is not `Clone`, and its methods take `&mut self`; a blocked sender waits
+/// on a second `DiatomicWaker`. As the consumer mode: the receiver is a
+/// [`Receiver`](crate::Receiver), not `Clone`, whose methods take
+/// `&mut self`; it waits on a `DiatomicWaker`.
 #[derive(Debug, Clone, Copy)]
 pub enum One {}
 
-/// Any number of producers: the sender is `Clone`; blocked senders park their
-/// values in a queue, and the receiver moves them into the space it frees.
+/// Any number of producers (or consumers). As the producer mode: the sender
+/// is `Clone`; blocked senders park their values in a queue, and the
+/// receiver moves them into the space it frees. As the consumer mode: the
+/// receiver is a [`SharedReceiver`](crate::SharedReceiver), `Clone`, whose
+/// methods take `&self`; waiting receivers wait in a line, and each push
+/// wakes the oldest.
 #[derive(Debug, Clone, Copy)]
 pub enum Many {}
 
@@ -370,6 +412,29 @@ impl ProducerMode for One {
 
 impl ProducerMode for Many {
     type Waiters<T> = crate::sender_wait::ManySenders<T>;
+}
+
+impl ConsumerMode for One {
+    type Waiters = diatomic_waker::DiatomicWaker;
+    type Receiver<C: ChannelCore<Receivers = Self>, H: crate::Home<C>> = crate::Receiver<C, H>;
+
+    fn receiver<C: ChannelCore<Receivers = Self>, H: crate::Home<C>>(
+        home: H,
+    ) -> crate::Receiver<C, H> {
+        crate::Receiver::new(home)
+    }
+}
+
+impl ConsumerMode for Many {
+    type Waiters = crate::receiver_line::ReceiverLine;
+    type Receiver<C: ChannelCore<Receivers = Self>, H: crate::Home<C>> =
+        crate::SharedReceiver<C, H>;
+
+    fn receiver<C: ChannelCore<Receivers = Self>, H: crate::Home<C>>(
+        home: H,
+    ) -> crate::SharedReceiver<C, H> {
+        crate::SharedReceiver::new(home)
+    }
 }
 
 mod sealed {
@@ -401,16 +466,19 @@ impl<M: ProducerMode> fmt::Debug for Producer<'_, M> {
     }
 }
 
-/// Passed to [`ChannelCore::try_pop`]: proof that no other pop runs
-/// concurrently on this core.
+/// Passed to [`ChannelCore::try_pop`]: with [`One`] (the default, written
+/// `Consumer<'_>`), proof that no other pop runs concurrently on this core;
+/// with [`Many`], no promise.
 ///
 /// Only the runtime creates it; it is neither `Send` nor `Clone`.
-pub struct Consumer<'a> {
-    _exclusive: PhantomData<(&'a mut (), *mut ())>,
+pub struct Consumer<'a, M: ConsumerMode = One> {
+    _exclusive: PhantomData<(&'a mut (), M, *mut ())>,
 }
 
-impl Consumer<'_> {
-    /// The caller is the channel's only receiver, borrowed mutably.
+impl<M: ConsumerMode> Consumer<'_, M> {
+    /// The caller upholds the mode's promise for this call (with one
+    /// consumer: it is the channel's only receiver, borrowed mutably, or
+    /// the last party left).
     pub(crate) fn new() -> Self {
         Self {
             _exclusive: PhantomData,
@@ -418,7 +486,7 @@ impl Consumer<'_> {
     }
 }
 
-impl fmt::Debug for Consumer<'_> {
+impl<M: ConsumerMode> fmt::Debug for Consumer<'_, M> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Consumer")
     }

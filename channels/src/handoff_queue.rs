@@ -539,12 +539,18 @@ impl<T> HandoffQueue<T> {
     /// Called after an item was taken from the core: if anyone waits in
     /// line, the room goes to the first (see [`hand_over`](Self::hand_over)).
     #[inline(always)]
-    pub fn space_freed(&self, push: impl FnOnce(T) -> Result<(), T>, mark: impl FnOnce(Line)) {
+    pub fn space_freed(
+        &self,
+        push: impl FnOnce(T) -> Result<(), T>,
+        mark: impl FnOnce(Line),
+    ) -> HandOver {
         // Ordering: SeqCst, pairs with the fence in `park` (see there).
         fence(Ordering::SeqCst);
         // Ordering: Relaxed, ordered by the fence above.
         if self.len.load(Ordering::Relaxed) != 0 {
-            self.hand_over(None, true, push, mark);
+            self.hand_over(None, true, push, mark)
+        } else {
+            HandOver::Nothing
         }
     }
 

@@ -379,9 +379,12 @@ pub mod oneshot;
 #[cfg(feature = "std")]
 mod parker;
 mod receiver;
+mod receiver_line;
+mod receiver_wait;
 mod send_order;
 mod sender;
 mod sender_wait;
+mod shared_receiver;
 mod sink;
 pub mod slot;
 mod split;
@@ -393,8 +396,8 @@ mod weak_sender;
 
 pub use crate::channel::Channel;
 pub use crate::contract::{
-    ChannelCore, Consumer, Halves, Many, Occupancy, One, Producer, ProducerCount, ProducerMode,
-    Wake,
+    ChannelCore, Consumer, ConsumerCount, ConsumerMode, Halves, Many, Occupancy, One, Producer,
+    ProducerCount, ProducerMode, Wake,
 };
 pub use crate::error::{
     RecvError, RecvTimeoutError, SendError, SendTimeoutError, TryRecvError, TrySendError,
@@ -405,8 +408,9 @@ pub use crate::receiver::RecvManyFuture;
 pub use crate::receiver::{Receiver, RecvFuture};
 pub use crate::send_order::SendOrder;
 pub use crate::sender::{ClosedFuture, Permit, ReserveFuture, SendFuture, Sender};
+pub use crate::shared_receiver::{SharedReceiver, SharedRecvFuture};
 pub use crate::sink::SendSink;
-pub use crate::split::{BorrowedReceiver, BorrowedSender};
+pub use crate::split::{BorrowedReceiver, BorrowedSender, ReceiverHalf};
 pub use crate::weak_sender::WeakSender;
 pub use diatomic_macros::async_channel;
 
@@ -415,7 +419,7 @@ pub use diatomic_macros::async_channel;
 /// The structs declared with [`async_channel`] have an `into_channel` method
 /// that calls this and wraps the halves in their named types.
 #[cfg(any(feature = "alloc", diatomic_waker_loom))]
-pub fn channel<C, M>(core: C) -> (Sender<C, M>, Receiver<C>)
+pub fn channel<C, M>(core: C) -> (Sender<C, M>, ReceiverHalf<C>)
 where
     C: ChannelCore<Producers = M>,
     M: ProducerMode,
@@ -438,13 +442,16 @@ where
 /// assert_eq!(rx.try_recv(), Ok(1));
 /// ```
 #[cfg(any(feature = "alloc", diatomic_waker_loom))]
-pub fn channel_with_order<C, M>(core: C, order: SendOrder) -> (Sender<C, M>, Receiver<C>)
+pub fn channel_with_order<C, M>(core: C, order: SendOrder) -> (Sender<C, M>, ReceiverHalf<C>)
 where
     C: ChannelCore<Producers = M>,
     M: ProducerMode,
 {
     let shared = sync::Arc::new(Channel::new_split(core, order));
-    (Sender::new(shared.clone()), Receiver::new(shared))
+    (
+        Sender::new(shared.clone()),
+        <C::Receivers as ConsumerMode>::receiver(shared),
+    )
 }
 
 /// What the code written by `#[async_channel]` names. Not part of the API.
@@ -455,7 +462,10 @@ pub mod __private {
 
     #[cfg(any(feature = "alloc", diatomic_waker_loom))]
     pub use crate::channel;
-    pub use crate::{Channel, ChannelCore, Halves, Many, One, ProducerCount, Receiver, Sender};
+    pub use crate::{
+        Channel, ChannelCore, ConsumerCount, Halves, Many, One, ProducerCount, Receiver, Sender,
+        SharedReceiver,
+    };
 
     /// Expands to its input where channels can live in an `Arc` (the
     /// `alloc` feature), to nothing elsewhere: the attribute wraps the

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use alloc::vec::Vec;
 
 use crate::channel::Channel;
-use crate::contract::{ChannelCore, Occupancy};
+use crate::contract::{ChannelCore, Occupancy, One};
 #[cfg(feature = "std")]
 use crate::error::RecvTimeoutError;
 use crate::error::{RecvError, TryRecvError};
@@ -31,13 +31,16 @@ pub struct Receiver<C: ChannelCore, H: Home<C> = DefaultHome<C>> {
 }
 
 impl<C: ChannelCore, H: Home<C>> Receiver<C, H> {
+    /// The receiver of a channel with one consumer (see `ConsumerMode`).
     pub(crate) fn new(shared: H) -> Self {
         Self {
             shared,
             _core: PhantomData,
         }
     }
+}
 
+impl<C: ChannelCore<Receivers = One>, H: Home<C>> Receiver<C, H> {
     /// Takes an item if there is one, without waiting.
     ///
     /// # Examples
@@ -380,7 +383,7 @@ impl<C: ChannelCore, H: Home<C>> Drop for Receiver<C, H> {
     }
 }
 
-impl<C: ChannelCore, H: Home<C>> futures_core::Stream for Receiver<C, H> {
+impl<C: ChannelCore<Receivers = One>, H: Home<C>> futures_core::Stream for Receiver<C, H> {
     type Item = C::Item;
 
     #[inline]
@@ -402,7 +405,7 @@ pub struct RecvFuture<'a, C: ChannelCore> {
     shared: &'a Channel<C>,
 }
 
-impl<C: ChannelCore> Future for RecvFuture<'_, C> {
+impl<C: ChannelCore<Receivers = One>> Future for RecvFuture<'_, C> {
     type Output = Result<C::Item, RecvError>;
 
     #[inline]
@@ -429,7 +432,7 @@ pub struct RecvManyFuture<'a, C: ChannelCore> {
 }
 
 #[cfg(any(feature = "alloc", diatomic_waker_loom))]
-impl<C: ChannelCore> Future for RecvManyFuture<'_, C> {
+impl<C: ChannelCore<Receivers = One>> Future for RecvManyFuture<'_, C> {
     type Output = usize;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<usize> {
@@ -446,7 +449,7 @@ impl<C: ChannelCore> Future for RecvManyFuture<'_, C> {
 ///
 /// Called by the one receiver only (never concurrently).
 #[cfg(any(feature = "alloc", diatomic_waker_loom))]
-unsafe fn poll_recv_many<C: ChannelCore>(
+unsafe fn poll_recv_many<C: ChannelCore<Receivers = One>>(
     shared: &Channel<C>,
     cx: &mut Context<'_>,
     buffer: &mut Vec<C::Item>,
@@ -473,7 +476,7 @@ unsafe fn poll_recv_many<C: ChannelCore>(
 ///
 /// Called by the one receiver only (never concurrently).
 #[cfg(any(feature = "alloc", diatomic_waker_loom))]
-unsafe fn take_more<C: ChannelCore>(
+unsafe fn take_more<C: ChannelCore<Receivers = One>>(
     shared: &Channel<C>,
     buffer: &mut Vec<C::Item>,
     limit: usize,

@@ -48,6 +48,9 @@ pub trait ChannelOps<T> {
     unsafe fn push_own(&self, item: T) -> Result<(), TrySendError<T>>;
     /// Tells the receiver an item arrived.
     fn notify_receiver(&self);
+    /// A receiver pushed an item (into the room it freed): tells the other
+    /// receivers, if there can be others.
+    fn notify_other_receivers(&self);
     /// Whether every sender is gone, for good.
     fn senders_gone(&self) -> bool;
     /// Whether the receiver closed the channel or left.
@@ -582,9 +585,15 @@ impl<T> SenderWaiters<T> for ManySenders<T> {
 
     #[inline]
     fn space_freed(&self, channel: &impl ChannelOps<T>) {
-        // The receiver is running: an orphan it pushes notifies nobody.
-        self.0
-            .space_freed(core_push(channel), |line| channel.mark_line(line));
+        // The receiver is running: a value it pushes need not wake it (but
+        // may wake another receiver).
+        if self
+            .0
+            .space_freed(core_push(channel), |line| channel.mark_line(line))
+            == HandOver::Pushed
+        {
+            channel.notify_other_receivers();
+        }
     }
 
     fn close(&self) {

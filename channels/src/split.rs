@@ -3,16 +3,22 @@
 //! state and the halves, which know nothing of it.
 
 use crate::channel::Channel;
-use crate::contract::{ChannelCore, Halves, ProducerCount};
-use crate::receiver::Receiver;
+use crate::contract::{ChannelCore, ConsumerCount, ConsumerMode, Halves, ProducerCount};
+use crate::home::DefaultHome;
 use crate::sender::Sender;
 
 /// The generic sending half that borrows its channel (the named one is the
 /// core's [`Halves::SenderRef`](crate::Halves::SenderRef)).
 pub type BorrowedSender<'a, C> = Sender<C, <C as ProducerCount>::Producers, &'a Channel<C>>;
 
+/// The generic receiving half of a channel over `C` that holds on to it
+/// through `H`: a [`Receiver`](crate::Receiver) with one consumer, a
+/// [`SharedReceiver`](crate::SharedReceiver) with many.
+pub type ReceiverHalf<C, H = DefaultHome<C>> =
+    <<C as ConsumerCount>::Receivers as ConsumerMode>::Receiver<C, H>;
+
 /// The generic receiving half that borrows its channel.
-pub type BorrowedReceiver<'a, C> = Receiver<C, &'a Channel<C>>;
+pub type BorrowedReceiver<'a, C> = ReceiverHalf<C, &'a Channel<C>>;
 
 impl<C: ChannelCore> Channel<C> {
     /// Hands out the sender and the receiver, named as the core's
@@ -33,6 +39,9 @@ impl<C: ChannelCore> Channel<C> {
         if !self.claim_split() {
             return None;
         }
-        Some((Sender::new(self), Receiver::new(self)))
+        Some((
+            Sender::new(self),
+            <C::Receivers as ConsumerMode>::receiver(self),
+        ))
     }
 }

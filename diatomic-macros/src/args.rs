@@ -1,14 +1,16 @@
 //! Parsing of `#[async_channel(...)]`'s arguments:
 //! `sender = Ident`, `receiver = Ident`, `sender_ref = Ident`,
-//! `receiver_ref = Ident`, `producers = one | many`, `crate = path`, each
-//! at most once, comma-separated, in any order.
+//! `receiver_ref = Ident`, `producers = one | many`,
+//! `receivers = one | many`, `crate = path`, each at most once,
+//! comma-separated, in any order.
 
 use syn::parse::{Parse, ParseStream};
 use syn::{Ident, Path, Token};
 
-/// How many senders the channel has.
+/// How many senders (`producers`) or receivers (`receivers`) the channel
+/// has.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub(crate) enum Producers {
+pub(crate) enum Count {
     One,
     Many,
 }
@@ -20,12 +22,13 @@ pub(crate) struct Args {
     pub(crate) receiver: Option<Ident>,
     pub(crate) sender_ref: Option<Ident>,
     pub(crate) receiver_ref: Option<Ident>,
-    pub(crate) producers: Option<Producers>,
+    pub(crate) producers: Option<Count>,
+    pub(crate) receivers: Option<Count>,
     pub(crate) krate: Option<Path>,
 }
 
-const EXPECTED: &str =
-    "expected one of `sender`, `receiver`, `sender_ref`, `receiver_ref`, `producers`, `crate`";
+const EXPECTED: &str = "expected one of `sender`, `receiver`, `sender_ref`, `receiver_ref`, \
+                        `producers`, `receivers`, `crate`";
 
 impl Parse for Args {
     fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
@@ -59,18 +62,12 @@ impl Parse for Args {
                         set(&mut args.receiver_ref, value, &key, "receiver_ref")?;
                     }
                     "producers" => {
-                        let value: Ident = parse_ident(input, "`one` or `many`")?;
-                        let producers = match value.to_string().as_str() {
-                            "one" => Producers::One,
-                            "many" => Producers::Many,
-                            _ => {
-                                return Err(syn::Error::new(
-                                    value.span(),
-                                    "expected `one` or `many`",
-                                ))
-                            }
-                        };
+                        let producers = parse_count(input)?;
                         set(&mut args.producers, producers, &key, "producers")?;
+                    }
+                    "receivers" => {
+                        let receivers = parse_count(input)?;
+                        set(&mut args.receivers, receivers, &key, "receivers")?;
                     }
                     other => {
                         return Err(syn::Error::new(
@@ -86,6 +83,15 @@ impl Parse for Args {
             input.parse::<Token![,]>()?;
         }
         Ok(args)
+    }
+}
+
+fn parse_count(input: ParseStream<'_>) -> syn::Result<Count> {
+    let value: Ident = parse_ident(input, "`one` or `many`")?;
+    match value.to_string().as_str() {
+        "one" => Ok(Count::One),
+        "many" => Ok(Count::Many),
+        _ => Err(syn::Error::new(value.span(), "expected `one` or `many`")),
     }
 }
 

@@ -8,7 +8,7 @@ use proc_macro2::{Span, TokenStream, TokenTree};
 use quote::quote;
 use syn::{Generics, Ident};
 
-use crate::args::Producers;
+use crate::args::Count;
 use crate::validate::Channel;
 
 pub(crate) fn expand(channel: &Channel) -> TokenStream {
@@ -19,6 +19,7 @@ pub(crate) fn expand(channel: &Channel) -> TokenStream {
         sender_ref,
         receiver_ref,
         producers,
+        receivers,
         krate,
     } = channel;
     let vis = &item.vis;
@@ -38,8 +39,12 @@ pub(crate) fn expand(channel: &Channel) -> TokenStream {
         })
         .unwrap_or_default();
     let mode = match producers {
-        Producers::One => quote!(#rt::One),
-        Producers::Many => quote!(#rt::Many),
+        Count::One => quote!(#rt::One),
+        Count::Many => quote!(#rt::Many),
+    };
+    let (receiver_mode, receiver_half) = match receivers {
+        Count::One => (quote!(#rt::One), quote!(#rt::Receiver)),
+        Count::Many => (quote!(#rt::Many), quote!(#rt::SharedReceiver)),
     };
     // The contract, required by the runtime types. The mode is spelled out so
     // that it normalizes inside the generated items, whose `where` clause
@@ -48,7 +53,7 @@ pub(crate) fn expand(channel: &Channel) -> TokenStream {
     // implement the contract, the (trivially false) bound is reported there,
     // rather than at the attribute.
     bounds.extend(respan(
-        quote!(#core_ty: #rt::ChannelCore<Producers = #mode>,),
+        quote!(#core_ty: #rt::ChannelCore<Producers = #mode, Receivers = #receiver_mode>,),
         name.span(),
     ));
 
@@ -70,7 +75,7 @@ pub(crate) fn expand(channel: &Channel) -> TokenStream {
         Half {
             name: receiver,
             generics: &item.generics,
-            inner: quote!(#rt::Receiver<#core_ty>),
+            inner: quote!(#receiver_half<#core_ty>),
             side: Side::Receiver,
             home: "shares its channel through an `Arc`",
         },
@@ -86,7 +91,7 @@ pub(crate) fn expand(channel: &Channel) -> TokenStream {
         Half {
             name: receiver_ref,
             generics: &borrowed_generics,
-            inner: quote!(#rt::Receiver<#core_ty, #borrowed>),
+            inner: quote!(#receiver_half<#core_ty, #borrowed>),
             side: Side::Receiver,
             home: "borrows its channel (from `Channel::split`)",
         },
@@ -94,7 +99,16 @@ pub(crate) fn expand(channel: &Channel) -> TokenStream {
     let expand_all = |halves: &[Half<'_>]| {
         halves
             .iter()
-            .map(|half| half.expand(vis, (name, &core_ty), krate, &rt, &bounds, *producers))
+            .map(|half| {
+                half.expand(
+                    vis,
+                    (name, &core_ty),
+                    krate,
+                    &rt,
+                    &bounds,
+                    (*producers, *receivers),
+                )
+            })
             .collect::<TokenStream>()
     };
     let arc_halves = expand_all(&arc_halves);
@@ -108,6 +122,11 @@ pub(crate) fn expand(channel: &Channel) -> TokenStream {
         #[automatically_derived]
         impl #impl_generics #rt::ProducerCount for #core_ty #where_clause {
             type Producers = #mode;
+        }
+
+        #[automatically_derived]
+        impl #impl_generics #rt::ConsumerCount for #core_ty #where_clause {
+            type Receivers = #receiver_mode;
         }
 
         // Only where channels can live in an `Arc` (the runtime's `alloc`).
@@ -132,7 +151,7 @@ pub(crate) fn expand(channel: &Channel) -> TokenStream {
             type ReceiverRef<'__channel> = #receiver_ref #borrowed_type_generics where Self: '__channel;
             fn name_borrowed<'__channel>(
                 sender: #rt::Sender<Self, #mode, &'__channel #rt::Channel<Self>>,
-                receiver: #rt::Receiver<Self, &'__channel #rt::Channel<Self>>,
+                receiver: #receiver_half<Self, &'__channel #rt::Channel<Self>>,
             ) -> (Self::SenderRef<'__channel>, Self::ReceiverRef<'__channel>)
             where
                 Self: '__channel,
@@ -168,7 +187,7 @@ impl Half<'_> {
         krate: &syn::Path,
         rt: &TokenStream,
         bounds: &TokenStream,
-        producers: Producers,
+        (producers, receivers): (Count, Count),
     ) -> TokenStream {
         let Half {
             name,
@@ -180,9 +199,10 @@ impl Half<'_> {
         let params = &generics.params;
         let (impl_generics, type_generics, _) = generics.split_for_impl();
         let ty = quote!(#name #type_generics);
-        let (what, generic) = match side {
-            Side::Sender => ("sending", "Sender"),
-            Side::Receiver => ("receiving", "Receiver"),
+        let (what, generic) = match (side, receivers) {
+            (Side::Sender, _) => ("sending", "Sender"),
+            (Side::Receiver, Count::One) => ("receiving", "Receiver"),
+            (Side::Receiver, Count::Many) => ("receiving", "SharedReceiver"),
         };
         let doc = format!(
             "The {what} half of the [`{core}`] channel that {home} \
@@ -199,17 +219,18 @@ impl Half<'_> {
                 }
             }
         };
-        let extra = match (side, producers) {
-            (Side::Sender, Producers::One) => deref_mut,
-            (Side::Sender, Producers::Many) => quote! {
-                #[automatically_derived]
-                impl #impl_generics #rt::core::clone::Clone for #ty where #bounds {
-                    fn clone(&self) -> Self {
-                        Self { inner: #rt::core::clone::Clone::clone(&self.inner) }
-                    }
+        let clone = quote! {
+            #[automatically_derived]
+            impl #impl_generics #rt::core::clone::Clone for #ty where #bounds {
+                fn clone(&self) -> Self {
+                    Self { inner: #rt::core::clone::Clone::clone(&self.inner) }
                 }
-            },
-            (Side::Receiver, _) => quote! {
+            }
+        };
+        let extra = match (side, producers, receivers) {
+            (Side::Sender, Count::One, _) => deref_mut,
+            (Side::Sender, Count::Many, _) | (Side::Receiver, _, Count::Many) => clone,
+            (Side::Receiver, _, Count::One) => quote! {
                 #deref_mut
 
                 #[automatically_derived]

@@ -100,7 +100,7 @@ fn arguments_are_parsed_in_any_order_with_defaults() {
     assert_eq!(channel.receiver, "QReceiver");
     assert_eq!(channel.sender_ref, "QSenderRef");
     assert_eq!(channel.receiver_ref, "QReceiverRef");
-    assert_eq!(channel.producers, args::Producers::One);
+    assert_eq!(channel.producers, args::Count::One);
     let krate = &channel.krate;
     assert_eq!(quote::quote!(#krate).to_string(), ":: x :: y");
 }

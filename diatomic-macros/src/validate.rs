@@ -4,7 +4,7 @@ use quote::format_ident;
 use syn::spanned::Spanned;
 use syn::{Fields, GenericParam, Ident, Item, ItemStruct, Path};
 
-use crate::args::{Args, Producers};
+use crate::args::{Args, Count};
 
 /// A validated declaration: everything `expand` needs.
 pub(crate) struct Channel {
@@ -13,7 +13,8 @@ pub(crate) struct Channel {
     pub(crate) receiver: Ident,
     pub(crate) sender_ref: Ident,
     pub(crate) receiver_ref: Ident,
-    pub(crate) producers: Producers,
+    pub(crate) producers: Count,
+    pub(crate) receivers: Count,
     pub(crate) krate: Path,
 }
 
@@ -80,7 +81,8 @@ pub(crate) fn validate(args: Args, item: Item) -> syn::Result<Channel> {
         receiver,
         sender_ref,
         receiver_ref,
-        producers: args.producers.unwrap_or(Producers::Many),
+        producers: args.producers.unwrap_or(Count::Many),
+        receivers: args.receivers.unwrap_or(Count::One),
         krate: args
             .krate
             .unwrap_or_else(|| syn::parse_quote!(::diatomic_channels)),

@@ -10,7 +10,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::Poll;
 
-use diatomic_channels::{Channel, ChannelCore, Receiver, RecvError, SendError, Sender};
+use diatomic_channels::{Channel, ChannelCore, ReceiverHalf, RecvError, SendError, Sender};
 
 use crate::harness::{poll_once, send_now, senders, Leaked, Misbehaving, Rx, Tx};
 use crate::ledger::{Item, Ledger, Tally};
@@ -66,9 +66,9 @@ pub fn every_order<C>(
 ) where
     C: ChannelCore<Item = Item> + 'static,
     Sender<C, C::Producers>: Tx,
-    Receiver<C>: Rx,
+    ReceiverHalf<C>: Rx,
     Sender<C, C::Producers, &'static Channel<C>>: Tx,
-    Receiver<C, &'static Channel<C>>: Rx,
+    ReceiverHalf<C, &'static Channel<C>>: Rx,
 {
     let count = 1 + cast.sender as usize + cast.sending as usize + cast.watching as usize;
     for order in permutations(count) {

@@ -131,7 +131,7 @@ pub trait Rx: Send + 'static {
 
 impl<C, H> Rx for Receiver<C, H>
 where
-    C: ChannelCore<Item = Item> + 'static,
+    C: ChannelCore<Item = Item, Receivers = One> + 'static,
     H: Home<C> + Send + 'static,
     Channel<C>: Send + Sync,
 {

@@ -1,0 +1,303 @@
+//! The waiting receivers of a channel with many receivers
+//! (`receivers = many`), as a FIFO line.
+//!
+//! A receive that finds the core empty joins the line with its waker; each
+//! push then wakes one receiver, the oldest, and takes it out of the line
+//! (it is *notified*). So:
+//!
+//! * every push wakes at most one receiver (never all of them), and only
+//!   if one waits: a push into a channel whose receivers are busy costs a
+//!   `SeqCst` fence and one load, no lock;
+//! * a notified receive that finds the item gone (a receiver that did not
+//!   wait took it) joins the line again, at its end;
+//! * a notified receive future that is dropped before it took an item
+//!   passes its notification to the next in line, so an item never waits
+//!   while receivers sleep. So does a receive that, notified while it made
+//!   its last look before sleeping, took an item on that look: the item
+//!   its notification announced may still be there.
+//!
+//! A *forgotten* receive future (`mem::forget`) that was notified keeps
+//! its notification: the item it announced waits for the next receive or
+//! the next push, which wakes the next receiver in line. Nothing else is
+//! held up (the forgotten place leaves the line when it is notified), and
+//! nothing is lost. A forgotten future that was not notified stays in the
+//! line and takes one notification with it when its turn comes (the same
+//! bound: one item waits for the next push or receive).
+//!
+//! # No allocation, and its lock
+//!
+//! Each waiting receive's place lives inside its future (pinned), linked
+//! through an [`intrusive list`](crate::intrusive_list) under a lock that
+//! is a `std` mutex with `std`, a critical section without: no spinlock.
+//! Every access to a place happens under that lock. The common case of a
+//! push, nobody waiting, takes no lock: a fence pairs with the one a
+//! receive makes after it joins (see [`ReceiverLine::join`]).
+
+use core::fmt;
+use core::marker::PhantomPinned;
+use core::pin::Pin;
+use core::ptr::NonNull;
+use core::task::Waker;
+
+use crate::intrusive_list::{Linked, Links, List};
+use crate::sync::{fence, AtomicUsize, Lock, Ordering, UnsafeCell};
+
+/// The line of waiting receivers, and the count of live receivers.
+pub struct ReceiverLine {
+    places: Lock<List<RecvPlace>>,
+    /// How many places are in the line: written under the lock, read
+    /// without it by a push, after its fence.
+    len: AtomicUsize,
+    /// How many receivers are alive; the last one to go closes the channel.
+    receivers: AtomicUsize,
+}
+
+// Safety: the list's pointers are only followed under the lock, to places
+// kept valid by their futures (see the module docs); only wakers, which are
+// `Send`, move between threads through it.
+unsafe impl Send for ReceiverLine {}
+// Safety: as above.
+unsafe impl Sync for ReceiverLine {}
+
+struct RecvNode {
+    links: Links<RecvPlace>,
+    waker: Option<Waker>,
+    /// Taken out of the line by a push: an item was announced to it.
+    notified: bool,
+}
+
+/// One receive future's place in the line: it lives in the future, which
+/// must be pinned before the place is used, and stays valid until the
+/// future's `drop`, which calls [`ReceiverLine::cancel`].
+pub struct RecvPlace {
+    node: UnsafeCell<RecvNode>,
+    _pinned: PhantomPinned,
+}
+
+// Safety: the place is only touched under the line's lock; it holds a
+// `Waker`, which is `Send`.
+unsafe impl Send for RecvPlace {}
+// Safety: as above: a shared reference only reaches the node under the lock.
+unsafe impl Sync for RecvPlace {}
+
+impl RecvPlace {
+    /// A place not in the line.
+    pub fn new() -> Self {
+        Self {
+            node: UnsafeCell::new(RecvNode {
+                links: Links::new(),
+                waker: None,
+                notified: false,
+            }),
+            _pinned: PhantomPinned,
+        }
+    }
+}
+
+impl Default for RecvPlace {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl fmt::Debug for RecvPlace {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The node is the lock's to read; this says nothing more.
+        f.debug_struct("RecvPlace").finish_non_exhaustive()
+    }
+}
+
+/// Runs `f` on the node of `place`.
+///
+/// # Safety
+///
+/// Under the line's lock, with `place` valid (a linked place is: see the
+/// module docs), and not from within another `with_node` on the same place.
+unsafe fn with_node<R>(place: NonNull<RecvPlace>, f: impl FnOnce(&mut RecvNode) -> R) -> R {
+    // Safety: the caller's contract: valid, and exclusive under the lock.
+    unsafe { place.as_ref().node.with_mut(|node| f(&mut *node)) }
+}
+
+// Safety: the links are a field of the node, which `with_node` gives alone
+// under the same contract.
+unsafe impl Linked for RecvPlace {
+    unsafe fn with_links<R>(w: NonNull<Self>, f: impl FnOnce(&mut Links<Self>) -> R) -> R {
+        // Safety: the caller's contract is `with_node`'s.
+        unsafe { with_node(w, |n| f(&mut n.links)) }
+    }
+}
+
+impl ReceiverLine {
+    /// An empty line, with one receiver.
+    #[cfg(not(diatomic_waker_loom))]
+    pub const fn new() -> Self {
+        Self {
+            places: Lock::new(List::new()),
+            len: AtomicUsize::new(0),
+            receivers: AtomicUsize::new(1),
+        }
+    }
+
+    /// An empty line, with one receiver.
+    #[cfg(diatomic_waker_loom)]
+    pub fn new() -> Self {
+        Self {
+            places: Lock::new(List::new()),
+            len: AtomicUsize::new(0),
+            receivers: AtomicUsize::new(1),
+        }
+    }
+
+    /// Puts `place` at the end of the line with `waker` (or refreshes its
+    /// waker if it is in the line already).
+    ///
+    /// The caller then looks at the core once more: the fence here orders
+    /// this registration before that look, against the fence of
+    /// [`notify_one`](Self::notify_one) after each push, so that an item
+    /// pushed before the registration was visible is not missed.
+    pub fn join(&self, place: Pin<&RecvPlace>, waker: &Waker) {
+        let p = NonNull::from(&*place);
+        let stale = self.places.with(|list| {
+            // Safety: under the lock; the caller's place, pinned, so valid
+            // until its future's drop, which takes it out first.
+            unsafe {
+                let (linked, stale) = with_node(p, |n| {
+                    let fresh = n.waker.as_ref().is_some_and(|w| w.will_wake(waker));
+                    let stale = if fresh {
+                        None
+                    } else {
+                        n.waker.replace(waker.clone())
+                    };
+                    n.notified = false;
+                    (n.links.is_linked(), stale)
+                });
+                if !linked {
+                    list.push_back(p);
+                    // Ordering: Relaxed; the fence below orders it.
+                    self.len.fetch_add(1, Ordering::Relaxed);
+                }
+                stale
+            }
+        });
+        drop(stale); // outside the lock: user code may panic
+                     // Ordering: SeqCst, pairs with the fence in `notify_one`: either
+                     // that push's load of `len` sees this place, or the caller's look
+                     // after this fence sees its item.
+        fence(Ordering::SeqCst);
+    }
+
+    /// Takes `place` out of the line if it is in it; returns whether it was
+    /// notified meanwhile (it is then out of the line already).
+    #[must_use = "a notification must be used or passed on"]
+    pub fn leave(&self, place: Pin<&RecvPlace>) -> bool {
+        let p = NonNull::from(&*place);
+        let (notified, waker) = self.places.with(|list| {
+            // Safety: under the lock; the caller's place, pinned.
+            unsafe {
+                if with_node(p, |n| n.links.is_linked()) {
+                    list.unlink(p);
+                    // Ordering: Relaxed, under the lock; see `len`.
+                    self.len.fetch_sub(1, Ordering::Relaxed);
+                }
+                with_node(p, |n| (core::mem::take(&mut n.notified), n.waker.take()))
+            }
+        });
+        drop(waker); // outside the lock: user code may panic
+        notified
+    }
+
+    /// A receive future goes away: out of the line, and a notification it
+    /// held goes to the next in line.
+    pub fn cancel(&self, place: Pin<&RecvPlace>) {
+        if self.leave(place) {
+            self.notify_one();
+        }
+    }
+
+    /// After a push: wakes the oldest waiting receiver, if any.
+    #[inline]
+    pub fn notify_one(&self) {
+        // Ordering: SeqCst, pairs with the fence in `join` (see there).
+        fence(Ordering::SeqCst);
+        // Ordering: Relaxed, ordered by the fence above.
+        if self.len.load(Ordering::Relaxed) != 0 {
+            self.wake_first();
+        }
+    }
+
+    /// Takes the first place out of the line, notified, and wakes it;
+    /// false if the line was empty.
+    #[inline(never)]
+    fn wake_first(&self) -> bool {
+        let waker = self.places.with(|list| {
+            // Safety: under the lock.
+            let p = unsafe { list.pop_front() }?;
+            // Ordering: Relaxed, under the lock; see `len`.
+            self.len.fetch_sub(1, Ordering::Relaxed);
+            // Safety: under the lock; `p` was linked, so valid.
+            Some(unsafe {
+                with_node(p, |n| {
+                    n.notified = true;
+                    n.waker.take()
+                })
+            })
+        });
+        match waker {
+            Some(waker) => {
+                // Outside the lock: user code may panic or re-enter.
+                if let Some(waker) = waker {
+                    waker.wake();
+                }
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Wakes every waiting receiver: the channel closed, or its last sender
+    /// left. One lock hold per receiver; receivers that join after the
+    /// fence here see what the caller changed.
+    pub fn wake_all(&self) {
+        // Ordering: SeqCst, as in `notify_one`.
+        fence(Ordering::SeqCst);
+        // Ordering: Relaxed, ordered by the fence above.
+        if self.len.load(Ordering::Relaxed) == 0 {
+            return;
+        }
+        while self.wake_first() {}
+    }
+
+    /// One more receiver, cloned from a live one.
+    pub fn add_receiver(&self) {
+        // Ordering: Relaxed; a new receiver is made from an existing one,
+        // which keeps the count above zero meanwhile (as for `Arc::clone`).
+        let prev = self.receivers.fetch_add(1, Ordering::Relaxed);
+        if prev > usize::MAX / 2 {
+            // More receivers than memory could hold: a `mem::forget` loop.
+            panic!("too many receivers");
+        }
+    }
+
+    /// One receiver fewer; true if it was the last.
+    pub fn drop_receiver(&self) -> bool {
+        // Ordering: AcqRel; the last receiver's drain then happens after
+        // every other receiver's last pop.
+        self.receivers.fetch_sub(1, Ordering::AcqRel) == 1
+    }
+
+    /// How many receivers are alive (a snapshot).
+    pub fn receiver_count(&self) -> usize {
+        // Ordering: Relaxed; a snapshot.
+        self.receivers.load(Ordering::Relaxed)
+    }
+}
+
+impl fmt::Debug for ReceiverLine {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ReceiverLine")
+            // Ordering: Relaxed; a snapshot.
+            .field("waiting", &self.len.load(Ordering::Relaxed))
+            .field("receivers", &self.receiver_count())
+            .finish()
+    }
+}

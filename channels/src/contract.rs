@@ -231,6 +231,24 @@ pub trait ChannelCore: ProducerCount + ConsumerCount + Send + Sync {
     fn certainly_full(&self) -> bool {
         false
     }
+
+    /// Whether the core certainly holds no item now, counting pushes still
+    /// under way: `true` only if a pop would find nothing and no push has
+    /// begun that it would not see. Asked with `receivers = many` only,
+    /// when a receiver that was told of an item found none: `true` means
+    /// another receiver took it; `false` (always correct, and the default)
+    /// makes the receiver wake one more receiver once it has an item, in
+    /// case the item was hidden behind a push still being written (see
+    /// [`mpmc::Ring`](crate::mpmc::Ring)). A core whose `try_pop` never
+    /// misses an item that is there loses only wakeups by the default.
+    ///
+    /// It is asked after the receiver took a lock that the notifying push
+    /// released, so plain loads (`Relaxed`) of what `try_push` and
+    /// `try_pop` write are enough; read the consumers' side first.
+    #[inline]
+    fn certainly_empty(&self) -> bool {
+        false
+    }
 }
 
 /// What a push asks of the runtime, as

@@ -13,6 +13,8 @@
 //!
 //! * [`mpsc`]: a bounded ring, many senders, any capacity (run time or
 //!   compile time);
+//! * [`mpmc`]: the same ring, many senders and many receivers (`Clone`),
+//!   each item to one receiver: a work queue for a pool;
 //! * [`spsc`]: a bounded ring, one sender, no read-modify-write in the ring;
 //! * [`oneshot`]: one value, once; the receiver is a future;
 //! * [`watch`]: the latest value, overwritten by each send, which never
@@ -115,8 +117,8 @@
 //! # The attribute
 //!
 //! `#[async_channel(sender = Name, receiver = Name, sender_ref = Name,
-//! receiver_ref = Name, producers = one | many, crate = path)]`, every
-//! argument optional:
+//! receiver_ref = Name, producers = one | many, receivers = one | many,
+//! crate = path)]`, every argument optional:
 //!
 //! | argument       | default                    | meaning |
 //! |----------------|----------------------------|---------|
@@ -125,17 +127,85 @@
 //! | `sender_ref`   | `<sender>Ref`              | name of the sending half that borrows a [`Channel`] |
 //! | `receiver_ref` | `<receiver>Ref`            | name of the receiving half that borrows a [`Channel`] |
 //! | `producers`    | `many`                     | `many`: the sender is `Clone`, its methods take `&self`; `one`: not `Clone`, `&mut self`, and the core may rely on a single pusher |
+//! | `receivers`    | `one`                      | `one`: the receiver is a [`Receiver`], not `Clone`, `&mut self`, and the core may rely on a single popper; `many`: a [`SharedReceiver`], `Clone`, `&self` (see [many receivers](#many-receivers)) |
 //! | `crate`        | `::diatomic_channels`      | where the runtime is, for crates that re-export it |
 //!
 //! It accepts a struct with named fields, public or not, with type and const
 //! parameters and `where` clauses (not lifetime parameters), keeps it
-//! unchanged, and writes: `impl ProducerCount` for it; four halves (same
+//! unchanged, and writes: `impl ProducerCount` and `impl ConsumerCount` for
+//! it; four halves (same
 //! visibility and parameters as the struct; they dereference to [`Sender`]
 //! and [`Receiver`]): the pair that shares the channel through an `Arc`,
 //! made by `fn into_channel(self) -> (Sender, Receiver)`, and the pair that
 //! borrows a [`Channel`] (`'static` when it is a `static`), made by
 //! [`Channel::split`] through the [`Halves`] impl it also writes.
 //! `tests/expanded/` in the repository holds one expansion in full.
+//!
+//! # Many receivers
+//!
+//! With `receivers = many`, the core's `try_pop` takes a
+//! [`Consumer<'_, Many>`](Consumer), which promises nothing: pops may race
+//! (a core that relies on one popper says `Consumer<'_>` and is refused at
+//! compile time). The receivers are [`SharedReceiver`]s: `Clone`, methods on
+//! `&self`; the last one to go closes the channel. A receiver that finds
+//! the core empty waits in a FIFO line; each push wakes the oldest waiting
+//! receiver, never all of them (a fence and a load when nobody waits), and
+//! a woken receive future that is dropped passes its wakeup on. The close,
+//! or the last sender leaving, wakes them all. A core may help its
+//! receivers with [`ChannelCore::certainly_empty`].
+//!
+//! ```
+//! use std::collections::VecDeque;
+//! use std::sync::Mutex;
+//! use diatomic_channels::{async_channel, ChannelCore, Consumer, Many, Producer};
+//!
+//! /// Four jobs at most, for any number of workers.
+//! #[async_channel(sender = JobSender, receiver = JobReceiver, receivers = many)]
+//! struct Jobs {
+//!     queue: Mutex<VecDeque<u32>>,
+//! }
+//!
+//! impl ChannelCore for Jobs {
+//!     type Item = u32;
+//!     fn try_push(&self, job: u32, _: Producer<'_, Many>) -> Result<(), u32> {
+//!         let mut queue = self.queue.lock().unwrap();
+//!         if queue.len() == 4 {
+//!             return Err(job);
+//!         }
+//!         queue.push_back(job);
+//!         Ok(())
+//!     }
+//!     fn try_pop(&self, _: Consumer<'_, Many>) -> Option<u32> {
+//!         self.queue.lock().unwrap().pop_front()
+//!     }
+//! }
+//!
+//! # #[tokio::main(flavor = "current_thread")] async fn main() {
+//! let (tx, rx) = Jobs { queue: Mutex::default() }.into_channel();
+//! let workers: Vec<_> = (0..3)
+//!     .map(|_| {
+//!         let rx = rx.clone();
+//!         tokio::spawn(async move {
+//!             let mut done = 0;
+//!             while rx.recv().await.is_ok() {
+//!                 done += 1;
+//!             }
+//!             done
+//!         })
+//!     })
+//!     .collect();
+//! drop(rx);
+//! for job in 0..20 {
+//!     tx.send(job).await.unwrap();
+//! }
+//! drop(tx);
+//! let mut done = 0;
+//! for worker in workers {
+//!     done += worker.await.unwrap();
+//! }
+//! assert_eq!(done, 20);
+//! # }
+//! ```
 //!
 //! # Two homes: an `Arc`, or a `static`
 //!
@@ -243,6 +313,10 @@
 //! | an item whose `Drop` panics while the receiver drops the queue | the other items are still dropped, once each, then the panic reaches the code dropping the receiver (as with `Vec`, a second panicking item aborts) |
 //! | the core's `try_push` or `try_pop` panics in a `send` or `recv` | the panic reaches that call, and the value it carried goes with it; the runtime's state is unchanged, so the channel is as usable as the core left itself |
 //! | the core's `try_push` panics when a woken sender pushes into its room | the panic reaches that sender's poll (its value goes with it); the channel stays usable |
+//! | many receivers, the core empty, `recv().await` | waits in a FIFO line; each push wakes the oldest waiting receiver (never all); the close, or the last sender leaving, wakes every one |
+//! | many receivers, a woken `recv` future dropped before it took an item | its wakeup goes to the next receiver in line: no item waits while a receiver sleeps |
+//! | many receivers, a `recv` future forgotten | no unsoundness; it keeps the wakeup it held (or takes one when its turn in line comes): the item announced waits for the next push or receive, which wakes the next receiver. Nothing is lost |
+//! | many receivers, the last one dropped | the channel closes; the queued items are dropped, once each |
 //!
 //! # Cancellation and timeouts
 //!
@@ -253,6 +327,7 @@
 //! |---|---|---|
 //! | [`Receiver::recv`], `Stream::poll_next` | yes | nothing was taken; the next `recv` gets the item |
 //! | [`Receiver::recv_many`] | yes | nothing was taken (it takes its items in the poll that completes it) |
+//! | [`SharedReceiver::recv`] | yes | nothing was taken; a wakeup it was given goes to the next receiver in line |
 //! | [`Sender::send`], one producer | yes | nothing was sent; the value is dropped with the future |
 //! | [`Sender::send`], many producers | yes | nothing was sent; the value is dropped with the future, and a room made for it goes to the next sender in line |
 //! | [`Sender::closed`] | yes | nothing happens |
@@ -374,6 +449,7 @@ mod error;
 mod handoff_queue;
 mod home;
 mod intrusive_list;
+pub mod mpmc;
 pub mod mpsc;
 pub mod oneshot;
 #[cfg(feature = "std")]
@@ -381,6 +457,7 @@ mod parker;
 mod receiver;
 mod receiver_line;
 mod receiver_wait;
+mod ring;
 mod send_order;
 mod sender;
 mod sender_wait;

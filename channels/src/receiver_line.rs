@@ -8,21 +8,26 @@
 //! * every push wakes at most one receiver (never all of them), and only
 //!   if one waits: a push into a channel whose receivers are busy costs a
 //!   `SeqCst` fence and one load, no lock;
-//! * a notified receive that finds the item gone (a receiver that did not
-//!   wait took it) joins the line again, at its end;
-//! * a notified receive future that is dropped before it took an item
-//!   passes its notification to the next in line, so an item never waits
-//!   while receivers sleep. So does a receive that, notified while it made
-//!   its last look before sleeping, took an item on that look: the item
-//!   its notification announced may still be there.
+//! * a notified receive that finds nothing joins the line again. Either
+//!   the item it was told of is gone (a receiver that did not wait took
+//!   it: the core is [certainly empty](crate::ChannelCore::certainly_empty)),
+//!   or it is hidden behind a push still being written (a ring's producer
+//!   between winning a position and writing it), whose producer will wake
+//!   the first receiver in line when it is written. In that case the
+//!   receive *owes* its notification: it joins at the front of the line,
+//!   so that it is the one woken, and once it has an item it wakes one
+//!   more receiver per notification it owes, for the items behind;
+//! * a receive future that is dropped passes on the notification it held
+//!   and those it owes, so an item never waits while receivers sleep. So
+//!   does a receive that, notified while it made its last look before
+//!   sleeping, took an item on that look: the item its notification
+//!   announced may still be there.
 //!
-//! A *forgotten* receive future (`mem::forget`) that was notified keeps
-//! its notification: the item it announced waits for the next receive or
-//! the next push, which wakes the next receiver in line. Nothing else is
-//! held up (the forgotten place leaves the line when it is notified), and
-//! nothing is lost. A forgotten future that was not notified stays in the
-//! line and takes one notification with it when its turn comes (the same
-//! bound: one item waits for the next push or receive).
+//! A *forgotten* receive future (`mem::forget`) keeps what it held: a
+//! notification, or its place in line (which takes one notification when
+//! its turn comes). Each leaves at most one item waiting for the next push
+//! or receive, which wakes the next receiver in line; nothing is lost,
+//! and the forgotten place holds up nobody else.
 //!
 //! # No allocation, and its lock
 //!
@@ -148,14 +153,15 @@ impl ReceiverLine {
         }
     }
 
-    /// Puts `place` at the end of the line with `waker` (or refreshes its
-    /// waker if it is in the line already).
+    /// Puts `place` in the line with `waker` (or refreshes its waker if it
+    /// is in the line already): at its end, or at its `front` for a receive
+    /// that owes notifications (see the module docs).
     ///
     /// The caller then looks at the core once more: the fence here orders
     /// this registration before that look, against the fence of
     /// [`notify_one`](Self::notify_one) after each push, so that an item
     /// pushed before the registration was visible is not missed.
-    pub fn join(&self, place: Pin<&RecvPlace>, waker: &Waker) {
+    pub fn join(&self, place: Pin<&RecvPlace>, waker: &Waker, front: bool) {
         let p = NonNull::from(&*place);
         let stale = self.places.with(|list| {
             // Safety: under the lock; the caller's place, pinned, so valid
@@ -172,7 +178,11 @@ impl ReceiverLine {
                     (n.links.is_linked(), stale)
                 });
                 if !linked {
-                    list.push_back(p);
+                    if front {
+                        list.push_front(p);
+                    } else {
+                        list.push_back(p);
+                    }
                     // Ordering: Relaxed; the fence below orders it.
                     self.len.fetch_add(1, Ordering::Relaxed);
                 }
@@ -206,10 +216,16 @@ impl ReceiverLine {
         notified
     }
 
-    /// A receive future goes away: out of the line, and a notification it
-    /// held goes to the next in line.
-    pub fn cancel(&self, place: Pin<&RecvPlace>) {
-        if self.leave(place) {
+    /// A receive future goes away: out of the line; a notification it held
+    /// and the `owed` ones go to the next in line.
+    pub fn cancel(&self, place: Pin<&RecvPlace>, owed: usize) {
+        let notified = self.leave(place);
+        self.pass_on(owed + usize::from(notified));
+    }
+
+    /// Wakes the next `count` receivers in line (as many as wait).
+    pub fn pass_on(&self, count: usize) {
+        for _ in 0..count {
             self.notify_one();
         }
     }

@@ -104,6 +104,7 @@ impl<C: ChannelCore<Receivers = Many>, H: Home<C>> SharedReceiver<C, H> {
             shared: &self.shared,
             place: RecvPlace::new(),
             queued: false,
+            owed: 0,
         }
     }
 
@@ -302,6 +303,21 @@ pub struct SharedRecvFuture<'a, C: ChannelCore<Receivers = Many>> {
     /// The place joined the line and has not left it since (it may have
     /// been notified, and taken out, meanwhile).
     queued: bool,
+    /// Notifications this receive was given and found nothing for, while
+    /// the core was not certainly empty: once it has an item, it wakes as
+    /// many receivers (see `ReceiverLine`).
+    owed: usize,
+}
+
+impl<'a, C: ChannelCore<Receivers = Many>> SharedRecvFuture<'a, C> {
+    /// Done with an item or the close: the notifications this receive owes,
+    /// and `extra` (one it was given during its last look), go on.
+    fn finish(&mut self, extra: bool) {
+        let pass = core::mem::take(&mut self.owed) + usize::from(extra);
+        if pass != 0 {
+            self.shared.receiver_line().pass_on(pass);
+        }
+    }
 }
 
 impl<C: ChannelCore<Receivers = Many>> Future for SharedRecvFuture<'_, C> {
@@ -315,27 +331,33 @@ impl<C: ChannelCore<Receivers = Many>> Future for SharedRecvFuture<'_, C> {
         // Safety: as above.
         let place = unsafe { Pin::new_unchecked(&this.place) };
         let line = this.shared.receiver_line();
+        let mut notified = false;
         if this.queued {
-            // Woken, or polled again: out of the line first. A notification
-            // is used by this look, or this receive joins again.
+            // Woken, or polled again: out of the line first.
             this.queued = false;
-            let _notified = line.leave(place);
+            notified = line.leave(place);
         }
         // Safety: with many consumers, nothing to promise (and below).
         if let Some(result) = unsafe { this.shared.take() } {
+            // A notification in hand is used by this item.
+            this.finish(false);
             return Poll::Ready(result);
         }
-        line.join(place, cx.waker());
+        if notified && !this.shared.core().certainly_empty() {
+            // The item may be hidden behind a push still being written:
+            // owed, to whoever comes after it.
+            this.owed += 1;
+        }
+        line.join(place, cx.waker(), this.owed != 0);
         this.queued = true;
         // The last look, after joining (see `ReceiverLine::join`).
         // Safety: as above.
         if let Some(result) = unsafe { this.shared.take() } {
             this.queued = false;
-            if line.leave(place) {
-                // Notified during this look, for an item this look may not
-                // have taken: the next in line looks for it.
-                line.notify_one();
-            }
+            // Notified during this look, for an item this look may not
+            // have taken: the next in line looks for it.
+            let extra = line.leave(place);
+            this.finish(extra);
             return Poll::Ready(result);
         }
         Poll::Pending
@@ -348,7 +370,9 @@ impl<C: ChannelCore<Receivers = Many>> Drop for SharedRecvFuture<'_, C> {
             // Safety: the place was pinned when it joined, and this is its
             // last use (the `Pin` drop guarantee).
             let place = unsafe { Pin::new_unchecked(&self.place) };
-            self.shared.receiver_line().cancel(place);
+            self.shared.receiver_line().cancel(place, self.owed);
+        } else {
+            self.finish(false);
         }
     }
 }
@@ -357,6 +381,7 @@ impl<C: ChannelCore<Receivers = Many>> fmt::Debug for SharedRecvFuture<'_, C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SharedRecvFuture")
             .field("waiting", &self.queued)
+            .field("owed", &self.owed)
             .finish_non_exhaustive()
     }
 }

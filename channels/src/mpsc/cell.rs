@@ -10,14 +10,14 @@ use crate::sync::{AtomicUsize, UnsafeCell};
 /// position `p` (marked, the consumer sleeps until then); "full at `p`", it
 /// holds that position's item.
 pub struct Cell<T> {
-    pub(super) stamp: AtomicUsize,
-    pub(super) value: UnsafeCell<MaybeUninit<T>>,
+    pub(crate) stamp: AtomicUsize,
+    pub(crate) value: UnsafeCell<MaybeUninit<T>>,
 }
 
 impl<T> Cell<T> {
     /// A cell waiting for the push at `position`.
     #[cfg(not(diatomic_waker_loom))]
-    pub(super) const fn waiting_for(position: usize) -> Self {
+    pub(crate) const fn waiting_for(position: usize) -> Self {
         Self {
             stamp: AtomicUsize::new(empty(position)),
             value: UnsafeCell::new(MaybeUninit::uninit()),
@@ -26,7 +26,7 @@ impl<T> Cell<T> {
 
     /// A cell waiting for the push at `position`.
     #[cfg(diatomic_waker_loom)]
-    pub(super) fn waiting_for(position: usize) -> Self {
+    pub(crate) fn waiting_for(position: usize) -> Self {
         Self {
             stamp: AtomicUsize::new(empty(position)),
             value: UnsafeCell::new(MaybeUninit::uninit()),
@@ -36,19 +36,19 @@ impl<T> Cell<T> {
 
 /// The mark of a stamp `empty(p)` on which the consumer went to sleep: the
 /// push at `p` finds it when it publishes, and wakes the consumer.
-pub(super) const ASLEEP: usize = 1;
+pub(crate) const ASLEEP: usize = 1;
 
 /// The stamp of a cell that waits for the push at `position`: positions
 /// count in steps of two, so that bit 0 is free for [`ASLEEP`] (they wrap
 /// after 2^63 pushes on 64-bit targets, instead of 2^64).
 #[inline(always)]
-pub(super) const fn empty(position: usize) -> usize {
+pub(crate) const fn empty(position: usize) -> usize {
     position.wrapping_mul(2)
 }
 
 /// The stamp of a cell that holds the item of `position`.
 #[inline(always)]
-pub(super) const fn full(position: usize) -> usize {
+pub(crate) const fn full(position: usize) -> usize {
     position.wrapping_add(1).wrapping_mul(2)
 }
 

@@ -6,6 +6,7 @@ use core::marker::PhantomData;
 use super::cell::{empty, full, ASLEEP};
 use super::Cell;
 use crate::cache_padded::CachePadded;
+use crate::ring;
 use crate::storage::Storage;
 use crate::sync::{AtomicUsize, Ordering};
 use crate::{async_channel, ChannelCore, Consumer, Many, Occupancy, Producer, Wake};
@@ -61,13 +62,7 @@ impl<T, S: Storage<Cell<T>>> Ring<T, S> {
     /// The position after `position`.
     #[inline(always)]
     fn next(&self, position: usize) -> usize {
-        let index = position & (self.one_lap - 1);
-        if index + 1 < self.cells.cells().len() {
-            position + 1
-        } else {
-            // The next lap, index 0.
-            (position & !(self.one_lap - 1)).wrapping_add(self.one_lap)
-        }
+        ring::next(position, self.one_lap, self.cells.cells().len())
     }
 }
 
@@ -151,16 +146,9 @@ impl<T: Send, S: Storage<Cell<T>> + Send + Sync> ChannelCore for Ring<T, S> {
     }
 
     fn certainly_full(&self) -> bool {
-        // Ordering: Relaxed, both; the runtime's fence before this call
-        // orders them after the pop that the parked sender could have
-        // missed (see the contract). A stale tail finds its cell taken or
-        // filled, never behind: it answers `false`, which is always safe.
+        // Ordering: Relaxed; see `ring::behind_tail`.
         let tail = self.tail.load(Ordering::Relaxed);
-        let cell = &self.cells.cells()[tail & (self.one_lap - 1)];
-        let stamp = cell.stamp.load(Ordering::Relaxed) & !ASLEEP;
-        // Behind the tail: the previous lap's item is still there, as in
-        // `try_push`'s `Full`.
-        (stamp.wrapping_sub(empty(tail)) as isize) < 0
+        ring::behind_tail(self.cells.cells(), tail, self.one_lap)
     }
 
     fn prepare_sleep(&self, _: Consumer<'_>) {
@@ -186,39 +174,18 @@ impl<T: Send, S: Storage<Cell<T>> + Send + Sync> Occupancy for Ring<T, S> {
     }
 
     fn len(&self) -> usize {
-        // Ordering: Relaxed, both: a snapshot. `head` first: the later
-        // `tail` is then at least as far, so the difference is not negative
-        // (it may exceed the capacity if pushes and pops ran in between).
+        // Ordering: Relaxed, both: a snapshot, `head` first (see `ring::len`).
         let head = self.head.load(Ordering::Relaxed);
         let tail = self.tail.load(Ordering::Relaxed);
-        let index = |p: usize| p & (self.one_lap - 1);
-        let laps = (tail / self.one_lap).wrapping_sub(head / self.one_lap);
-        let len = laps
-            .wrapping_mul(self.capacity())
-            .wrapping_add(index(tail))
-            .wrapping_sub(index(head));
-        len.min(self.capacity())
+        ring::len(head, tail, self.one_lap, self.capacity())
     }
 }
 
 impl<T, S: Storage<Cell<T>>> Drop for Ring<T, S> {
     fn drop(&mut self) {
-        // `&mut self`: no other access remains, Relaxed everywhere.
-        // Ordering: Relaxed, as said.
-        let mut head = self.head.load(Ordering::Relaxed);
-        let cells = self.cells.cells();
-        loop {
-            let cell = &cells[head & (self.one_lap - 1)];
-            // Ordering: Relaxed, as said.
-            if cell.stamp.load(Ordering::Relaxed) != full(head) {
-                return;
-            }
-            cell.value.with_mut(|value| {
-                // Safety: full with the item of position `head`, never
-                // popped; dropped once, as `head` moves on.
-                unsafe { (*value).assume_init_drop() };
-            });
-            head = self.next(head);
-        }
+        // Ordering: Relaxed; `&mut self`, no other access remains.
+        let head = self.head.load(Ordering::Relaxed);
+        // Safety: as said; `head` is the next position to pop.
+        unsafe { ring::drop_items(self.cells.cells(), head, self.one_lap) };
     }
 }

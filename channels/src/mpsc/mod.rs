@@ -62,7 +62,7 @@ use alloc::boxed::Box;
 use crate::cache_padded::CachePadded;
 use crate::sync::{AtomicUsize, Ordering};
 
-mod cell;
+pub(crate) mod cell;
 mod declaration;
 
 pub use crate::storage::Storage;
@@ -135,15 +135,6 @@ pub fn channel_with_order<T: Send>(
     (sender.into(), receiver.into())
 }
 
-/// The power of two above `capacity`, which positions count laps in.
-#[cfg(any(feature = "alloc", diatomic_waker_loom))]
-fn one_lap(capacity: usize) -> usize {
-    capacity
-        .checked_add(1)
-        .and_then(usize::checked_next_power_of_two)
-        .expect("mpsc capacity too large")
-}
-
 #[cfg(any(feature = "alloc", diatomic_waker_loom))]
 impl<T> Ring<T, Boxed<T>> {
     /// An empty ring of `capacity` cells.
@@ -162,7 +153,7 @@ impl<T> Ring<T, Boxed<T>> {
             capacity > 0,
             "an mpsc channel needs a capacity of at least 1"
         );
-        let one_lap = one_lap(capacity);
+        let one_lap = crate::ring::one_lap(capacity);
         Self {
             tail: CachePadded::new(AtomicUsize::new(0)),
             head: CachePadded::new(AtomicUsize::new(0)),
@@ -215,7 +206,7 @@ impl<T, const N: usize> Ring<T, [Cell<T>; N]> {
         Self {
             tail: CachePadded::new(AtomicUsize::new(0)),
             head: CachePadded::new(AtomicUsize::new(0)),
-            one_lap: one_lap(N),
+            one_lap: crate::ring::one_lap(N),
             cells: core::array::from_fn(Cell::waiting_for),
             _items: PhantomData,
         }

@@ -9,8 +9,8 @@
 use std::collections::VecDeque;
 
 use diatomic_channels::{
-    async_channel, mpsc, oneshot, slot, spsc, watch, Channel, ChannelCore, Consumer, Many, One,
-    Producer, RecvError, SendOrder, TrySendError,
+    async_channel, mpmc, mpsc, oneshot, slot, spsc, watch, Channel, ChannelCore, Consumer, Many,
+    One, Producer, RecvError, SendOrder, TrySendError,
 };
 use std::future::Future;
 use std::mem::ManuallyDrop;
@@ -471,6 +471,91 @@ fn mpsc_receiver_sleeps_twice_capacity_1() {
         assert_eq!(loom::future::block_on(rx.recv()), Ok(2));
         t.join().unwrap();
         drop(keep);
+    });
+}
+
+// ---- mpmc ----
+
+/// Two receivers wait (or not yet) while two pushes come: each push wakes
+/// one receiver, and both get an item.
+#[test]
+fn mpmc_two_pushes_race_two_waiting_receivers() {
+    model_with_bound(2, || {
+        let (tx, rx) = mpmc::channel::<u32>(2);
+        let rx2 = rx.clone();
+        let r = thread::spawn(move || loom::future::block_on(rx2.recv()));
+        tx.try_send(1).unwrap();
+        tx.try_send(2).unwrap();
+        let mine = loom::future::block_on(rx.recv()).unwrap();
+        let theirs = r.join().unwrap().unwrap();
+        let mut got = [mine, theirs];
+        got.sort_unstable();
+        assert_eq!(got, [1, 2]);
+    });
+}
+
+/// A receive future woken for an item and dropped before it took it,
+/// racing another receiver going to sleep: the wakeup goes on, and the
+/// other receiver gets the item.
+#[test]
+fn mpmc_woken_receive_dropped_passes_its_wake_on() {
+    model_with_bound(2, || {
+        let (tx, rx) = mpmc::channel::<u32>(2);
+        let rx2 = rx.clone();
+        let mut first = Box::pin(rx.recv());
+        let waited = first.as_mut().poll(&mut Context::from_waker(Waker::noop()));
+        assert!(waited.is_pending(), "empty: it joins the line");
+        let r = thread::spawn(move || loom::future::block_on(rx2.recv()));
+        // Kept until the item is received: the last sender's drop, which
+        // wakes every receiver, would hide a lost wakeup.
+        let keep = tx.clone();
+        let s = thread::spawn(move || tx.try_send(7).unwrap());
+        s.join().unwrap();
+        drop(first);
+        assert_eq!(r.join().unwrap(), Ok(7));
+        drop(keep);
+    });
+}
+
+/// Two producers race two receivers (one waiting, one coming): a pop may
+/// find the first position won but not yet written while the second is
+/// written and announced. The receiver told of the second owes its
+/// wakeup: both receivers still get an item.
+#[test]
+fn mpmc_item_hidden_behind_a_push_being_written_is_still_received() {
+    model_with_bound(2, || {
+        let (tx, rx) = mpmc::channel::<u32>(2);
+        let tx2 = tx.clone();
+        // Kept until both items are in: the last sender's drop, which
+        // wakes every receiver, would hide a lost wakeup.
+        let keep = tx.clone();
+        let rx2 = rx.clone();
+        let a = thread::spawn(move || tx.try_send(1).unwrap());
+        let b = thread::spawn(move || tx2.try_send(2).unwrap());
+        let r = thread::spawn(move || loom::future::block_on(rx2.recv()));
+        let mine = loom::future::block_on(rx.recv()).unwrap();
+        let theirs = r.join().unwrap().unwrap();
+        a.join().unwrap();
+        b.join().unwrap();
+        drop(keep);
+        let mut got = [mine, theirs];
+        got.sort_unstable();
+        assert_eq!(got, [1, 2]);
+    });
+}
+
+/// The last sender leaves while two receivers wait or are about to: both
+/// learn of the close.
+#[test]
+fn mpmc_last_sender_drop_wakes_every_receiver() {
+    model_with_bound(2, || {
+        let (tx, rx) = mpmc::channel::<u32>(1);
+        let rx2 = rx.clone();
+        let r = thread::spawn(move || loom::future::block_on(rx2.recv()));
+        let s = thread::spawn(move || drop(tx));
+        assert_eq!(loom::future::block_on(rx.recv()), Err(RecvError));
+        s.join().unwrap();
+        assert_eq!(r.join().unwrap(), Err(RecvError));
     });
 }
 

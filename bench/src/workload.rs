@@ -11,9 +11,10 @@ use tokio::runtime::Runtime;
 use crate::run::Flavor;
 
 use crate::contenders::{
-    blocking_contenders, mixed_contenders, mpsc_contenders, oneshot_contenders, spsc_contenders,
-    watch_contenders, Blocking, BlockingVisitor, Mixed, MixedVisitor, Mpsc, MpscVisitor, Oneshot,
-    OneshotVisitor, Spsc, SpscVisitor, Watch, WatchVisitor,
+    blocking_contenders, mixed_contenders, mpmc_contenders, mpsc_contenders, oneshot_contenders,
+    spsc_contenders, watch_contenders, Blocking, BlockingVisitor, Mixed, MixedVisitor, Mpmc,
+    MpmcVisitor, Mpsc, MpscVisitor, Oneshot, OneshotVisitor, Spsc, SpscVisitor, Watch,
+    WatchVisitor,
 };
 
 /// How long the suite runs.
@@ -170,6 +171,29 @@ impl<W: MpscWorkload> MpscVisitor for MakeRunner<W> {
 
 /// One [`Runner`] per SPSC contender (ours, the MPSC channels with one
 /// sender, async-ringbuf), for workload `W`.
+/// A workload that any MPMC contender can run.
+pub trait MpmcWorkload: 'static {
+    /// One run of `point` with the contender `C`.
+    fn run<C: Mpmc>(rt: &Runtime, point: &Point) -> Measurement;
+}
+
+/// One runner per MPMC contender for the workload `W`.
+pub fn mpmc_runners<W: MpmcWorkload>() -> Vec<Runner> {
+    mpmc_contenders(&mut MakeRunner::<W>(PhantomData))
+}
+
+impl<W: MpmcWorkload> MpmcVisitor for MakeRunner<W> {
+    type Output = Runner;
+    fn visit<C: Mpmc>(&mut self) -> Runner {
+        Runner {
+            name: C::NAME,
+            ours: C::OURS,
+            accepts: |point| C::accepts(point.capacity),
+            run: W::run::<C>,
+        }
+    }
+}
+
 pub fn spsc_runners<W: SpscWorkload>() -> Vec<Runner> {
     spsc_contenders(&mut MakeRunner::<W>(PhantomData))
 }

@@ -265,3 +265,46 @@ fn permit_paths() {
     assert_eq!(costs(), (counts(2, 1, 0), 0), "reserve and drop unused");
     assert_eq!(rx.try_recv(), Ok(1));
 }
+
+#[test]
+fn mpmc_fast_paths_and_a_waiting_receiver() {
+    use diatomic_channels::mpmc;
+    let (tx, rx) = mpmc::channel::<u32>(4);
+    let other = rx.clone();
+    costs();
+    // No receiver waits: the ring's CAS on the tail, and a fence to look at
+    // the line; no lock, nothing of the primitive.
+    tx.try_send(1).unwrap();
+    assert_eq!(
+        costs(),
+        (counts(1, 1, 0), 0),
+        "try_send, no receiver waiting"
+    );
+    // The ring's CAS on the head, and the blocked senders' check.
+    assert_eq!(other.try_recv(), Ok(1));
+    assert_eq!(costs(), (counts(1, 1, 0), 0), "try_recv with an item");
+    let mut cx = Context::from_waker(Waker::noop());
+    assert_eq!(pin!(rx.recv()).poll(&mut cx), Poll::Pending);
+    costs();
+    // A receiver that waits: its future joins the line (one lock), is
+    // woken by the push (one lock), and leaves with the item (one lock).
+    let mut waiting = pin!(rx.recv());
+    assert!(waiting.as_mut().poll(&mut cx).is_pending());
+    assert_eq!(
+        costs(),
+        (counts(1, 1, 1), 0),
+        "join: the line's count under its lock and a fence (two looks find nothing)"
+    );
+    tx.try_send(2).unwrap();
+    assert_eq!(
+        costs(),
+        (counts(2, 1, 1), 0),
+        "the push, its fence, and the oldest receiver taken out, under the lock"
+    );
+    assert_eq!(waiting.as_mut().poll(&mut cx), Poll::Ready(Ok(2)));
+    assert_eq!(
+        costs(),
+        (counts(1, 1, 1), 0),
+        "leave (the lock, notified: no count), the pop, the senders' check"
+    );
+}

@@ -4,7 +4,7 @@
 //! Not run by itself: a contender of `benches/channels.rs` (see there for
 //! the command).
 
-use super::{Closed, Mpsc, MpscReceiver, MpscSender, Msg};
+use super::{Closed, Mpmc, Mpsc, MpscReceiver, MpscSender, Msg};
 
 /// async-channel's bounded channel.
 #[derive(Debug)]
@@ -32,5 +32,17 @@ impl MpscSender for async_channel::Sender<Msg> {
 impl MpscReceiver for async_channel::Receiver<Msg> {
     async fn recv(&mut self) -> Option<Msg> {
         async_channel::Receiver::recv(self).await.ok()
+    }
+}
+
+/// The same channel with its receiver cloned: it is MPMC.
+impl Mpmc for AsyncChannel {
+    const NAME: &'static str = "async-channel";
+    const OURS: bool = false;
+    type Tx = async_channel::Sender<Msg>;
+    type Rx = async_channel::Receiver<Msg>;
+
+    fn channel(capacity: usize) -> (Self::Tx, Self::Rx) {
+        async_channel::bounded(capacity)
     }
 }

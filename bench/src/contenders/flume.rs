@@ -5,7 +5,8 @@
 //! the command).
 
 use super::{
-    Blocking, BlockingReceiver, BlockingSender, Closed, Mixed, Mpsc, MpscReceiver, MpscSender, Msg,
+    Blocking, BlockingReceiver, BlockingSender, Closed, Mixed, Mpmc, Mpsc, MpscReceiver,
+    MpscSender, Msg,
 };
 
 /// flume's bounded channel, used asynchronously.
@@ -72,6 +73,18 @@ impl Mixed for Flume {
     }
 
     fn tasks_to_thread(capacity: usize) -> (Self::TaskTx, Self::ThreadRx) {
+        flume::bounded(capacity)
+    }
+}
+
+/// The same channel with its receiver cloned: it is MPMC.
+impl Mpmc for Flume {
+    const NAME: &'static str = "flume";
+    const OURS: bool = false;
+    type Tx = flume::Sender<Msg>;
+    type Rx = flume::Receiver<Msg>;
+
+    fn channel(capacity: usize) -> (Self::Tx, Self::Rx) {
         flume::bounded(capacity)
     }
 }

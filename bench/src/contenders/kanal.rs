@@ -5,7 +5,8 @@
 //! the command).
 
 use super::{
-    Blocking, BlockingReceiver, BlockingSender, Closed, Mixed, Mpsc, MpscReceiver, MpscSender, Msg,
+    Blocking, BlockingReceiver, BlockingSender, Closed, Mixed, Mpmc, Mpsc, MpscReceiver,
+    MpscSender, Msg,
 };
 
 /// kanal's bounded channel, async halves.
@@ -77,5 +78,17 @@ impl Mixed for Kanal {
     fn tasks_to_thread(capacity: usize) -> (Self::TaskTx, Self::ThreadRx) {
         let (tx, rx) = kanal::bounded(capacity);
         (tx.to_async(), rx)
+    }
+}
+
+/// The same channel with its receiver cloned: it is MPMC.
+impl Mpmc for Kanal {
+    const NAME: &'static str = "kanal";
+    const OURS: bool = false;
+    type Tx = kanal::AsyncSender<Msg>;
+    type Rx = kanal::AsyncReceiver<Msg>;
+
+    fn channel(capacity: usize) -> (Self::Tx, Self::Rx) {
+        kanal::bounded_async(capacity)
     }
 }

@@ -6,6 +6,10 @@
 //!
 //! * bounded MPSC ([`Mpsc`], [`mpsc_contenders`]): ours, tachyonix, tokio,
 //!   async-channel, flume, thingbuf, kanal, futures-channel;
+//! * bounded MPMC ([`Mpmc`], [`mpmc_contenders`]): ours (`mpmc`, and a
+//!   user's core over `ArrayQueue` declared `receivers = many`),
+//!   async-channel, flume, kanal (the async MPMC channels; tokio and
+//!   tachyonix have none, crossbeam-channel no async side);
 //! * bounded SPSC ([`Spsc`], [`spsc_contenders`]): ours, async-ringbuf, and
 //!   every MPSC channel above used with one sender (through [`ViaMpsc`], so
 //!   no MPSC adapter is written twice);
@@ -44,8 +48,8 @@ pub use self::futures_channel::FuturesChannel;
 pub use self::kanal::Kanal;
 pub use self::oneshot::OneshotCrate;
 pub use self::ours::{
-    ArrayQueueCore, ArrayQueueReceiver, ArrayQueueSender, OursArrayQueue, OursMpsc,
-    OursMpscOvertaking, OursOneshot, OursSlot, OursSpsc, OursWatch,
+    ArrayQueueCore, ArrayQueueReceiver, ArrayQueueSender, OursArrayQueue, OursArrayQueueMany,
+    OursMpmc, OursMpsc, OursMpscOvertaking, OursOneshot, OursSlot, OursSpsc, OursWatch,
 };
 pub use self::std_sync::StdSyncChannel;
 pub use self::tachyonix::Tachyonix;
@@ -116,6 +120,7 @@ pub fn mpsc_contenders<V: MpscVisitor>(visitor: &mut V) -> Vec<V::Output> {
         visitor.visit::<OursSlot>(),
         visitor.visit::<OursMpsc>(),
         visitor.visit::<OursMpscOvertaking>(),
+        visitor.visit::<OursMpmc>(),
         visitor.visit::<Tachyonix>(),
         visitor.visit::<TokioMpsc>(),
         visitor.visit::<AsyncChannel>(),
@@ -129,12 +134,70 @@ pub fn mpsc_contenders<V: MpscVisitor>(visitor: &mut V) -> Vec<V::Output> {
 /// The SPSC family's MPSC stand-ins that are left out: ours with a narrower
 /// purpose (`slot` holds one message, below every SPSC capacity;
 /// `ArrayQueue` is the runtime over a user's core, not a channel of the
-/// family; with one sender, `mpsc overtaking` is `mpsc`).
-const NOT_IN_SPSC: [&str; 3] = [
+/// family; with one sender, `mpsc overtaking` is `mpsc`; `mpmc` is there
+/// for its receivers).
+const NOT_IN_SPSC: [&str; 4] = [
     OursSlot::NAME,
     OursArrayQueue::NAME,
     OursMpscOvertaking::NAME,
+    <OursMpmc as Mpsc>::NAME,
 ];
+
+/// A bounded multi-producer multi-consumer channel factory: its receiver
+/// is `Clone`, and each message goes to one receiver.
+pub trait Mpmc: 'static {
+    /// The name in tables, the CSV and the plots.
+    const NAME: &'static str;
+    /// One of ours: the ratios are ours against each peer.
+    const OURS: bool;
+    /// The sending half.
+    type Tx: MpscSender;
+    /// A receiving half; each consumer has a clone.
+    type Rx: MpscReceiver + Clone;
+
+    /// Whether this contender can make a channel of `capacity`.
+    fn accepts(capacity: usize) -> bool {
+        capacity >= 1
+    }
+
+    /// A channel that holds `capacity` messages.
+    fn channel(capacity: usize) -> (Self::Tx, Self::Rx);
+}
+
+/// Something done once per MPMC contender, with its type in hand.
+pub trait MpmcVisitor {
+    /// What is made per contender.
+    type Output;
+    /// Called once per contender.
+    fn visit<C: Mpmc>(&mut self) -> Self::Output;
+}
+
+/// Every MPMC contender, ours first, in the order of the tables.
+pub fn mpmc_contenders<V: MpmcVisitor>(visitor: &mut V) -> Vec<V::Output> {
+    vec![
+        visitor.visit::<OursMpmc>(),
+        visitor.visit::<OursArrayQueueMany>(),
+        visitor.visit::<AsyncChannel>(),
+        visitor.visit::<Flume>(),
+        visitor.visit::<Kanal>(),
+    ]
+}
+
+/// The names of the MPMC peers (not ours), in their list's order.
+pub fn mpmc_peer_names() -> Vec<&'static str> {
+    struct Names;
+    impl MpmcVisitor for Names {
+        type Output = (&'static str, bool);
+        fn visit<C: Mpmc>(&mut self) -> Self::Output {
+            (C::NAME, C::OURS)
+        }
+    }
+    mpmc_contenders(&mut Names)
+        .into_iter()
+        .filter(|&(_, ours)| !ours)
+        .map(|(name, _)| name)
+        .collect()
+}
 
 /// The sending half of a bounded SPSC channel: only `Send`, since there is
 /// one sender. Every MPSC sender is one, as it is.

@@ -1,21 +1,24 @@
 //! Our contenders. MPSC: the `mpsc` channel (the family's ring, any
 //! capacity), the `slot` channel (capacity 1), and a core declared by a user
 //! with `#[async_channel]` over crossbeam's `ArrayQueue` (any capacity), which
-//! shows the runtime's cost apart from any core of ours. The other families:
-//! the `spsc` channel (any capacity), `oneshot` and `watch`.
+//! shows the runtime's cost apart from any core of ours. MPMC: the `mpmc`
+//! channel, and the same `ArrayQueue` declared with `receivers = many`. The
+//! other families: the `spsc` channel (any capacity), `oneshot` and
+//! `watch`.
 //!
 //! Not run by itself: a contender of `benches/channels.rs` (see there for
 //! the command).
 
 use diatomic_channels::slot::{Slot, SlotReceiver, SlotSender};
 use diatomic_channels::{
-    async_channel, oneshot, spsc, watch, ChannelCore, Consumer, Many, One, Producer, Receiver,
+    async_channel, mpmc, oneshot, spsc, watch, ChannelCore, Consumer, Many, One, Producer,
+    Receiver, SharedReceiver,
 };
 
 use super::{
-    Blocking, BlockingReceiver, BlockingSender, Closed, Mixed, Mpsc, MpscReceiver, MpscSender, Msg,
-    Oneshot, OneshotReceiver, OneshotSender, Spsc, SpscReceiver, SpscSender, Watch, WatchReceiver,
-    WatchSender,
+    Blocking, BlockingReceiver, BlockingSender, Closed, Mixed, Mpmc, Mpsc, MpscReceiver,
+    MpscSender, Msg, Oneshot, OneshotReceiver, OneshotSender, Spsc, SpscReceiver, SpscSender,
+    Watch, WatchReceiver, WatchSender,
 };
 
 /// A channel core as a user would write one: crossbeam's bounded lock-free
@@ -80,6 +83,114 @@ impl MpscSender for ArrayQueueSender<Msg> {
 impl MpscReceiver for ArrayQueueReceiver<Msg> {
     async fn recv(&mut self) -> Option<Msg> {
         let rx: &mut Receiver<ArrayQueueCore<Msg>> = self;
+        rx.recv().await.ok()
+    }
+}
+
+/// The user's core again, declared with many receivers: an async MPMC
+/// channel in a dozen lines (`ArrayQueue` takes any number of poppers).
+#[async_channel(
+    sender = ArrayQueueManySender,
+    receiver = ArrayQueueManyReceiver,
+    receivers = many
+)]
+pub struct ArrayQueueManyCore<T> {
+    queue: crossbeam_queue::ArrayQueue<T>,
+}
+
+impl<T: Send> ChannelCore for ArrayQueueManyCore<T> {
+    type Item = T;
+    fn try_push(&self, item: T, _: Producer<'_, Many>) -> Result<(), T> {
+        self.queue.push(item)
+    }
+    fn try_pop(&self, _: Consumer<'_, Many>) -> Option<T> {
+        self.queue.pop()
+    }
+    fn certainly_empty(&self) -> bool {
+        // `pop` waits out a push being written: it never misses an item
+        // that is there, so an empty queue is empty.
+        self.queue.is_empty()
+    }
+}
+
+impl<T> std::fmt::Debug for ArrayQueueManyCore<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ArrayQueueManyCore")
+            .field("len", &self.queue.len())
+            .field("capacity", &self.queue.capacity())
+            .finish()
+    }
+}
+
+/// `#[async_channel(receivers = many)]` over `ArrayQueue`: every capacity.
+#[derive(Debug)]
+pub struct OursArrayQueueMany;
+
+impl Mpmc for OursArrayQueueMany {
+    const NAME: &'static str = "ours/ArrayQueue many";
+    const OURS: bool = true;
+    type Tx = ArrayQueueManySender<Msg>;
+    type Rx = ArrayQueueManyReceiver<Msg>;
+
+    fn channel(capacity: usize) -> (Self::Tx, Self::Rx) {
+        ArrayQueueManyCore {
+            queue: crossbeam_queue::ArrayQueue::new(capacity),
+        }
+        .into_channel()
+    }
+}
+
+impl MpscSender for ArrayQueueManySender<Msg> {
+    async fn send(&mut self, msg: Msg) -> Result<(), Closed> {
+        let tx: &diatomic_channels::Sender<ArrayQueueManyCore<Msg>> = self;
+        tx.send(msg).await.map_err(|_| Closed)
+    }
+}
+
+impl MpscReceiver for ArrayQueueManyReceiver<Msg> {
+    async fn recv(&mut self) -> Option<Msg> {
+        let rx: &SharedReceiver<ArrayQueueManyCore<Msg>> = self;
+        rx.recv().await.ok()
+    }
+}
+
+/// The `mpmc` channel: every capacity; in the MPSC family too (one
+/// receiver), against our `mpsc`.
+#[derive(Debug)]
+pub struct OursMpmc;
+
+impl Mpmc for OursMpmc {
+    const NAME: &'static str = "ours/mpmc";
+    const OURS: bool = true;
+    type Tx = mpmc::Sender<Msg>;
+    type Rx = mpmc::Receiver<Msg>;
+
+    fn channel(capacity: usize) -> (Self::Tx, Self::Rx) {
+        mpmc::channel(capacity)
+    }
+}
+
+impl Mpsc for OursMpmc {
+    const NAME: &'static str = "ours/mpmc";
+    const OURS: bool = true;
+    type Tx = mpmc::Sender<Msg>;
+    type Rx = mpmc::Receiver<Msg>;
+
+    fn channel(capacity: usize) -> (Self::Tx, Self::Rx) {
+        mpmc::channel(capacity)
+    }
+}
+
+impl MpscSender for mpmc::Sender<Msg> {
+    async fn send(&mut self, msg: Msg) -> Result<(), Closed> {
+        let tx: &diatomic_channels::Sender<mpmc::Ring<Msg, _>> = self;
+        tx.send(msg).await.map_err(|_| Closed)
+    }
+}
+
+impl MpscReceiver for mpmc::Receiver<Msg> {
+    async fn recv(&mut self) -> Option<Msg> {
+        let rx: &SharedReceiver<mpmc::Ring<Msg, _>> = self;
         rx.recv().await.ok()
     }
 }

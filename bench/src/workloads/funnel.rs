@@ -11,7 +11,7 @@ use std::time::Instant;
 
 use tokio::runtime::Runtime;
 
-use crate::contenders::{mpsc_peer_names, Mpsc, MpscReceiver, MpscSender, Msg, OursMpsc};
+use crate::contenders::{mpsc_peer_names, Mpsc, MpscReceiver, MpscSender, Msg, OursMpmc, OursMpsc};
 use crate::run::Flavor;
 use crate::workload::{
     mpsc_runners, Measurement, Metric, Mode, MpscWorkload, Plot, Point, Target, Workload,
@@ -63,12 +63,20 @@ pub fn workload(mode: Mode, capacities: &[usize]) -> Workload {
         }),
         points,
         runners: mpsc_runners::<Funnel>(),
-        targets: vec![Target {
-            ours: OursMpsc::NAME,
-            against: "the best MPSC peer",
-            peers: mpsc_peer_names(),
-            factor: 1.0,
-        }],
+        targets: vec![
+            Target {
+                ours: OursMpsc::NAME,
+                against: "the best MPSC peer",
+                peers: mpsc_peer_names(),
+                factor: 1.0,
+            },
+            Target {
+                ours: <OursMpmc as Mpsc>::NAME,
+                against: "our mpsc (0.9x: the price of many receivers)",
+                peers: vec![OursMpsc::NAME],
+                factor: 0.9,
+            },
+        ],
         flavor: Flavor::MultiThread,
     }
 }

@@ -1,4 +1,5 @@
 //! The workloads: funnel, pinball and ping-pong over MPSC channels; the
+//! pool over MPMC channels; the
 //! SPSC stream; the oneshot request-reply; the watch update rate; the
 //! thread funnel and thread ping-pong (threads only); threads feeding a
 //! task and tasks feeding a thread (mixed).
@@ -10,6 +11,7 @@ pub mod mixed;
 pub mod oneshot;
 pub mod pinball;
 pub mod ping_pong;
+pub mod pool;
 pub mod spsc;
 pub mod thread_funnel;
 pub mod thread_ping_pong;
@@ -24,6 +26,7 @@ pub fn all(mode: Mode) -> Vec<Workload> {
     vec![
         funnel::workload(mode, funnel::CAPACITIES),
         pinball::workload(mode, pinball::BALLS),
+        pool::workload(mode, pool::CAPACITIES),
         funnel::workload(mode, funnel::CAPACITIES)
             .on(Flavor::Oversubscribed, "funnel-oversubscribed"),
         pinball::workload(mode, pinball::BALLS)
@@ -61,6 +64,7 @@ mod tests {
     #[test]
     fn each_family_has_its_filter() {
         assert_eq!(kept(&["spsc"]), ["spsc"]);
+        assert_eq!(kept(&["pool"]), ["pool"]);
         assert_eq!(kept(&["oneshot"]), ["oneshot"]);
         assert_eq!(kept(&["watch"]), ["watch"]);
         assert_eq!(

@@ -14,7 +14,7 @@ use std::time::Duration;
 use diatomic_channels::watch::{self, Latest};
 use diatomic_channels::{
     Channel, ChannelCore, Home, Many, One, Receiver, RecvError, RecvFuture, SendError, SendFuture,
-    Sender,
+    Sender, SharedReceiver, SharedRecvFuture,
 };
 
 use crate::ledger::Item;
@@ -143,6 +143,26 @@ where
 
     fn close(&mut self) {
         Receiver::close(self)
+    }
+}
+
+/// A receiver of a many-receiver channel (`mpmc`), used as the one
+/// receiver of a round (its waits go through the receivers' line all the
+/// same).
+impl<C, H> Rx for SharedReceiver<C, H>
+where
+    C: ChannelCore<Item = Item, Receivers = Many> + 'static,
+    H: Home<C> + Send + 'static,
+    Channel<C>: Send + Sync,
+{
+    type RecvFut<'a> = SharedRecvFuture<'a, C>;
+
+    fn recv(&mut self) -> SharedRecvFuture<'_, C> {
+        SharedReceiver::recv(self)
+    }
+
+    fn close(&mut self) {
+        SharedReceiver::close(self)
     }
 }
 

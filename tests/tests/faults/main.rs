@@ -33,7 +33,7 @@ use std::time::{Duration, Instant};
 use diatomic_channels::oneshot::{self, Once};
 use diatomic_channels::slot::Slot;
 use diatomic_channels::watch::{self, Latest};
-use diatomic_channels::{mpsc, spsc};
+use diatomic_channels::{mpmc, mpsc, spsc};
 
 use drop_orders::Cast;
 use harness::{in_both_homes, Exec, Leaked};
@@ -98,8 +98,8 @@ struct Member {
 }
 
 /// Runs `$body` for every member but `oneshot` (which has no queue to
-/// fill), in both homes, with `$member` describing it: `mpsc` and `spsc`
-/// of capacity `$cap`, `slot`, the user's core of capacity `$cap`, and
+/// fill), in both homes, with `$member` describing it: `mpsc`, `mpmc` and
+/// `spsc` of capacity `$cap`, `slot`, the user's core of capacity `$cap`, and
 /// `watch` (its halves: the named sender and the generic receiver).
 macro_rules! every_member {
     ($cap:expr, |$member:ident, $home:ident, $tx:ident, $rx:ident| $body:block) => {{
@@ -113,6 +113,11 @@ macro_rules! every_member {
         let $member = member("mpsc", cap, 3, true);
         in_both_homes!(
             mpsc::Ring::<Item, _>::with_capacity(cap),
+            |$home, $tx, $rx| $body
+        );
+        let $member = member("mpmc", cap, 3, true);
+        in_both_homes!(
+            mpmc::Ring::<Item, _>::with_capacity(cap),
             |$home, $tx, $rx| $body
         );
         let $member = member("spsc", cap, 1, true);
@@ -213,6 +218,13 @@ fn drop_orders(ts: &Tallies) {
         2,
         all,
         &ts.of("mpsc"),
+    );
+    drop_orders::every_order(
+        "mpmc",
+        &|| mpmc::Ring::<Item, _>::with_capacity(2),
+        2,
+        all,
+        &ts.of("mpmc"),
     );
     drop_orders::every_order("slot", &Slot::<Item>::new, 1, all, &ts.of("slot"));
     drop_orders::every_order(

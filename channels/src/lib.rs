@@ -457,6 +457,7 @@ mod parker;
 mod receiver;
 mod receiver_line;
 mod receiver_wait;
+mod recv_wait;
 mod ring;
 mod send_order;
 mod sender;
@@ -485,6 +486,8 @@ pub use crate::receiver::RecvManyFuture;
 pub use crate::receiver::{Receiver, RecvFuture};
 pub use crate::send_order::SendOrder;
 pub use crate::sender::{ClosedFuture, Permit, ReserveFuture, SendFuture, Sender};
+#[cfg(any(feature = "alloc", diatomic_waker_loom))]
+pub use crate::shared_receiver::SharedRecvManyFuture;
 pub use crate::shared_receiver::{SharedReceiver, SharedRecvFuture};
 pub use crate::sink::SendSink;
 pub use crate::split::{BorrowedReceiver, BorrowedSender, ReceiverHalf};

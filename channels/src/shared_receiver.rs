@@ -5,14 +5,13 @@
 use core::fmt;
 use core::future::Future;
 use core::marker::PhantomData;
-use core::mem::MaybeUninit;
 use core::pin::Pin;
 use core::task::{Context, Poll};
 #[cfg(feature = "std")]
 use std::time::{Duration, Instant};
 
 #[cfg(any(feature = "alloc", diatomic_waker_loom))]
-use alloc::vec::Vec;
+use alloc::{boxed::Box, vec::Vec};
 
 use crate::channel::Channel;
 use crate::contract::{ChannelCore, Many, Occupancy};
@@ -20,7 +19,7 @@ use crate::contract::{ChannelCore, Many, Occupancy};
 use crate::error::RecvTimeoutError;
 use crate::error::{RecvError, TryRecvError};
 use crate::home::{DefaultHome, Home};
-use crate::receiver_line::RecvPlace;
+use crate::recv_wait::RecvWait;
 
 /// A receiving half of a channel over a core with many receivers: `Clone`,
 /// and its methods take `&self`. Each item goes to one receiver.
@@ -30,6 +29,11 @@ use crate::receiver_line::RecvPlace;
 /// the channel and drops the queued items.
 pub struct SharedReceiver<C: ChannelCore<Receivers = Many>, H: Home<C> = DefaultHome<C>> {
     shared: H,
+    /// The wait of `poll_recv` and `Stream`, kept between polls, boxed so
+    /// that the receiver stays movable; made at the first such poll that
+    /// waits.
+    #[cfg(any(feature = "alloc", diatomic_waker_loom))]
+    polled: Option<Pin<Box<RecvWait>>>,
     /// `C` is named by `H`; no ownership implied.
     _core: PhantomData<fn() -> C>,
 }
@@ -39,6 +43,8 @@ impl<C: ChannelCore<Receivers = Many>, H: Home<C>> SharedReceiver<C, H> {
     pub(crate) fn new(shared: H) -> Self {
         Self {
             shared,
+            #[cfg(any(feature = "alloc", diatomic_waker_loom))]
+            polled: None,
             _core: PhantomData,
         }
     }
@@ -103,10 +109,7 @@ impl<C: ChannelCore<Receivers = Many>, H: Home<C>> SharedReceiver<C, H> {
     pub fn recv(&self) -> SharedRecvFuture<'_, C> {
         SharedRecvFuture {
             shared: &self.shared,
-            place: MaybeUninit::uninit(),
-            placed: false,
-            queued: false,
-            owed: 0,
+            wait: RecvWait::new(),
         }
     }
 
@@ -145,6 +148,71 @@ impl<C: ChannelCore<Receivers = Many>, H: Home<C>> SharedReceiver<C, H> {
             taken += 1;
         }
         Ok(taken)
+    }
+
+    /// Waits for at least one item, then moves up to `limit` items into
+    /// `buffer` (appended) in one go, and returns how many. Returns 0 if
+    /// `limit` is 0, or once the channel is closed and drained. Other
+    /// receivers may take items meanwhile; cancel safe, as
+    /// [`recv`](Self::recv).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let (tx, rx) = diatomic_channels::mpmc::channel::<u8>(8);
+    /// for i in 0..5 {
+    ///     tx.try_send(i).unwrap();
+    /// }
+    /// drop(tx);
+    /// let mut buffer = Vec::new();
+    /// assert_eq!(rx.recv_many(&mut buffer, 3).await, 3);
+    /// assert_eq!(rx.recv_many(&mut buffer, 3).await, 2);
+    /// assert_eq!(rx.recv_many(&mut buffer, 3).await, 0); // closed and drained
+    /// assert_eq!(buffer, [0, 1, 2, 3, 4]);
+    /// # }
+    /// ```
+    #[cfg(any(feature = "alloc", diatomic_waker_loom))]
+    pub fn recv_many<'a>(
+        &'a self,
+        buffer: &'a mut Vec<C::Item>,
+        limit: usize,
+    ) -> SharedRecvManyFuture<'a, C> {
+        SharedRecvManyFuture {
+            shared: &self.shared,
+            wait: RecvWait::new(),
+            buffer,
+            limit,
+        }
+    }
+
+    /// Polls for an item, keeping this receiver's place in the line between
+    /// polls (boxed, at the first poll that waits): for hand-written
+    /// futures and `Stream`. `&mut self`, since the place is this
+    /// receiver's; a clone has its own.
+    ///
+    /// ```
+    /// use std::task::{Context, Poll, Waker};
+    ///
+    /// let (tx, rx) = diatomic_channels::mpmc::channel::<u8>(2);
+    /// let mut worker = rx.clone();
+    /// let mut cx = Context::from_waker(Waker::noop());
+    /// assert_eq!(worker.poll_recv(&mut cx), Poll::Pending);
+    /// tx.try_send(3).unwrap();
+    /// assert_eq!(worker.poll_recv(&mut cx), Poll::Ready(Ok(3)));
+    /// ```
+    #[cfg(any(feature = "alloc", diatomic_waker_loom))]
+    pub fn poll_recv(&mut self, cx: &mut Context<'_>) -> Poll<Result<C::Item, RecvError>> {
+        let shared = &self.shared;
+        match &mut self.polled {
+            Some(wait) => wait.as_mut().poll(shared, cx),
+            None => {
+                // Safety: with many consumers, nothing to promise.
+                if let Some(result) = unsafe { shared.take() } {
+                    return Poll::Ready(result);
+                }
+                let wait = self.polled.insert(Box::pin(RecvWait::new()));
+                wait.as_mut().poll(shared, cx)
+            }
+        }
     }
 
     /// Waits for an item from a synchronous thread, parking it meanwhile. Do
@@ -276,6 +344,10 @@ impl<C: ChannelCore<Receivers = Many>, H: Home<C>> Clone for SharedReceiver<C, H
 
 impl<C: ChannelCore<Receivers = Many>, H: Home<C>> Drop for SharedReceiver<C, H> {
     fn drop(&mut self) {
+        #[cfg(any(feature = "alloc", diatomic_waker_loom))]
+        if let Some(wait) = &mut self.polled {
+            wait.as_mut().cancel(&self.shared);
+        }
         if self.shared.receiver_line().drop_receiver() {
             // In an `Arc`, an item pushed after the drain is dropped with
             // the channel; a borrowed channel may never be.
@@ -284,6 +356,16 @@ impl<C: ChannelCore<Receivers = Many>, H: Home<C>> Drop for SharedReceiver<C, H>
             // any more (receivers are cloned from live ones).
             unsafe { self.shared.close_and_drain(last_out_drains) };
         }
+    }
+}
+
+#[cfg(any(feature = "alloc", diatomic_waker_loom))]
+impl<C: ChannelCore<Receivers = Many>, H: Home<C>> futures_core::Stream for SharedReceiver<C, H> {
+    type Item = C::Item;
+
+    #[inline]
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<C::Item>> {
+        self.get_mut().poll_recv(cx).map(Result::ok)
     }
 }
 
@@ -301,98 +383,7 @@ impl<C: ChannelCore<Receivers = Many>, H: Home<C>> fmt::Debug for SharedReceiver
 #[must_use = "futures do nothing unless polled"]
 pub struct SharedRecvFuture<'a, C: ChannelCore<Receivers = Many>> {
     shared: &'a Channel<C>,
-    /// Written when the receive first waits: one that finds an item (the
-    /// common case) pays for neither the place's initialization nor its
-    /// drop (measured: 10 ns per message more with an initialized place and
-    /// the whole poll inlined). It never needs a drop: a place out of the
-    /// line holds no waker (`leave` takes it).
-    place: MaybeUninit<RecvPlace>,
-    /// `place` is initialized.
-    placed: bool,
-    /// The place joined the line and has not left it since (it may have
-    /// been notified, and taken out, meanwhile).
-    queued: bool,
-    /// Notifications this receive was given and found nothing for, while
-    /// the core was not certainly empty: once it has an item, it wakes as
-    /// many receivers (see `ReceiverLine`).
-    owed: usize,
-}
-
-impl<'a, C: ChannelCore<Receivers = Many>> SharedRecvFuture<'a, C> {
-    /// Done with an item or the close: the notifications this receive owes,
-    /// and `extra` (one it was given during its last look), go on.
-    fn finish(&mut self, extra: bool) {
-        let pass = core::mem::take(&mut self.owed) + usize::from(extra);
-        if pass != 0 {
-            self.shared.receiver_line().pass_on(pass);
-        }
-    }
-
-    /// The place, pinned (initialized on first use).
-    ///
-    /// # Safety
-    ///
-    /// `self` is pinned (the place is never moved out of it).
-    unsafe fn place(&mut self) -> Pin<&RecvPlace> {
-        if !self.placed {
-            self.place.write(RecvPlace::new());
-            self.placed = true;
-        }
-        // Safety: initialized above; pinned with `self` (the caller's
-        // contract).
-        unsafe { Pin::new_unchecked(self.place.assume_init_ref()) }
-    }
-
-    /// Everything but the first look of a receive that does not wait: it
-    /// may leave the line (woken), looks, joins the line, looks again.
-    ///
-    /// # Safety
-    ///
-    /// `self` is pinned.
-    #[inline(never)]
-    unsafe fn poll_line(
-        &mut self,
-        looked: bool,
-        cx: &mut Context<'_>,
-    ) -> Poll<Result<C::Item, RecvError>> {
-        let line = self.shared.receiver_line();
-        let mut notified = false;
-        if self.queued {
-            // Woken, or polled again: out of the line first.
-            self.queued = false;
-            // Safety: the caller's contract.
-            notified = line.leave(unsafe { self.place() });
-        }
-        if !looked {
-            // Safety: with many consumers, nothing to promise (and below).
-            if let Some(result) = unsafe { self.shared.take() } {
-                // A notification in hand is used by this item.
-                self.finish(false);
-                return Poll::Ready(result);
-            }
-        }
-        if notified && !self.shared.core().certainly_empty() {
-            // The item may be hidden behind a push still being written:
-            // owed, to whoever comes after it.
-            self.owed += 1;
-        }
-        let front = self.owed != 0;
-        // Safety: the caller's contract.
-        line.join(unsafe { self.place() }, cx.waker(), front);
-        self.queued = true;
-        // The last look, after joining (see `ReceiverLine::join`).
-        // Safety: as above.
-        if let Some(result) = unsafe { self.shared.take() } {
-            self.queued = false;
-            // Notified during this look, for an item this look may not
-            // have taken: the next in line looks for it.
-            // Safety: the caller's contract.
-            let extra = line.leave(unsafe { self.place() });
-            self.finish(extra);
-            return Poll::Ready(result);
-        }
-        Poll::Pending
-    }
+    wait: RecvWait,
 }
 
 impl<C: ChannelCore<Receivers = Many>> Future for SharedRecvFuture<'_, C> {
@@ -400,43 +391,88 @@ impl<C: ChannelCore<Receivers = Many>> Future for SharedRecvFuture<'_, C> {
 
     #[inline]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        // Safety: the place stays pinned (it is only reached through
-        // `place()`, here and in `drop`); the other fields are not
-        // structurally pinned.
+        // Safety: `wait` stays pinned (it is only reached through
+        // `Pin::new_unchecked`, here and in `drop`).
         let this = unsafe { self.get_unchecked_mut() };
-        let fresh = !this.queued && this.owed == 0;
-        if fresh {
-            // A receive that does not wait: one look, no place.
-            // Safety: with many consumers, nothing to promise.
-            if let Some(result) = unsafe { this.shared.take() } {
-                return Poll::Ready(result);
-            }
-        }
-        // Safety: pinned, as said.
-        unsafe { this.poll_line(fresh, cx) }
+        // Safety: as above.
+        unsafe { Pin::new_unchecked(&mut this.wait) }.poll(this.shared, cx)
     }
 }
 
 impl<C: ChannelCore<Receivers = Many>> Drop for SharedRecvFuture<'_, C> {
     fn drop(&mut self) {
-        if self.queued {
-            // The place was pinned when it joined, and this is its last use
-            // (the `Pin` drop guarantee).
-            let (shared, owed) = (self.shared, self.owed);
-            // Safety: as said.
-            let place = unsafe { self.place() };
-            shared.receiver_line().cancel(place, owed);
-        } else {
-            self.finish(false);
-        }
+        // Safety: pinned if it was ever polled, and this is its last use
+        // (the `Pin` drop guarantee).
+        unsafe { Pin::new_unchecked(&mut self.wait) }.cancel(self.shared);
     }
 }
 
 impl<C: ChannelCore<Receivers = Many>> fmt::Debug for SharedRecvFuture<'_, C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SharedRecvFuture")
-            .field("waiting", &self.queued)
-            .field("owed", &self.owed)
+            .field("wait", &self.wait)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The future returned by [`SharedReceiver::recv_many`].
+#[cfg(any(feature = "alloc", diatomic_waker_loom))]
+#[must_use = "futures do nothing unless polled"]
+pub struct SharedRecvManyFuture<'a, C: ChannelCore<Receivers = Many>> {
+    shared: &'a Channel<C>,
+    wait: RecvWait,
+    buffer: &'a mut Vec<C::Item>,
+    limit: usize,
+}
+
+#[cfg(any(feature = "alloc", diatomic_waker_loom))]
+impl<C: ChannelCore<Receivers = Many>> Future for SharedRecvManyFuture<'_, C> {
+    type Output = usize;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<usize> {
+        // Safety: `wait` stays pinned (it is only reached through
+        // `Pin::new_unchecked`, here and in `drop`); the other fields are
+        // not structurally pinned.
+        let this = unsafe { self.get_unchecked_mut() };
+        if this.limit == 0 {
+            return Poll::Ready(0);
+        }
+        // Safety: as above.
+        let wait = unsafe { Pin::new_unchecked(&mut this.wait) };
+        match wait.poll(this.shared, cx) {
+            Poll::Pending => Poll::Pending,
+            Poll::Ready(Err(RecvError)) => Poll::Ready(0),
+            Poll::Ready(Ok(item)) => {
+                this.buffer.push(item);
+                let mut taken = 1;
+                while taken < this.limit {
+                    // Safety: with many consumers, nothing to promise.
+                    match unsafe { this.shared.take() } {
+                        Some(Ok(item)) => this.buffer.push(item),
+                        _ => break,
+                    }
+                    taken += 1;
+                }
+                Poll::Ready(taken)
+            }
+        }
+    }
+}
+
+#[cfg(any(feature = "alloc", diatomic_waker_loom))]
+impl<C: ChannelCore<Receivers = Many>> Drop for SharedRecvManyFuture<'_, C> {
+    fn drop(&mut self) {
+        // Safety: pinned if it was ever polled, and this is its last use.
+        unsafe { Pin::new_unchecked(&mut self.wait) }.cancel(self.shared);
+    }
+}
+
+#[cfg(any(feature = "alloc", diatomic_waker_loom))]
+impl<C: ChannelCore<Receivers = Many>> fmt::Debug for SharedRecvManyFuture<'_, C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SharedRecvManyFuture")
+            .field("limit", &self.limit)
+            .field("wait", &self.wait)
             .finish_non_exhaustive()
     }
 }

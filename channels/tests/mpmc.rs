@@ -557,3 +557,45 @@ fn an_inline_ring_drops_what_it_holds() {
     drop((tx, rx));
     assert_eq!(Arc::strong_count(&item), 1);
 }
+
+#[test]
+fn recv_many_and_the_stream_share_the_items() {
+    use futures_util::StreamExt;
+    let (tx, rx) = mpmc::channel::<u32>(8);
+    let mut stream = rx.clone();
+    for i in 0..6 {
+        tx.try_send(i).unwrap();
+    }
+    let mut buffer = Vec::new();
+    assert_eq!(block_on(rx.recv_many(&mut buffer, 4)), 4);
+    assert_eq!(block_on(stream.next()), Some(4));
+    assert_eq!(block_on(rx.recv_many(&mut buffer, 4)), 1);
+    assert_eq!(buffer, [0, 1, 2, 3, 5]);
+    drop(tx);
+    assert_eq!(block_on(stream.next()), None);
+    assert_eq!(block_on(rx.recv_many(&mut buffer, 4)), 0);
+}
+
+#[test]
+fn a_polled_receiver_keeps_its_place_and_gives_it_up_when_dropped() {
+    let (tx, rx) = mpmc::channel::<u32>(4);
+    let (a_woken, a) = flag();
+    let (b_woken, b) = flag();
+    let mut polled = rx.clone();
+    assert!(polled.poll_recv(&mut Context::from_waker(&a)).is_pending());
+    let mut waiting = pin!(rx.recv());
+    assert!(waiting
+        .as_mut()
+        .poll(&mut Context::from_waker(&b))
+        .is_pending());
+    tx.try_send(1).unwrap();
+    assert_eq!((wakes(&a_woken), wakes(&b_woken)), (1, 0), "first in line");
+    // Woken, then dropped before it took the item: the wake goes on.
+    drop(polled);
+    assert_eq!(wakes(&b_woken), 1);
+    assert_eq!(
+        waiting.as_mut().poll(&mut Context::from_waker(&b)),
+        Poll::Ready(Ok(1))
+    );
+    assert_eq!(rx.receiver_count(), 1);
+}

@@ -227,25 +227,33 @@ impl Half<'_> {
                 }
             }
         };
+        let stream = quote! {
+            #[automatically_derived]
+            impl #impl_generics #rt::Stream for #ty where #bounds {
+                type Item = <#core_ty as #rt::ChannelCore>::Item;
+                fn poll_next(
+                    self: #rt::core::pin::Pin<&mut Self>,
+                    cx: &mut #rt::core::task::Context<'_>,
+                ) -> #rt::core::task::Poll<#rt::core::option::Option<Self::Item>> {
+                    #rt::Stream::poll_next(
+                        #rt::core::pin::Pin::new(&mut #rt::core::pin::Pin::into_inner(self).inner),
+                        cx,
+                    )
+                }
+            }
+        };
         let extra = match (side, producers, receivers) {
             (Side::Sender, Count::One, _) => deref_mut,
-            (Side::Sender, Count::Many, _) | (Side::Receiver, _, Count::Many) => clone,
+            (Side::Sender, Count::Many, _) => clone,
             (Side::Receiver, _, Count::One) => quote! {
                 #deref_mut
-
-                #[automatically_derived]
-                impl #impl_generics #rt::Stream for #ty where #bounds {
-                    type Item = <#core_ty as #rt::ChannelCore>::Item;
-                    fn poll_next(
-                        self: #rt::core::pin::Pin<&mut Self>,
-                        cx: &mut #rt::core::task::Context<'_>,
-                    ) -> #rt::core::task::Poll<#rt::core::option::Option<Self::Item>> {
-                        #rt::Stream::poll_next(
-                            #rt::core::pin::Pin::new(&mut #rt::core::pin::Pin::into_inner(self).inner),
-                            cx,
-                        )
-                    }
-                }
+                #stream
+            },
+            // A shared receiver's `Stream` keeps its place in a box.
+            (Side::Receiver, _, Count::Many) => quote! {
+                #clone
+                #deref_mut
+                #rt::if_alloc! { #stream }
             },
         };
         quote! {

@@ -59,6 +59,13 @@ async fn main() {
     }
     assert_eq!(total, 30);
 
+    // The named receiver is a `Stream` too (its place kept in a box).
+    let (tx, mut rx): (PoolSender, PoolReceiver) = Pool { items: Mutex::default() }.into_channel();
+    tx.try_send(5).unwrap();
+    drop(tx);
+    assert_eq!(futures_util::StreamExt::next(&mut rx).await, Some(5));
+    assert_eq!(futures_util::StreamExt::next(&mut rx).await, None);
+
     let (tx, rx) = POOL.split().unwrap();
     let other = rx.clone();
     tx.try_send(1).unwrap();

@@ -45,7 +45,7 @@ use core::ptr::NonNull;
 use core::task::Waker;
 
 use crate::intrusive_list::{Linked, Links, List};
-use crate::sync::{fence, AtomicUsize, Lock, Ordering, UnsafeCell};
+use crate::sync::{fence, AtomicU8, AtomicUsize, Lock, Ordering, UnsafeCell};
 
 /// The line of waiting receivers, and the count of live receivers.
 pub struct ReceiverLine {
@@ -67,8 +67,6 @@ unsafe impl Sync for ReceiverLine {}
 struct RecvNode {
     links: Links<RecvPlace>,
     waker: Option<Waker>,
-    /// Taken out of the line by a push: an item was announced to it.
-    notified: bool,
 }
 
 /// One receive future's place in the line: it lives in the future, which
@@ -76,11 +74,18 @@ struct RecvNode {
 /// future's `drop`, which calls [`ReceiverLine::cancel`].
 pub struct RecvPlace {
     node: UnsafeCell<RecvNode>,
+    /// Set (to 1) by the push that takes the place out of the line to wake
+    /// it (an item was announced to it), under the lock and as its last
+    /// access to the place: from then on the place is its owner's alone,
+    /// so the owner's `leave` reads it without the lock. Cleared by the
+    /// owner.
+    notified: AtomicU8,
     _pinned: PhantomPinned,
 }
 
-// Safety: the place is only touched under the line's lock; it holds a
-// `Waker`, which is `Send`.
+// Safety: the place's node is only touched under the line's lock, or by
+// its owner once notified (see `notified`); it holds a `Waker`, which is
+// `Send`.
 unsafe impl Send for RecvPlace {}
 // Safety: as above: a shared reference only reaches the node under the lock.
 unsafe impl Sync for RecvPlace {}
@@ -92,8 +97,8 @@ impl RecvPlace {
             node: UnsafeCell::new(RecvNode {
                 links: Links::new(),
                 waker: None,
-                notified: false,
             }),
+            notified: AtomicU8::new(0),
             _pinned: PhantomPinned,
         }
     }
@@ -174,7 +179,6 @@ impl ReceiverLine {
                     } else {
                         n.waker.replace(waker.clone())
                     };
-                    n.notified = false;
                     (n.links.is_linked(), stale)
                 });
                 if !linked {
@@ -200,6 +204,16 @@ impl ReceiverLine {
     /// notified meanwhile (it is then out of the line already).
     #[must_use = "a notification must be used or passed on"]
     pub fn leave(&self, place: Pin<&RecvPlace>) -> bool {
+        // Ordering: Acquire, pairs with the Release store of `wake_first`:
+        // its writes to the place (under the lock) happen before this
+        // owner's next use of it.
+        if place.notified.load(Ordering::Acquire) != 0 {
+            // Out of the line, its waker taken, and nobody else's to touch
+            // any more: no lock (the common case of a woken receive).
+            // Ordering: Relaxed; only the owner reads it from now on.
+            place.notified.store(0, Ordering::Relaxed);
+            return true;
+        }
         let p = NonNull::from(&*place);
         let (notified, waker) = self.places.with(|list| {
             // Safety: under the lock; the caller's place, pinned.
@@ -209,7 +223,10 @@ impl ReceiverLine {
                     // Ordering: Relaxed, under the lock; see `len`.
                     self.len.fetch_sub(1, Ordering::Relaxed);
                 }
-                with_node(p, |n| (core::mem::take(&mut n.notified), n.waker.take()))
+                // Ordering: Relaxed; set under this lock (a notification
+                // since the load above).
+                let notified = place.notified.swap(0, Ordering::Relaxed) != 0;
+                (notified, with_node(p, |n| n.waker.take()))
             }
         });
         drop(waker); // outside the lock: user code may panic
@@ -250,13 +267,14 @@ impl ReceiverLine {
             let p = unsafe { list.pop_front() }?;
             // Ordering: Relaxed, under the lock; see `len`.
             self.len.fetch_sub(1, Ordering::Relaxed);
-            // Safety: under the lock; `p` was linked, so valid.
-            Some(unsafe {
-                with_node(p, |n| {
-                    n.notified = true;
-                    n.waker.take()
-                })
-            })
+            // Safety: under the lock; `p` was linked, so valid until the
+            // store below, this side's last access to it.
+            let waker = unsafe { with_node(p, |n| n.waker.take()) };
+            // Ordering: Release, pairs with the owner's Acquire load in
+            // `leave` (see the field).
+            // Safety: as above.
+            unsafe { p.as_ref() }.notified.store(1, Ordering::Release);
+            Some(waker)
         });
         match waker {
             Some(waker) => {

@@ -26,8 +26,13 @@ pub(crate) use core::sync::atomic::Ordering;
 pub(crate) use loom::sync::atomic::fence;
 #[cfg(diatomic_waker_loom)]
 use loom::sync::Mutex;
+/// The value of `watch::shared`: `std`'s reader-writer lock, or Loom's.
+#[cfg(diatomic_waker_loom)]
+pub(crate) use loom::sync::{RwLock, RwLockReadGuard};
 #[cfg(all(feature = "std", not(diatomic_waker_loom)))]
 use std::sync::Mutex;
+#[cfg(all(feature = "std", not(diatomic_waker_loom)))]
+pub(crate) use std::sync::{RwLock, RwLockReadGuard};
 
 /// Threads, for the blocking calls' parker: `std`'s, or Loom's. Loom has
 /// no timed park: there it is a yield, which a timed park may be anyway

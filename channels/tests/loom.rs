@@ -559,6 +559,42 @@ fn mpmc_last_sender_drop_wakes_every_receiver() {
     });
 }
 
+// ---- watch::shared ----
+
+/// A send races two receivers waiting for a change (or about to): each is
+/// told, and reads the new value.
+#[test]
+fn watch_shared_send_races_two_waiting_receivers() {
+    model_with_bound(2, || {
+        let (tx, mut rx) = watch::shared::channel(0u32);
+        let mut rx2 = rx.clone();
+        let r = thread::spawn(move || {
+            loom::future::block_on(rx2.changed()).unwrap();
+            *rx2.borrow()
+        });
+        let s = thread::spawn(move || {
+            tx.send(1).unwrap();
+            tx // kept: its drop would wake the receivers too
+        });
+        loom::future::block_on(rx.changed()).unwrap();
+        assert_eq!(*rx.borrow(), 1);
+        assert_eq!(r.join().unwrap(), 1);
+        drop(s.join().unwrap());
+    });
+}
+
+/// The last sender leaves while a receiver waits for a change: it learns
+/// of the close.
+#[test]
+fn watch_shared_last_sender_drop_races_changed() {
+    model(|| {
+        let (tx, mut rx) = watch::shared::channel(0u32);
+        let s = thread::spawn(move || drop(tx));
+        assert_eq!(loom::future::block_on(rx.changed()), Err(RecvError));
+        s.join().unwrap();
+    });
+}
+
 // ---- spsc ----
 
 /// After the indices have wrapped (capacity 2), one producer sends three

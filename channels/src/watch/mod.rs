@@ -28,12 +28,18 @@
 //! # }
 //! ```
 //!
-//! **Why `watch`:** it is the name tokio gives a channel that keeps only the
-//! latest value, so that is where a user looks. The semantics differ from
-//! tokio's in one way that follows from this crate's single receiver: the
-//! receiver *takes* the value (`recv`), rather than borrowing a value shared
-//! by many receivers (`changed` then `borrow`). So `T` need not be `Sync`
-//! or `Clone`, and there is no lock around the value.
+//! **Two forms, both named `watch`** (the name tokio gives a channel that
+//! keeps only the latest value, so that is where a user looks):
+//!
+//! * [`watch::channel`](channel) (this module): one receiver that *takes*
+//!   the value (`recv`), like a mailbox that keeps only the newest letter.
+//!   `T` need not be `Sync` or `Clone`, there is no lock around the value,
+//!   and no initial value.
+//! * [`watch::shared::channel`](shared::channel): tokio's form, with its
+//!   names. Any number of receivers *read* the value (`borrow`,
+//!   `changed`, `wait_for`), which starts at an initial value and stays
+//!   under a reader-writer lock; the sender learns when no receiver is
+//!   left (`closed`). With `std`.
 //!
 //! The core keeps two cells and a state word (see below); every send is one
 //! compare-and-swap and one `fetch_xor`, every receive the same, with no
@@ -67,6 +73,8 @@ use crate::home::DefaultHome;
 use crate::{Channel, Home, Many};
 
 mod declaration;
+#[cfg(any(feature = "std", diatomic_waker_loom))]
+pub mod shared;
 
 pub use declaration::{Latest, LatestReceiverRef, LatestSenderRef};
 #[cfg(any(feature = "alloc", diatomic_waker_loom))]

@@ -12,9 +12,9 @@ use crate::run::Flavor;
 
 use crate::contenders::{
     blocking_contenders, mixed_contenders, mpmc_contenders, mpsc_contenders, oneshot_contenders,
-    spsc_contenders, watch_contenders, Blocking, BlockingVisitor, Mixed, MixedVisitor, Mpmc,
-    MpmcVisitor, Mpsc, MpscVisitor, Oneshot, OneshotVisitor, Spsc, SpscVisitor, Watch,
-    WatchVisitor,
+    shared_watch_contenders, spsc_contenders, watch_contenders, Blocking, BlockingVisitor, Mixed,
+    MixedVisitor, Mpmc, MpmcVisitor, Mpsc, MpscVisitor, Oneshot, OneshotVisitor, SharedWatch,
+    SharedWatchVisitor, Spsc, SpscVisitor, Watch, WatchVisitor,
 };
 
 /// How long the suite runs.
@@ -253,6 +253,29 @@ pub fn watch_runners<W: WatchWorkload>() -> Vec<Runner> {
 impl<W: WatchWorkload> WatchVisitor for MakeRunner<W> {
     type Output = Runner;
     fn visit<C: Watch>(&mut self) -> Runner {
+        Runner {
+            name: C::NAME,
+            ours: C::OURS,
+            accepts: |_| true,
+            run: W::run::<C>,
+        }
+    }
+}
+
+/// A workload that any many-receiver latest-value contender can run.
+pub trait SharedWatchWorkload: 'static {
+    /// One run of `point` with the contender `C`.
+    fn run<C: SharedWatch>(rt: &Runtime, point: &Point) -> Measurement;
+}
+
+/// One runner per many-receiver latest-value contender for `W`.
+pub fn shared_watch_runners<W: SharedWatchWorkload>() -> Vec<Runner> {
+    shared_watch_contenders(&mut MakeRunner::<W>(PhantomData))
+}
+
+impl<W: SharedWatchWorkload> SharedWatchVisitor for MakeRunner<W> {
+    type Output = Runner;
+    fn visit<C: SharedWatch>(&mut self) -> Runner {
         Runner {
             name: C::NAME,
             ours: C::OURS,

@@ -6,7 +6,9 @@
 //! peers: `spsc` (capacity 256, against
 //! async-ringbuf and every MPSC channel), `oneshot` (one client's
 //! request-reply, against tokio's and the `oneshot` crate's), `watch` (one
-//! sender, a slower reader, against tokio's), `mpmc` (a work pool of 7
+//! sender, a slower reader, against tokio's), `watch::shared` (one sender,
+//! 16 receivers that wait for a change and read it, against tokio's),
+//! `mpmc` (a work pool of 7
 //! senders and 7 receivers per channel, capacity 100, against
 //! async-channel, flume and kanal), and `mpsc` from threads (4
 //! producer threads, capacity 16, against crossbeam-channel, flume, kanal
@@ -14,7 +16,7 @@
 //!
 //! Run with `cargo run --release -p diatomic-bench --bin demo`. It shows its
 //! progress on stderr and ends with a table of messages per microsecond and
-//! the ratios ours/peer (above 1: ours is faster), then the five lines. The
+//! the ratios ours/peer (above 1: ours is faster), then the six lines. The
 //! full comparison, against every peer, is
 //! `cargo bench -p diatomic-bench --bench channels`.
 
@@ -26,7 +28,9 @@ use diatomic_bench::contenders::{
 use diatomic_bench::progress::ProgressLine;
 use diatomic_bench::run;
 use diatomic_bench::workload::Mode;
-use diatomic_bench::workloads::{funnel, oneshot, pinball, pool, spsc, thread_funnel, watch};
+use diatomic_bench::workloads::{
+    funnel, oneshot, pinball, pool, spsc, thread_funnel, watch, watch_many,
+};
 use diatomic_bench::{machine, report};
 
 fn main() {
@@ -59,6 +63,7 @@ fn main() {
         spsc::workload(Mode::Quick, &[256]),
         oneshot::workload(Mode::Quick, &[1]),
         watch::workload(Mode::Quick, &[1]),
+        watch_many::workload(Mode::Quick, &[16]),
         pool::workload(Mode::Quick, &[100]),
         thread_funnel::workload(Mode::Quick, &[16]),
     ];

@@ -17,6 +17,8 @@
 //!   `oneshot` crate's;
 //! * latest value with one receiver ([`Watch`], [`watch_contenders`]): ours,
 //!   tokio's `watch`;
+//! * latest value with many receivers that read it ([`SharedWatch`],
+//!   [`shared_watch_contenders`]): ours (`watch::shared`), tokio's `watch`;
 //! * bounded MPSC from threads ([`Blocking`], [`blocking_contenders`]):
 //!   ours, crossbeam-channel, flume, kanal, `std`'s `sync_channel`;
 //! * one channel between threads and tasks ([`Mixed`],
@@ -49,7 +51,8 @@ pub use self::kanal::Kanal;
 pub use self::oneshot::OneshotCrate;
 pub use self::ours::{
     ArrayQueueCore, ArrayQueueReceiver, ArrayQueueSender, OursArrayQueue, OursArrayQueueMany,
-    OursMpmc, OursMpsc, OursMpscOvertaking, OursOneshot, OursSlot, OursSpsc, OursWatch,
+    OursMpmc, OursMpsc, OursMpscOvertaking, OursOneshot, OursSharedWatch, OursSlot, OursSpsc,
+    OursWatch,
 };
 pub use self::std_sync::StdSyncChannel;
 pub use self::tachyonix::Tachyonix;
@@ -403,6 +406,38 @@ pub trait WatchVisitor {
 /// Every latest-value contender, ours first, in the order of the tables.
 pub fn watch_contenders<V: WatchVisitor>(visitor: &mut V) -> Vec<V::Output> {
     vec![visitor.visit::<OursWatch>(), visitor.visit::<TokioWatch>()]
+}
+
+/// A latest-value channel factory whose receivers are `Clone` and read
+/// the value (each told of a change at most once), starting at 0.
+pub trait SharedWatch: 'static {
+    /// The name in tables, the CSV and the plots.
+    const NAME: &'static str;
+    /// One of ours: the ratios are ours against each peer.
+    const OURS: bool;
+    /// The sending half.
+    type Tx: WatchSender;
+    /// A receiving half: `recv` waits for a change and reads the value.
+    type Rx: WatchReceiver + Clone;
+
+    /// A new channel holding 0.
+    fn channel() -> (Self::Tx, Self::Rx);
+}
+
+/// Something done once per many-receiver latest-value contender.
+pub trait SharedWatchVisitor {
+    /// What is made per contender.
+    type Output;
+    /// Called once per contender.
+    fn visit<C: SharedWatch>(&mut self) -> Self::Output;
+}
+
+/// Every many-receiver latest-value contender, ours first.
+pub fn shared_watch_contenders<V: SharedWatchVisitor>(visitor: &mut V) -> Vec<V::Output> {
+    vec![
+        visitor.visit::<OursSharedWatch>(),
+        visitor.visit::<TokioWatch>(),
+    ]
 }
 
 /// The sending half of a bounded channel used from a synchronous thread.

@@ -17,8 +17,8 @@ use diatomic_channels::{
 
 use super::{
     Blocking, BlockingReceiver, BlockingSender, Closed, Mixed, Mpmc, Mpsc, MpscReceiver,
-    MpscSender, Msg, Oneshot, OneshotReceiver, OneshotSender, Spsc, SpscReceiver, SpscSender,
-    Watch, WatchReceiver, WatchSender,
+    MpscSender, Msg, Oneshot, OneshotReceiver, OneshotSender, SharedWatch, Spsc, SpscReceiver,
+    SpscSender, Watch, WatchReceiver, WatchSender,
 };
 
 /// A channel core as a user would write one: crossbeam's bounded lock-free
@@ -369,6 +369,34 @@ impl WatchReceiver for watch::Receiver<Msg> {
         // latest value.
         let rx: &mut Receiver<watch::Latest<Msg>> = self;
         rx.recv().await.ok()
+    }
+}
+
+/// `watch::shared`: tokio's form of `watch`.
+#[derive(Debug)]
+pub struct OursSharedWatch;
+
+impl SharedWatch for OursSharedWatch {
+    const NAME: &'static str = "ours/watch shared";
+    const OURS: bool = true;
+    type Tx = watch::shared::Sender<Msg>;
+    type Rx = watch::shared::Receiver<Msg>;
+
+    fn channel() -> (Self::Tx, Self::Rx) {
+        watch::shared::channel(0)
+    }
+}
+
+impl WatchSender for watch::shared::Sender<Msg> {
+    fn send(&self, msg: Msg) -> Result<(), Closed> {
+        watch::shared::Sender::send(self, msg).map_err(|_| Closed)
+    }
+}
+
+impl WatchReceiver for watch::shared::Receiver<Msg> {
+    async fn recv(&mut self) -> Option<Msg> {
+        self.changed().await.ok()?;
+        Some(*self.borrow_and_update())
     }
 }
 

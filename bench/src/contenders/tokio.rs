@@ -15,8 +15,8 @@ use std::future::Future;
 use tokio::sync::{mpsc, oneshot, watch};
 
 use super::{
-    Closed, Mpsc, MpscReceiver, MpscSender, Msg, Oneshot, OneshotReceiver, OneshotSender, Watch,
-    WatchReceiver, WatchSender,
+    Closed, Mpsc, MpscReceiver, MpscSender, Msg, Oneshot, OneshotReceiver, OneshotSender,
+    SharedWatch, Watch, WatchReceiver, WatchSender,
 };
 
 /// tokio's bounded MPSC channel.
@@ -78,6 +78,18 @@ impl OneshotReceiver for oneshot::Receiver<Msg> {
 pub struct TokioWatch;
 
 impl Watch for TokioWatch {
+    const NAME: &'static str = "tokio watch";
+    const OURS: bool = false;
+    type Tx = watch::Sender<Msg>;
+    type Rx = watch::Receiver<Msg>;
+
+    fn channel() -> (Self::Tx, Self::Rx) {
+        watch::channel(0)
+    }
+}
+
+/// The same channel with its receiver cloned: its own form.
+impl SharedWatch for TokioWatch {
     const NAME: &'static str = "tokio watch";
     const OURS: bool = false;
     type Tx = watch::Sender<Msg>;

@@ -1,6 +1,7 @@
 //! The workloads: funnel, pinball and ping-pong over MPSC channels; the
 //! pool over MPMC channels; the
-//! SPSC stream; the oneshot request-reply; the watch update rate; the
+//! SPSC stream; the oneshot request-reply; the watch update rate, with one
+//! receiver and with many (watch-many); the
 //! thread funnel and thread ping-pong (threads only); threads feeding a
 //! task and tasks feeding a thread (mixed).
 //!
@@ -16,6 +17,7 @@ pub mod spsc;
 pub mod thread_funnel;
 pub mod thread_ping_pong;
 pub mod watch;
+pub mod watch_many;
 mod xorshift;
 
 use crate::run::Flavor;
@@ -38,6 +40,7 @@ pub fn all(mode: Mode) -> Vec<Workload> {
         spsc::workload(mode, spsc::CAPACITIES),
         oneshot::workload(mode, oneshot::CLIENTS),
         watch::workload(mode, watch::SENDERS),
+        watch_many::workload(mode, watch_many::RECEIVERS),
         thread_funnel::workload(mode, thread_funnel::CAPACITIES),
         thread_ping_pong::workload(mode),
         mixed::threads_to_task(mode, mixed::CAPACITIES),
@@ -66,10 +69,10 @@ mod tests {
         assert_eq!(kept(&["spsc"]), ["spsc"]);
         assert_eq!(kept(&["pool"]), ["pool"]);
         assert_eq!(kept(&["oneshot"]), ["oneshot"]);
-        assert_eq!(kept(&["watch"]), ["watch"]);
+        assert_eq!(kept(&["watch"]), ["watch", "watch-many"]);
         assert_eq!(
             kept(&["spsc", "oneshot", "watch"]),
-            ["spsc", "oneshot", "watch"]
+            ["spsc", "oneshot", "watch", "watch-many"]
         );
         assert_eq!(
             kept(&["funnel"]),

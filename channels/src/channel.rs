@@ -1,6 +1,8 @@
-//! The state a channel's two halves share: the core, the receiver's waker,
-//! the blocked senders, and one word for splitting, closing and sender
-//! counting.
+//! The state a channel's two halves share: the core, the receiver's waker
+//! (with many receivers: their line, and their count), the blocked senders,
+//! and one word for splitting, closing and sender counting. With many
+//! receivers, "the receiver" below is the last of them: the one whose drop
+//! brings their count to zero.
 //!
 //! # State word
 //!

@@ -3,11 +3,13 @@
 //! A channel here is a non-blocking queue (a *core*: atomic slots, a ring
 //! buffer, anything with a push that hands the item back when full and a pop
 //! that returns nothing when empty) wired to async tasks through
-//! [`diatomic_waker`]: the receiver waits on a `DiatomicWaker`; a blocked
-//! sender waits on a second one (one producer), or parks its value in a queue
-//! from which the receiver moves it into the space it frees (many producers).
-//! Closing, backpressure and cancellation are handled once, in the generic
-//! [`Sender`] and [`Receiver`]; the attribute only names them.
+//! [`diatomic_waker`]: the receiver waits on a `DiatomicWaker` (many
+//! receivers wait in a line instead, each push waking the oldest); a
+//! blocked sender waits on a second one (one producer), or parks its value
+//! in a queue from which the receiver moves it into the space it frees
+//! (many producers). Closing, backpressure and cancellation are handled
+//! once, in the generic [`Sender`], [`Receiver`] and [`SharedReceiver`];
+//! the attribute only names them.
 //!
 //! # The channels
 //!
@@ -18,7 +20,8 @@
 //! * [`spsc`]: a bounded ring, one sender, no read-modify-write in the ring;
 //! * [`oneshot`]: one value, once; the receiver is a future;
 //! * [`watch`]: the latest value, overwritten by each send, which never
-//!   waits;
+//!   waits; taken by one receiver, or read by many ([`watch::shared`],
+//!   tokio's form);
 //! * [`slot`]: capacity 1, many senders.
 //!
 //! # Make your own channel

@@ -24,19 +24,22 @@
 //!   announced may still be there.
 //!
 //! A *forgotten* receive future (`mem::forget`) keeps what it held: a
-//! notification, or its place in line (which takes one notification when
-//! its turn comes). Each leaves at most one item waiting for the next push
-//! or receive, which wakes the next receiver in line; nothing is lost,
-//! and the forgotten place holds up nobody else.
+//! notification and those it owed, or its place in line (which takes one
+//! notification when its turn comes). Each such notification leaves one
+//! item waiting for the next push or receive, which wakes the next
+//! receiver in line; nothing is lost, and the forgotten place holds up
+//! nobody else.
 //!
 //! # No allocation, and its lock
 //!
 //! Each waiting receive's place lives inside its future (pinned), linked
 //! through an [`intrusive list`](crate::intrusive_list) under a lock that
 //! is a `std` mutex with `std`, a critical section without: no spinlock.
-//! Every access to a place happens under that lock. The common case of a
-//! push, nobody waiting, takes no lock: a fence pairs with the one a
-//! receive makes after it joins (see [`ReceiverLine::join`]).
+//! Every access to a place happens under that lock, but for its owner's,
+//! once a push has taken it out and marked it notified (the woken receive
+//! then leaves without the lock). The common case of a push, nobody
+//! waiting, takes no lock: a fence pairs with the one a receive makes
+//! after it joins (see [`ReceiverLine::join`]).
 
 use core::fmt;
 use core::marker::PhantomPinned;

@@ -18,6 +18,30 @@ pub(crate) fn one_lap(capacity: usize) -> usize {
         .expect("ring capacity too large")
 }
 
+/// `capacity` cells, allocated once, each waiting for its first push.
+#[cfg(any(feature = "alloc", diatomic_waker_loom))]
+pub(crate) fn boxed_cells<T>(capacity: usize) -> alloc::boxed::Box<[Cell<T>]> {
+    (0..capacity).map(Cell::waiting_for).collect()
+}
+
+/// `N` cells, inline, each waiting for its first push; `const`.
+#[cfg(not(diatomic_waker_loom))]
+pub(crate) const fn inline_cells<T, const N: usize>() -> [Cell<T>; N] {
+    let mut cells = [const { Cell::waiting_for(0) }; N];
+    let mut i = 0;
+    while i < N {
+        cells[i] = Cell::waiting_for(i);
+        i += 1;
+    }
+    cells
+}
+
+/// `N` cells, inline, each waiting for its first push.
+#[cfg(diatomic_waker_loom)]
+pub(crate) fn inline_cells<T, const N: usize>() -> [Cell<T>; N] {
+    core::array::from_fn(Cell::waiting_for)
+}
+
 /// The cell of `position`.
 #[inline(always)]
 pub(crate) fn cell<T>(cells: &[Cell<T>], position: usize, one_lap: usize) -> &Cell<T> {

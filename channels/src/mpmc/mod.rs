@@ -129,7 +129,7 @@ impl<T> Ring<T, Boxed<T>> {
             tail: CachePadded::new(AtomicUsize::new(0)),
             head: CachePadded::new(AtomicUsize::new(0)),
             one_lap: crate::ring::one_lap(capacity),
-            cells: (0..capacity).map(Cell::waiting_for).collect(),
+            cells: crate::ring::boxed_cells(capacity),
             _items: PhantomData,
         }
     }
@@ -159,17 +159,11 @@ impl<T, const N: usize> Ring<T, [Cell<T>; N]> {
     #[cfg(not(diatomic_waker_loom))]
     pub const fn new() -> Self {
         const { assert!(N > 0, "an mpmc ring needs a capacity of at least 1") };
-        let mut cells = [const { Cell::waiting_for(0) }; N];
-        let mut i = 0;
-        while i < N {
-            cells[i] = Cell::waiting_for(i);
-            i += 1;
-        }
         Self {
             tail: CachePadded::new(AtomicUsize::new(0)),
             head: CachePadded::new(AtomicUsize::new(0)),
             one_lap: (N + 1).next_power_of_two(),
-            cells,
+            cells: crate::ring::inline_cells(),
             _items: PhantomData,
         }
     }
@@ -182,7 +176,7 @@ impl<T, const N: usize> Ring<T, [Cell<T>; N]> {
             tail: CachePadded::new(AtomicUsize::new(0)),
             head: CachePadded::new(AtomicUsize::new(0)),
             one_lap: crate::ring::one_lap(N),
-            cells: core::array::from_fn(Cell::waiting_for),
+            cells: crate::ring::inline_cells(),
             _items: PhantomData,
         }
     }

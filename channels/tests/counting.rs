@@ -112,6 +112,45 @@ fn mpsc_allocates_nothing_per_message_after_construction() {
 }
 
 #[test]
+fn mpmc_allocates_nothing_per_message_after_construction() {
+    // The same rounds on `mpmc`, with two receivers, one of them waiting in
+    // the line (its place lives in its future) and woken by a push.
+    let rounds: u64 = if cfg!(miri) { 500 } else { 25_000 };
+    let (tx, rx) = diatomic_channels::mpmc::channel::<u64>(2);
+    let other = rx.clone();
+    let (_f, waker) = flag();
+    let mut cx = Context::from_waker(&waker);
+    let mut round = |i: u64| {
+        let mut waiting = pin!(other.recv());
+        assert!(waiting.as_mut().poll(&mut cx).is_pending(), "empty");
+        tx.try_send(4 * i).unwrap();
+        assert_eq!(waiting.as_mut().poll(&mut cx), Poll::Ready(Ok(4 * i)));
+        tx.try_send(4 * i + 1).unwrap();
+        tx.try_send(4 * i + 2).unwrap();
+        let mut blocked = pin!(tx.send(4 * i + 3));
+        assert!(
+            blocked.as_mut().poll(&mut cx).is_pending(),
+            "the ring is full"
+        );
+        assert_eq!(rx.try_recv(), Ok(4 * i + 1));
+        assert!(blocked.as_mut().poll(&mut cx).is_ready());
+        assert_eq!(other.try_recv(), Ok(4 * i + 2));
+        assert_eq!(rx.try_recv(), Ok(4 * i + 3));
+    };
+    round(0); // warm up every path once
+    let before = allocations();
+    for i in 1..=rounds {
+        round(i);
+    }
+    assert_eq!(
+        allocations() - before,
+        0,
+        "allocations for {} messages",
+        4 * rounds
+    );
+}
+
+#[test]
 fn spsc_allocates_nothing_per_message_after_construction() {
     // 100 000 messages (2 000 under Miri), a quarter through a blocked send.
     let rounds: u64 = if cfg!(miri) { 500 } else { 25_000 };

@@ -522,28 +522,32 @@ fn stress_threads(capacity: usize, producers: usize, consumers: usize) -> usize 
     account(received, &sent)
 }
 
+/// Producers and consumers of the stress tests (fewer under Miri, where
+/// each costs minutes).
+const CAST: usize = if cfg!(miri) { 2 } else { 3 };
+
 #[test]
 fn tasks_receive_every_item_once_capacity_1() {
-    let items = stress_tokio(1, 3, 3);
-    println!("3 producers, 3 consumers, capacity 1: {items} items");
+    let items = stress_tokio(1, CAST, CAST);
+    println!("{CAST} producers, {CAST} consumers, capacity 1: {items} items");
 }
 
 #[test]
 fn tasks_receive_every_item_once_capacity_1024() {
-    let items = stress_tokio(1024, 3, 3);
-    println!("3 producers, 3 consumers, capacity 1024: {items} items");
+    let items = stress_tokio(1024, CAST, CAST);
+    println!("{CAST} producers, {CAST} consumers, capacity 1024: {items} items");
 }
 
 #[test]
 fn threads_receive_every_item_once_capacity_2() {
-    let items = stress_threads(2, 2, 3);
-    println!("2 producer threads, 3 consumer threads, capacity 2: {items} items");
+    let items = stress_threads(2, 2, CAST);
+    println!("2 producer threads, {CAST} consumer threads, capacity 2: {items} items");
 }
 
 #[test]
 fn threads_receive_every_item_once_capacity_1024() {
-    let items = stress_threads(1024, 2, 3);
-    println!("2 producer threads, 3 consumer threads, capacity 1024: {items} items");
+    let items = stress_threads(1024, 2, CAST);
+    println!("2 producer threads, {CAST} consumer threads, capacity 1024: {items} items");
 }
 
 #[test]

@@ -445,6 +445,8 @@ macro_rules! __if_alloc {
 
 #[cfg(feature = "std")]
 mod blocking;
+#[cfg(any(feature = "std", diatomic_waker_loom))]
+pub mod broadcast;
 mod cache_padded;
 mod channel;
 mod contract;

@@ -304,6 +304,45 @@ impl ReceiverLine {
         while self.wake_first() {}
     }
 
+    /// Polls a wait in this line until `ready` answers: a look, then (if
+    /// nothing) a place in the line and a second look (see
+    /// [`join`](Self::join)). `queued` says whether `place` is in the line;
+    /// it must stay pinned until its future's drop leaves the line.
+    ///
+    /// With `passes_on`, each notification stands for one thing to take (a
+    /// freed slot): a wait notified while it joined that found what it
+    /// waited for on its second look passes the notification on. Without,
+    /// every waiter is woken at once ([`wake_all`](Self::wake_all)) and
+    /// nothing is passed on.
+    pub fn poll_until<R>(
+        &self,
+        place: Pin<&RecvPlace>,
+        queued: &mut bool,
+        passes_on: bool,
+        cx: &mut core::task::Context<'_>,
+        mut ready: impl FnMut() -> Option<R>,
+    ) -> core::task::Poll<R> {
+        if *queued {
+            *queued = false;
+            // A notification is used by the look below, or its thing was
+            // taken by a waiter that did not wait in line.
+            let _ = self.leave(place);
+        }
+        if let Some(r) = ready() {
+            return core::task::Poll::Ready(r);
+        }
+        self.join(place, cx.waker(), false);
+        *queued = true;
+        if let Some(r) = ready() {
+            *queued = false;
+            if self.leave(place) && passes_on {
+                self.pass_on(1);
+            }
+            return core::task::Poll::Ready(r);
+        }
+        core::task::Poll::Pending
+    }
+
     /// One more receiver, cloned from a live one.
     pub fn add_receiver(&self) {
         // Ordering: Relaxed; a new receiver is made from an existing one,

@@ -24,13 +24,17 @@ pub(crate) use core::sync::atomic::fence;
 pub(crate) use core::sync::atomic::Ordering;
 #[cfg(diatomic_waker_loom)]
 pub(crate) use loom::sync::atomic::fence;
+/// The lock of [`Lock`], and `broadcast`'s wait for the readers of a slot
+/// it overwrites: Loom's.
 #[cfg(diatomic_waker_loom)]
-use loom::sync::Mutex;
+pub(crate) use loom::sync::{Condvar, Mutex};
 /// The value of `watch::shared`: `std`'s reader-writer lock, or Loom's.
 #[cfg(diatomic_waker_loom)]
 pub(crate) use loom::sync::{RwLock, RwLockReadGuard};
+/// The lock of [`Lock`], and `broadcast`'s wait for the readers of a slot
+/// it overwrites: `std`'s.
 #[cfg(all(feature = "std", not(diatomic_waker_loom)))]
-use std::sync::Mutex;
+pub(crate) use std::sync::{Condvar, Mutex};
 #[cfg(all(feature = "std", not(diatomic_waker_loom)))]
 pub(crate) use std::sync::{RwLock, RwLockReadGuard};
 

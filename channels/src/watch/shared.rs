@@ -473,34 +473,6 @@ impl<T: fmt::Debug> fmt::Debug for Receiver<T> {
     }
 }
 
-/// Waits in `line` until `ready` says so: the wait of [`Changed`] and
-/// [`Closed`]. `place` must be pinned; `queued` says whether it is in the
-/// line. Every waiter is woken (`wake_all`), so no wakeup is owed.
-fn poll_wait<R>(
-    line: &ReceiverLine,
-    place: Pin<&RecvPlace>,
-    queued: &mut bool,
-    cx: &mut Context<'_>,
-    mut ready: impl FnMut() -> Option<R>,
-) -> Poll<R> {
-    if *queued {
-        *queued = false;
-        let _ = line.leave(place);
-    }
-    if let Some(r) = ready() {
-        return Poll::Ready(r);
-    }
-    line.join(place, cx.waker(), false);
-    *queued = true;
-    // The look after joining (see `ReceiverLine::join`).
-    if let Some(r) = ready() {
-        *queued = false;
-        let _ = line.leave(place);
-        return Poll::Ready(r);
-    }
-    Poll::Pending
-}
-
 /// The future of [`Receiver::changed`].
 #[must_use = "futures do nothing unless polled"]
 pub struct Changed<'a, T> {
@@ -532,17 +504,19 @@ impl<T> Future for Changed<'_, T> {
         // Safety: as above.
         let place = unsafe { Pin::new_unchecked(&this.place) };
         let (shared, seen) = (this.shared, &mut *this.seen);
-        poll_wait(&shared.receivers, place, &mut this.queued, cx, || {
-            let state = shared.state();
-            if state & !CLOSED != *seen {
-                *seen = state & !CLOSED;
-                Some(Ok(()))
-            } else if state & CLOSED != 0 {
-                Some(Err(RecvError))
-            } else {
-                None
-            }
-        })
+        shared
+            .receivers
+            .poll_until(place, &mut this.queued, false, cx, || {
+                let state = shared.state();
+                if state & !CLOSED != *seen {
+                    *seen = state & !CLOSED;
+                    Some(Ok(()))
+                } else if state & CLOSED != 0 {
+                    Some(Err(RecvError))
+                } else {
+                    None
+                }
+            })
     }
 }
 
@@ -582,9 +556,11 @@ impl<T> Future for Closed<'_, T> {
         // Safety: as above.
         let place = unsafe { Pin::new_unchecked(&this.place) };
         let shared = this.shared;
-        poll_wait(&shared.closing, place, &mut this.queued, cx, || {
-            (shared.receivers.receiver_count() == 0).then_some(())
-        })
+        shared
+            .closing
+            .poll_until(place, &mut this.queued, false, cx, || {
+                (shared.receivers.receiver_count() == 0).then_some(())
+            })
     }
 }
 

@@ -11,10 +11,11 @@ use tokio::runtime::Runtime;
 use crate::run::Flavor;
 
 use crate::contenders::{
-    blocking_contenders, mixed_contenders, mpmc_contenders, mpsc_contenders, oneshot_contenders,
-    shared_watch_contenders, spsc_contenders, watch_contenders, Blocking, BlockingVisitor, Mixed,
-    MixedVisitor, Mpmc, MpmcVisitor, Mpsc, MpscVisitor, Oneshot, OneshotVisitor, SharedWatch,
-    SharedWatchVisitor, Spsc, SpscVisitor, Watch, WatchVisitor,
+    blocking_contenders, broadcast_contenders, mixed_contenders, mpmc_contenders, mpsc_contenders,
+    oneshot_contenders, shared_watch_contenders, spsc_contenders, watch_contenders, Blocking,
+    BlockingVisitor, Broadcast, BroadcastVisitor, Mixed, MixedVisitor, Mpmc, MpmcVisitor, Mpsc,
+    MpscVisitor, Oneshot, OneshotVisitor, SharedWatch, SharedWatchVisitor, Spsc, SpscVisitor,
+    Watch, WatchVisitor,
 };
 
 /// How long the suite runs.
@@ -276,6 +277,29 @@ pub fn shared_watch_runners<W: SharedWatchWorkload>() -> Vec<Runner> {
 impl<W: SharedWatchWorkload> SharedWatchVisitor for MakeRunner<W> {
     type Output = Runner;
     fn visit<C: SharedWatch>(&mut self) -> Runner {
+        Runner {
+            name: C::NAME,
+            ours: C::OURS,
+            accepts: |_| true,
+            run: W::run::<C>,
+        }
+    }
+}
+
+/// A workload that any broadcast contender can run.
+pub trait BroadcastWorkload: 'static {
+    /// One run of `point` with the contender `C`.
+    fn run<C: Broadcast>(rt: &Runtime, point: &Point) -> Measurement;
+}
+
+/// One runner per broadcast contender for `W`.
+pub fn broadcast_runners<W: BroadcastWorkload>() -> Vec<Runner> {
+    broadcast_contenders(&mut MakeRunner::<W>(PhantomData))
+}
+
+impl<W: BroadcastWorkload> BroadcastVisitor for MakeRunner<W> {
+    type Output = Runner;
+    fn visit<C: Broadcast>(&mut self) -> Runner {
         Runner {
             name: C::NAME,
             ours: C::OURS,

@@ -291,8 +291,9 @@ impl ReceiverLine {
         }
     }
 
-    /// Wakes every waiting receiver: the channel closed, or its last sender
-    /// left. One lock hold per receiver; receivers that join after the
+    /// Wakes every waiting receiver: a value every receiver reads, or the
+    /// channel closed. Takes up to [`WAKE_BATCH`] places out of the line
+    /// per lock hold and wakes them after it; receivers that join after the
     /// fence here see what the caller changed.
     pub fn wake_all(&self) {
         // Ordering: SeqCst, as in `notify_one`.
@@ -301,7 +302,30 @@ impl ReceiverLine {
         if self.len.load(Ordering::Relaxed) == 0 {
             return;
         }
-        while self.wake_first() {}
+        loop {
+            let mut batch = WakeBatch::new();
+            let more = self.places.with(|list| {
+                while !batch.is_full() {
+                    // Safety: under the lock.
+                    let Some(p) = (unsafe { list.pop_front() }) else {
+                        return false;
+                    };
+                    // Ordering: Relaxed, under the lock; see `len`.
+                    self.len.fetch_sub(1, Ordering::Relaxed);
+                    // Safety: under the lock; `p` was linked, so valid
+                    // until the store below, this side's last access.
+                    batch.push(unsafe { with_node(p, |n| n.waker.take()) });
+                    // Ordering: Release, as in `wake_first`.
+                    // Safety: as above.
+                    unsafe { p.as_ref() }.notified.store(1, Ordering::Release);
+                }
+                true
+            });
+            batch.wake(); // outside the lock: user code may panic or re-enter
+            if !more {
+                return;
+            }
+        }
     }
 
     /// Polls a wait in this line until `ready` answers: a look, then (if
@@ -375,5 +399,54 @@ impl fmt::Debug for ReceiverLine {
             .field("waiting", &self.len.load(Ordering::Relaxed))
             .field("receivers", &self.receiver_count())
             .finish()
+    }
+}
+
+/// How many wakers [`ReceiverLine::wake_all`] takes per lock hold.
+pub const WAKE_BATCH: usize = 16;
+
+/// Wakers taken out of the line under its lock, woken after it. Each was
+/// its place's notification, so each is woken even if another panics: the
+/// rest are woken by the drop during the unwinding (a second panic there
+/// aborts, as any panic in a drop during unwinding).
+struct WakeBatch {
+    wakers: [Option<Waker>; WAKE_BATCH],
+    len: usize,
+}
+
+impl WakeBatch {
+    fn new() -> Self {
+        Self {
+            wakers: Default::default(),
+            len: 0,
+        }
+    }
+
+    fn is_full(&self) -> bool {
+        self.len == WAKE_BATCH
+    }
+
+    fn push(&mut self, waker: Option<Waker>) {
+        self.wakers[self.len] = waker;
+        self.len += 1;
+    }
+
+    /// Wakes them, in the order they were in line.
+    fn wake(mut self) {
+        self.wake_rest();
+    }
+
+    fn wake_rest(&mut self) {
+        for waker in &mut self.wakers[..self.len] {
+            if let Some(waker) = waker.take() {
+                waker.wake();
+            }
+        }
+    }
+}
+
+impl Drop for WakeBatch {
+    fn drop(&mut self) {
+        self.wake_rest();
     }
 }

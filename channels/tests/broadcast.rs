@@ -204,8 +204,10 @@ fn check(capacity: usize, backpressure: bool, ops: &[Op]) {
 }
 
 proptest! {
+    // No failure file: a failing case is printed, and Miri has no file system.
     #![proptest_config(ProptestConfig {
         cases: if cfg!(miri) { 4 } else { 256 },
+        failure_persistence: None,
         ..ProptestConfig::default()
     })]
 

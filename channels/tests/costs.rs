@@ -309,3 +309,47 @@ fn mpmc_fast_paths_and_a_waiting_receiver() {
         "notified: it leaves without the lock; the pop, the senders' check"
     );
 }
+
+#[test]
+fn broadcast_paths() {
+    use diatomic_channels::broadcast;
+    // Overwrite (tokio's policy). A send: the senders' lock, `EVICT` set
+    // and cleared on its slot, a fence to look for waiting receivers.
+    let (tx, mut rx) = broadcast::channel::<u32>(4);
+    let mut other = tx.subscribe();
+    costs();
+    tx.send(1).unwrap();
+    assert_eq!(costs(), (counts(2, 1, 1), 0), "send, nobody waiting");
+    // A receive: a pin and an unpin on the slot, no lock, no fence.
+    assert_eq!(rx.try_recv(), Ok(1));
+    assert_eq!(costs(), (counts(2, 0, 0), 0), "try_recv, a value");
+    assert_eq!(other.try_recv(), Ok(1));
+    costs();
+    // A receiver that waits joins the line (its lock, its count, a fence);
+    // the send takes it out under the lock once, and it leaves without.
+    let mut cx = Context::from_waker(Waker::noop());
+    let mut waiting = pin!(rx.recv());
+    assert!(waiting.as_mut().poll(&mut cx).is_pending());
+    assert_eq!(costs(), (counts(1, 1, 1), 0), "join");
+    tx.send(2).unwrap();
+    assert_eq!(costs(), (counts(3, 1, 2), 0), "send, waking one receiver");
+    assert_eq!(waiting.as_mut().poll(&mut cx), Poll::Ready(Ok(2)));
+    assert_eq!(costs(), (counts(2, 0, 0), 0), "woken: no lock to leave");
+
+    // Backpressure. A send: the lock, plain loads and stores on its slot.
+    let (tx, mut rx) = broadcast::channel_with_backpressure::<u32>(4);
+    let mut other = tx.subscribe();
+    costs();
+    tx.try_send(1).unwrap();
+    assert_eq!(costs(), (counts(0, 1, 1), 0), "try_send, room");
+    // A receive: one RMW (its read counted); the last reader of a value
+    // also looks for a waiting sender (a fence).
+    assert_eq!(rx.try_recv(), Ok(1));
+    assert_eq!(
+        costs(),
+        (counts(1, 0, 0), 0),
+        "try_recv, not the last reader"
+    );
+    assert_eq!(other.try_recv(), Ok(1));
+    assert_eq!(costs(), (counts(1, 1, 0), 0), "try_recv, the last reader");
+}

@@ -151,6 +151,48 @@ fn mpmc_allocates_nothing_per_message_after_construction() {
 }
 
 #[test]
+fn broadcast_allocates_nothing_per_message_after_construction() {
+    // Both policies, two receivers, one of them waiting in the line (its
+    // place lives in its future) and woken by a send; under backpressure a
+    // send also waits for room and is woken by the last reader.
+    use diatomic_channels::broadcast;
+    let rounds: u64 = if cfg!(miri) { 500 } else { 25_000 };
+    let (tx, mut rx) = broadcast::channel::<u64>(2);
+    let mut other = tx.subscribe();
+    let (btx, mut brx) = broadcast::channel_with_backpressure::<u64>(1);
+    let mut bother = btx.subscribe();
+    let (_f, waker) = flag();
+    let mut cx = Context::from_waker(&waker);
+    let mut round = |i: u64| {
+        let mut waiting = pin!(rx.recv());
+        assert!(waiting.as_mut().poll(&mut cx).is_pending(), "empty");
+        tx.send(i).unwrap();
+        assert_eq!(waiting.as_mut().poll(&mut cx), Poll::Ready(Ok(i)));
+        assert_eq!(other.try_recv(), Ok(i));
+
+        btx.try_send(i).unwrap();
+        let mut blocked = pin!(btx.send(i + 1));
+        assert!(blocked.as_mut().poll(&mut cx).is_pending(), "full");
+        assert_eq!(brx.try_recv(), Ok(i));
+        assert_eq!(bother.try_recv(), Ok(i));
+        assert!(blocked.as_mut().poll(&mut cx).is_ready());
+        assert_eq!(brx.try_recv(), Ok(i + 1));
+        assert_eq!(bother.try_recv(), Ok(i + 1));
+    };
+    round(0); // warm up every path once
+    let before = allocations();
+    for i in 1..=rounds {
+        round(i);
+    }
+    assert_eq!(
+        allocations() - before,
+        0,
+        "allocations for {} values",
+        3 * rounds
+    );
+}
+
+#[test]
 fn spsc_allocates_nothing_per_message_after_construction() {
     // 100 000 messages (2 000 under Miri), a quarter through a blocked send.
     let rounds: u64 = if cfg!(miri) { 500 } else { 25_000 };

@@ -9,8 +9,8 @@
 use std::collections::VecDeque;
 
 use diatomic_channels::{
-    async_channel, mpmc, mpsc, oneshot, slot, spsc, watch, Channel, ChannelCore, Consumer, Many,
-    One, Producer, RecvError, SendOrder, TrySendError,
+    async_channel, broadcast, mpmc, mpsc, oneshot, slot, spsc, watch, Channel, ChannelCore,
+    Consumer, Many, One, Producer, RecvError, SendOrder, TrySendError,
 };
 use std::future::Future;
 use std::mem::ManuallyDrop;
@@ -591,6 +591,128 @@ fn watch_shared_last_sender_drop_races_changed() {
         let (tx, mut rx) = watch::shared::channel(0u32);
         let s = thread::spawn(move || drop(tx));
         assert_eq!(loom::future::block_on(rx.changed()), Err(RecvError));
+        s.join().unwrap();
+    });
+}
+
+// ---- broadcast ----
+
+/// A send overwrites the only slot (capacity 1) while a receiver clones
+/// its value: the clone reads a whole value (Loom checks the cell's
+/// accesses), and the receiver gets both values or is told it missed the
+/// first.
+#[test]
+fn broadcast_overwrite_races_a_clone_of_the_value_it_replaces() {
+    model(|| {
+        let (tx, mut rx) = broadcast::channel::<u32>(1);
+        tx.send(1).unwrap();
+        let s = thread::spawn(move || {
+            tx.send(2).unwrap();
+        });
+        let first = rx.try_recv();
+        s.join().unwrap();
+        match first {
+            Ok(1) => assert_eq!(rx.try_recv(), Ok(2)),
+            Err(broadcast::TryRecvError::Lagged(1)) => assert_eq!(rx.try_recv(), Ok(2)),
+            other => panic!("unexpected {other:?}"),
+        }
+        assert_eq!(rx.try_recv(), Err(broadcast::TryRecvError::Closed));
+    });
+}
+
+/// A send races two receivers waiting (or about to): both get the value.
+#[test]
+fn broadcast_send_wakes_every_waiting_receiver() {
+    model_with_bound(2, || {
+        let (tx, mut rx) = broadcast::channel::<u32>(2);
+        let mut rx2 = tx.subscribe();
+        let r = thread::spawn(move || loom::future::block_on(rx2.recv()));
+        let s = thread::spawn(move || {
+            tx.send(7).unwrap();
+            tx // kept: its drop would wake the receivers too
+        });
+        assert_eq!(loom::future::block_on(rx.recv()), Ok(7));
+        assert_eq!(r.join().unwrap(), Ok(7));
+        drop(s.join().unwrap());
+    });
+}
+
+/// Backpressure, capacity 1: a sender sends two values while two receivers
+/// read them; the second send waits for both readers of the first.
+#[test]
+fn broadcast_backpressure_send_waits_for_both_receivers() {
+    model_with_bound(2, || {
+        let (tx, mut rx) = broadcast::channel_with_backpressure::<u32>(1);
+        let mut rx2 = tx.subscribe();
+        let s = thread::spawn(move || {
+            for i in 1..=2 {
+                loom::future::block_on(tx.send(i)).unwrap();
+            }
+        });
+        let r = thread::spawn(move || {
+            let a = loom::future::block_on(rx2.recv());
+            let b = loom::future::block_on(rx2.recv());
+            (a, b)
+        });
+        assert_eq!(loom::future::block_on(rx.recv()), Ok(1));
+        assert_eq!(loom::future::block_on(rx.recv()), Ok(2));
+        assert_eq!(r.join().unwrap(), (Ok(1), Ok(2)));
+        s.join().unwrap();
+    });
+}
+
+/// Backpressure, capacity 1: a receiver that fell behind is dropped while
+/// a send waits for it; the send completes and the other receiver reads.
+#[test]
+fn broadcast_receiver_dropped_while_behind_frees_the_waiting_send() {
+    model(|| {
+        let (tx, mut rx) = broadcast::channel_with_backpressure::<u32>(1);
+        let behind = tx.subscribe();
+        tx.try_send(1).unwrap();
+        let s = thread::spawn(move || {
+            loom::future::block_on(tx.send(2)).unwrap();
+        });
+        let d = thread::spawn(move || drop(behind));
+        assert_eq!(loom::future::block_on(rx.recv()), Ok(1));
+        assert_eq!(loom::future::block_on(rx.recv()), Ok(2));
+        d.join().unwrap();
+        s.join().unwrap();
+    });
+}
+
+/// Overwrite: a receiver that lags is dropped while a send overwrites its
+/// values; the remaining receiver reads on.
+#[test]
+fn broadcast_receiver_dropped_while_lagging() {
+    model(|| {
+        let (tx, mut rx) = broadcast::channel::<u32>(1);
+        let lagging = tx.subscribe();
+        tx.send(1).unwrap();
+        let d = thread::spawn(move || drop(lagging));
+        tx.send(2).unwrap();
+        d.join().unwrap();
+        assert_eq!(rx.try_recv(), Err(broadcast::TryRecvError::Lagged(1)));
+        assert_eq!(rx.try_recv(), Ok(2));
+        assert_eq!(tx.receiver_count(), 1);
+    });
+}
+
+/// The last sender leaves while a receiver waits: it reads what is left,
+/// then learns of the close.
+#[test]
+fn broadcast_last_sender_drop_races_recv() {
+    model(|| {
+        let (tx, mut rx) = broadcast::channel::<u32>(1);
+        let s = thread::spawn(move || {
+            tx.send(1).unwrap();
+            drop(tx);
+        });
+        let first = loom::future::block_on(rx.recv());
+        assert_eq!(first, Ok(1));
+        assert_eq!(
+            loom::future::block_on(rx.recv()),
+            Err(broadcast::RecvError::Closed)
+        );
         s.join().unwrap();
     });
 }

@@ -19,6 +19,9 @@
 //!   tokio's `watch`;
 //! * latest value with many receivers that read it ([`SharedWatch`],
 //!   [`shared_watch_contenders`]): ours (`watch::shared`), tokio's `watch`;
+//! * bounded broadcast, every value to every receiver ([`Broadcast`],
+//!   [`broadcast_contenders`]): ours (both policies), tokio's `broadcast`,
+//!   async-broadcast (both policies);
 //! * bounded MPSC from threads ([`Blocking`], [`blocking_contenders`]):
 //!   ours, crossbeam-channel, flume, kanal, `std`'s `sync_channel`;
 //! * one channel between threads and tasks ([`Mixed`],
@@ -29,6 +32,7 @@
 use std::future::Future;
 use std::marker::PhantomData;
 
+mod async_broadcast;
 mod async_channel;
 mod async_ringbuf;
 mod crossbeam_channel;
@@ -42,6 +46,7 @@ mod tachyonix;
 mod thingbuf;
 mod tokio;
 
+pub use self::async_broadcast::{AsyncBroadcast, AsyncBroadcastOverflow};
 pub use self::async_channel::AsyncChannel;
 pub use self::async_ringbuf::AsyncRingbuf;
 pub use self::crossbeam_channel::CrossbeamChannel;
@@ -51,13 +56,13 @@ pub use self::kanal::Kanal;
 pub use self::oneshot::OneshotCrate;
 pub use self::ours::{
     ArrayQueueCore, ArrayQueueReceiver, ArrayQueueSender, OursArrayQueue, OursArrayQueueMany,
-    OursMpmc, OursMpsc, OursMpscOvertaking, OursOneshot, OursSharedWatch, OursSlot, OursSpsc,
-    OursWatch,
+    OursBroadcast, OursBroadcastBackpressure, OursMpmc, OursMpsc, OursMpscOvertaking, OursOneshot,
+    OursSharedWatch, OursSlot, OursSpsc, OursWatch,
 };
 pub use self::std_sync::StdSyncChannel;
 pub use self::tachyonix::Tachyonix;
 pub use self::thingbuf::Thingbuf;
-pub use self::tokio::{TokioMpsc, TokioOneshot, TokioWatch};
+pub use self::tokio::{TokioBroadcast, TokioMpsc, TokioOneshot, TokioWatch};
 
 /// What the channels carry: a `Copy` integer, so that no contender pays for
 /// an allocation or a drop, and `thingbuf` (which wants `Default + Clone`
@@ -437,6 +442,56 @@ pub fn shared_watch_contenders<V: SharedWatchVisitor>(visitor: &mut V) -> Vec<V:
     vec![
         visitor.visit::<OursSharedWatch>(),
         visitor.visit::<TokioWatch>(),
+    ]
+}
+
+/// The sending half of a bounded broadcast channel.
+pub trait BroadcastSender: Send + 'static {
+    /// Sends `msg` to every receiver: over the oldest value when the ring
+    /// is full, or waiting for room, as the contender's policy says.
+    fn send(&mut self, msg: Msg) -> impl Future<Output = Result<(), Closed>> + Send + '_;
+}
+
+/// A receiving half of a bounded broadcast channel.
+pub trait BroadcastReceiver: Send + 'static {
+    /// The next value, `Err(n)` when `n` values were overwritten before
+    /// this receiver read them, `None` once every sender is gone and every
+    /// value was read.
+    fn recv(&mut self) -> impl Future<Output = Option<Result<Msg, u64>>> + Send + '_;
+}
+
+/// A bounded broadcast channel factory: every receiver gets every value
+/// sent after it subscribed.
+pub trait Broadcast: 'static {
+    /// The name in tables, the CSV and the plots.
+    const NAME: &'static str;
+    /// One of ours: the ratios are ours against each peer.
+    const OURS: bool;
+    /// The sending half.
+    type Tx: BroadcastSender;
+    /// A receiving half.
+    type Rx: BroadcastReceiver;
+
+    /// A channel of `capacity` with `receivers` receivers.
+    fn channel(capacity: usize, receivers: usize) -> (Self::Tx, Vec<Self::Rx>);
+}
+
+/// Something done once per broadcast contender.
+pub trait BroadcastVisitor {
+    /// What is made per contender.
+    type Output;
+    /// Called once per contender.
+    fn visit<C: Broadcast>(&mut self) -> Self::Output;
+}
+
+/// Every broadcast contender, ours first.
+pub fn broadcast_contenders<V: BroadcastVisitor>(visitor: &mut V) -> Vec<V::Output> {
+    vec![
+        visitor.visit::<OursBroadcast>(),
+        visitor.visit::<OursBroadcastBackpressure>(),
+        visitor.visit::<TokioBroadcast>(),
+        visitor.visit::<AsyncBroadcast>(),
+        visitor.visit::<AsyncBroadcastOverflow>(),
     ]
 }
 

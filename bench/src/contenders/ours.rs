@@ -3,22 +3,22 @@
 //! with `#[async_channel]` over crossbeam's `ArrayQueue` (any capacity), which
 //! shows the runtime's cost apart from any core of ours. MPMC: the `mpmc`
 //! channel, and the same `ArrayQueue` declared with `receivers = many`. The
-//! other families: the `spsc` channel (any capacity), `oneshot` and
-//! `watch`.
+//! other families: the `spsc` channel (any capacity), `oneshot`, `watch`
+//! and `broadcast` (both policies).
 //!
 //! Not run by itself: a contender of `benches/channels.rs` (see there for
 //! the command).
 
 use diatomic_channels::slot::{Slot, SlotReceiver, SlotSender};
 use diatomic_channels::{
-    async_channel, mpmc, oneshot, spsc, watch, ChannelCore, Consumer, Many, One, Producer,
-    Receiver, SharedReceiver,
+    async_channel, broadcast, mpmc, oneshot, spsc, watch, ChannelCore, Consumer, Many, One,
+    Producer, Receiver, SharedReceiver,
 };
 
 use super::{
-    Blocking, BlockingReceiver, BlockingSender, Closed, Mixed, Mpmc, Mpsc, MpscReceiver,
-    MpscSender, Msg, Oneshot, OneshotReceiver, OneshotSender, SharedWatch, Spsc, SpscReceiver,
-    SpscSender, Watch, WatchReceiver, WatchSender,
+    Blocking, BlockingReceiver, BlockingSender, Broadcast, BroadcastReceiver, BroadcastSender,
+    Closed, Mixed, Mpmc, Mpsc, MpscReceiver, MpscSender, Msg, Oneshot, OneshotReceiver,
+    OneshotSender, SharedWatch, Spsc, SpscReceiver, SpscSender, Watch, WatchReceiver, WatchSender,
 };
 
 /// A channel core as a user would write one: crossbeam's bounded lock-free
@@ -440,5 +440,72 @@ impl Mixed for OursMpsc {
 
     fn tasks_to_thread(capacity: usize) -> (Self::TaskTx, Self::ThreadRx) {
         diatomic_channels::mpsc::channel(capacity)
+    }
+}
+
+/// `broadcast::channel`: tokio's policy, a send to a full ring overwrites
+/// the oldest value.
+#[derive(Debug)]
+pub struct OursBroadcast;
+
+/// `broadcast::channel_with_backpressure`: a send to a full ring waits for
+/// the slowest receiver.
+#[derive(Debug)]
+pub struct OursBroadcastBackpressure;
+
+/// `receivers` receivers of a channel whose first one is `rx`.
+fn subscribed(rx: broadcast::Receiver<Msg>, receivers: usize) -> Vec<broadcast::Receiver<Msg>> {
+    let mut all: Vec<_> = (1..receivers).map(|_| rx.resubscribe()).collect();
+    all.push(rx);
+    all
+}
+
+impl Broadcast for OursBroadcast {
+    const NAME: &'static str = "ours/broadcast";
+    const OURS: bool = true;
+    type Tx = broadcast::Sender<Msg>;
+    type Rx = broadcast::Receiver<Msg>;
+
+    fn channel(capacity: usize, receivers: usize) -> (Self::Tx, Vec<Self::Rx>) {
+        let (tx, rx) = broadcast::channel(capacity);
+        (tx, subscribed(rx, receivers))
+    }
+}
+
+impl Broadcast for OursBroadcastBackpressure {
+    const NAME: &'static str = "ours/broadcast backpressure";
+    const OURS: bool = true;
+    type Tx = broadcast::BackpressureSender<Msg>;
+    type Rx = broadcast::Receiver<Msg>;
+
+    fn channel(capacity: usize, receivers: usize) -> (Self::Tx, Vec<Self::Rx>) {
+        let (tx, rx) = broadcast::channel_with_backpressure(capacity);
+        (tx, subscribed(rx, receivers))
+    }
+}
+
+impl BroadcastSender for broadcast::Sender<Msg> {
+    async fn send(&mut self, msg: Msg) -> Result<(), Closed> {
+        broadcast::Sender::send(self, msg)
+            .map(drop)
+            .map_err(|_| Closed)
+    }
+}
+
+impl BroadcastSender for broadcast::BackpressureSender<Msg> {
+    async fn send(&mut self, msg: Msg) -> Result<(), Closed> {
+        broadcast::BackpressureSender::send(self, msg)
+            .await
+            .map_err(|_| Closed)
+    }
+}
+
+impl BroadcastReceiver for broadcast::Receiver<Msg> {
+    async fn recv(&mut self) -> Option<Result<Msg, u64>> {
+        match broadcast::Receiver::recv(self).await {
+            Ok(msg) => Some(Ok(msg)),
+            Err(broadcast::RecvError::Lagged(n)) => Some(Err(n)),
+            Err(broadcast::RecvError::Closed) => None,
+        }
     }
 }

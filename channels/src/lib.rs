@@ -22,6 +22,10 @@
 //! * [`watch`]: the latest value, overwritten by each send, which never
 //!   waits; taken by one receiver, or read by many ([`watch::shared`],
 //!   tokio's form);
+//! * [`broadcast`]: every value to every receiver, bounded; when the
+//!   slowest receiver is a ring behind, a send overwrites (tokio's policy,
+//!   the receiver is told it lagged) or waits (backpressure), as chosen at
+//!   construction (`std`);
 //! * [`slot`]: capacity 1, many senders.
 //!
 //! # Make your own channel

@@ -620,6 +620,43 @@ fn broadcast_overwrite_races_a_clone_of_the_value_it_replaces() {
     });
 }
 
+/// Capacity 2, three sends racing two receivers that read on another
+/// thread each: the third send overwrites without looking at the marks when
+/// every receiver is past the value it replaces, and looks (and may wait
+/// for a clone) when one is not. Each receiver gets every value in order
+/// or is told how many it missed. (This model caught a mark stored
+/// Relaxed, which a send's Acquire look did not synchronize with.)
+#[test]
+fn broadcast_overwrites_race_two_receivers_cloning() {
+    model_with_bound(1, || {
+        let (tx, mut a) = broadcast::channel::<u32>(2);
+        let mut b = tx.subscribe();
+        let s = thread::spawn(move || {
+            for i in 1..=3 {
+                tx.send(i).unwrap();
+            }
+        });
+        let follow = |rx: &mut broadcast::Receiver<u32>| {
+            let (mut seen, mut last) = (0, 0);
+            loop {
+                match loom::future::block_on(rx.recv()) {
+                    Ok(v) => {
+                        assert!(v > last, "in order, once");
+                        last = v;
+                        seen += 1;
+                    }
+                    Err(broadcast::RecvError::Lagged(n)) => seen += n,
+                    Err(broadcast::RecvError::Closed) => return seen,
+                }
+            }
+        };
+        let r = thread::spawn(move || follow(&mut b));
+        assert_eq!(follow(&mut a), 3);
+        assert_eq!(r.join().unwrap(), 3);
+        s.join().unwrap();
+    });
+}
+
 /// A send races two receivers waiting (or about to): both get the value.
 #[test]
 fn broadcast_send_wakes_every_waiting_receiver() {

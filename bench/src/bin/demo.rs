@@ -29,7 +29,7 @@ use diatomic_bench::progress::ProgressLine;
 use diatomic_bench::run;
 use diatomic_bench::workload::Mode;
 use diatomic_bench::workloads::{
-    funnel, oneshot, pinball, pool, spsc, thread_funnel, watch, watch_many,
+    fan_out, funnel, oneshot, pinball, pool, spsc, thread_funnel, watch, watch_many,
 };
 use diatomic_bench::{machine, report};
 
@@ -64,6 +64,7 @@ fn main() {
         oneshot::workload(Mode::Quick, &[1]),
         watch::workload(Mode::Quick, &[1]),
         watch_many::workload(Mode::Quick, &[16]),
+        fan_out::workload(Mode::Quick, &[16]),
         pool::workload(Mode::Quick, &[100]),
         thread_funnel::workload(Mode::Quick, &[16]),
     ];

@@ -28,7 +28,7 @@
 //! | a send to a full ring | overwrites the oldest value, never waits | waits until every receiver has read the oldest |
 //! | a slow receiver | is told how many it missed ([`RecvError::Lagged`]), then reads on from the oldest held | holds the senders back; misses nothing |
 //! | the sender | [`Sender::send`], not `async` | [`BackpressureSender::send`], `async` (and `try_send`, `send_blocking`) |
-//! | a receive | two RMWs on its slot (a pin around the clone) | one RMW on its slot (counted read) |
+//! | a receive | no RMW on a shared line: a store and a fence before the clone, a swap after, on the receiver's own line | one RMW on its slot (counted read) |
 //!
 //! Either way, a receiver that is dropped holds nobody back, and a
 //! receiver made by [`Sender::subscribe`] (or [`Receiver::resubscribe`])
@@ -40,14 +40,22 @@
 //!   construction, and a waiting receive keeps its place in the line of
 //!   waiting receivers inside its future.
 //! * A send takes the senders' lock (a `std` mutex: no spinlock), writes
-//!   one slot, and wakes every waiting receiver; with none waiting that is
-//!   a fence and a load. A receive takes no lock.
+//!   one slot, and wakes every waiting receiver (up to 16 per hold of the
+//!   waiting line's lock); with none waiting that is a fence and a load.
+//! * A receive takes no lock and, under [`channel`], writes nothing that
+//!   another receiver writes: each receiver publishes how far it has read
+//!   on its own cache line (a store and a fence before its clone, a swap
+//!   after), and a send looks at those marks only when some receiver is a
+//!   whole ring behind. Under [`channel_with_backpressure`] a receive
+//!   counts its read on the slot (one RMW), and the last reader of a value
+//!   looks for a waiting sender (a fence).
 //! * A waiting receive registers its waker once per wait (a clone only if
 //!   the task's waker changed).
-//! * Under [`channel`], a send that overwrites a slot a receiver is
-//!   cloning from waits for that clone to finish (as tokio's send waits
-//!   for its slot's read lock): keep `clone` cheap, and never send from a
-//!   `clone` of the same channel's values.
+//! * Under [`channel`], a send that overwrites a value a receiver is
+//!   cloning waits for that clone to finish (as tokio's send waits for its
+//!   slot's read lock): keep `clone` cheap, and never send from a `clone`
+//!   of the same channel's values. Each receiver costs one allocation (its
+//!   mark) when made.
 //!
 //! # Cancellation
 //!
@@ -84,7 +92,7 @@ use core::fmt;
 use core::future::Future;
 use core::pin::Pin;
 use core::task::{Context, Poll};
-use ring::{Nothing, Policy, Shared};
+use ring::{Nothing, Policy, Reader, Shared};
 
 pub use error::{RecvError, TryRecvError};
 
@@ -109,10 +117,7 @@ pub use error::{RecvError, TryRecvError};
 /// ```
 pub fn channel<T>(capacity: usize) -> (Sender<T>, Receiver<T>) {
     let shared = Arc::new(Shared::new(capacity, Policy::Overwrite));
-    let receiver = Receiver {
-        shared: shared.clone(),
-        cursor: 0,
-    };
+    let receiver = Receiver::subscribe(&shared);
     (Sender { shared }, receiver)
 }
 
@@ -139,10 +144,7 @@ pub fn channel<T>(capacity: usize) -> (Sender<T>, Receiver<T>) {
 /// ```
 pub fn channel_with_backpressure<T>(capacity: usize) -> (BackpressureSender<T>, Receiver<T>) {
     let shared = Arc::new(Shared::new(capacity, Policy::Wait));
-    let receiver = Receiver {
-        shared: shared.clone(),
-        cursor: 0,
-    };
+    let receiver = Receiver::subscribe(&shared);
     (BackpressureSender { shared }, receiver)
 }
 
@@ -376,16 +378,16 @@ impl<T> fmt::Debug for SendFuture<'_, T> {
 /// [`resubscribe`](Self::resubscribe) or the sender's `subscribe`.
 pub struct Receiver<T> {
     shared: Arc<Shared<T>>,
-    /// The position of the next value to read.
-    cursor: usize,
+    /// Its cursor, and what it publishes for the senders.
+    reader: Reader,
 }
 
 impl<T> Receiver<T> {
     fn subscribe(shared: &Arc<Shared<T>>) -> Self {
-        let cursor = shared.subscribe();
+        let reader = shared.subscribe();
         Self {
             shared: shared.clone(),
-            cursor,
+            reader,
         }
     }
 
@@ -410,7 +412,7 @@ impl<T> Receiver<T> {
         T: Clone,
     {
         self.shared
-            .try_recv(&mut self.cursor)
+            .try_recv(&mut self.reader)
             .map_err(TryRecvError::from)
     }
 
@@ -447,7 +449,7 @@ impl<T> Receiver<T> {
     /// assert_eq!(rx.len(), 2);
     /// ```
     pub fn len(&self) -> usize {
-        self.shared.unread(self.cursor)
+        self.shared.unread(self.reader.cursor())
     }
 
     /// Whether this receiver has read every value sent.
@@ -473,7 +475,7 @@ impl<T> Receiver<T> {
 
 impl<T> Drop for Receiver<T> {
     fn drop(&mut self) {
-        self.shared.drop_receiver(self.cursor);
+        self.shared.drop_receiver(&self.reader);
     }
 }
 
@@ -502,12 +504,12 @@ impl<T: Clone> Future for RecvFuture<'_, T> {
         let this = unsafe { self.get_unchecked_mut() };
         // Safety: as above.
         let place = unsafe { Pin::new_unchecked(&this.place) };
-        let Receiver { shared, cursor } = &mut *this.receiver;
+        let Receiver { shared, reader } = &mut *this.receiver;
         let shared: &Shared<T> = shared;
         shared
             .receivers_waiting
             .poll_until(place, &mut this.queued, false, cx, || {
-                match shared.try_recv(cursor) {
+                match shared.try_recv(reader) {
                     Ok(v) => Some(Ok(v)),
                     Err(Nothing::Empty) => None,
                     Err(Nothing::Closed) => Some(Err(RecvError::Closed)),

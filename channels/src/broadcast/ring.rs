@@ -9,12 +9,17 @@
 //!
 //! * **Overwrite** (tokio's): a send always writes, over the oldest value
 //!   if the ring is full; a receiver whose next value was overwritten is
-//!   told how many it missed (`Lagged`). A receiver *pins* the slot it
-//!   clones from (one RMW on the slot's state before the clone, one
-//!   after), and a send about to overwrite a slot first marks it
-//!   `EVICT`: a receiver that pins a marked slot backs off (it lagged),
-//!   and a send that finds readers cloning waits for the last of them to
-//!   unpin (a condition variable it signals). That wait is bounded by one
+//!   told how many it missed (`Lagged`). Each receiver publishes, on its
+//!   own cache line, the position below which it is done, and marks the
+//!   position it is cloning while it clones (a store and a fence before
+//!   the clone, a swap after: no read-modify-write on a line another
+//!   receiver writes). A send about to overwrite position `p` keeps the
+//!   lowest position any receiver published: while that is above `p`, no
+//!   receiver will read `p` again and the send just writes. Otherwise
+//!   (some receiver is a ring behind) it marks the slot `EVICT`, looks at
+//!   every receiver's mark, and waits for one that is cloning `p` to
+//!   finish (a condition variable it signals); a receiver that then finds
+//!   `EVICT` backs off, told it lagged. That wait is bounded by one
 //!   `clone` of a `T` and is the only wait of a send in this policy.
 //! * **Wait** (backpressure): a slot counts the receivers that have not
 //!   read its value yet, set at the send to the number of receivers; each
@@ -31,9 +36,10 @@
 //! `usize`: they do not wrap within any run on a 64-bit target.
 
 use super::error::TryRecvError;
+use crate::cache_padded::CachePadded;
 use crate::error::TrySendError;
 use crate::receiver_line::ReceiverLine;
-use crate::sync::{AtomicUsize, Condvar, Lock, Mutex, Ordering, UnsafeCell};
+use crate::sync::{fence, Arc, AtomicUsize, Condvar, Lock, Mutex, Ordering, UnsafeCell};
 use alloc::boxed::Box;
 use alloc::vec::Vec;
 use core::mem::MaybeUninit;
@@ -49,20 +55,24 @@ pub(super) enum Policy {
 
 /// A slot's `pos` before its first value.
 const EMPTY: usize = usize::MAX;
-/// Overwrite policy, in a slot's `state`: a send is replacing the value.
-const EVICT: usize = 1 << (usize::BITS - 1);
-/// Overwrite policy, in a slot's `state`: the count of readers cloning.
-const PINS: usize = !EVICT;
-/// One reader cloning.
-const PIN: usize = 1;
+/// Overwrite policy, a slot's `state`: a send is replacing the value.
+const EVICT: usize = 1;
+/// In a receiver's mark (a position shifted left by 2): it clones that
+/// position.
+const CLONING: usize = 1;
+/// In a receiver's mark: a send waits for this clone to finish, and is to
+/// be signalled when the mark moves on.
+const WAITED: usize = 2;
+/// How far a mark's position is shifted.
+const MARK_SHIFT: u32 = 2;
 
 /// One slot, on its own cache line (for a small `T`): the receivers pin
 /// the slot they read while the sender writes the next one (measured: the
 /// fan-out with 16 receivers gains about 8%).
 #[repr(align(64))]
 struct Slot<T> {
-    /// Overwrite: `EVICT` and the pins. Wait: how many receivers have not
-    /// read the value.
+    /// Overwrite: `EVICT` or 0, stored under the senders' lock. Wait: how
+    /// many receivers have not read the value.
     state: AtomicUsize,
     /// The position of the value held (`EMPTY` before the first): written
     /// under the senders' lock, published by the stores that follow it.
@@ -83,8 +93,8 @@ impl<T> Slot<T> {
     ///
     /// # Safety
     ///
-    /// Under the senders' lock, with no reader in the slot (none pinned
-    /// with `EVICT` set, or none left to read it).
+    /// Under the senders' lock, with no receiver in the slot (none
+    /// cloning it, or none left to read it).
     unsafe fn replace(&self, value: T, pos: usize) -> Option<T> {
         // Ordering: Relaxed; only the lock's holders write it.
         let written = self.pos.load(Ordering::Relaxed) != EMPTY;
@@ -107,8 +117,8 @@ impl<T> Slot<T> {
     ///
     /// # Safety
     ///
-    /// The slot holds a value that no send replaces meanwhile (pinned, or
-    /// not yet read by the caller under the wait policy).
+    /// The slot holds a value that no send replaces meanwhile (marked as
+    /// cloned by the caller, or not yet read by it under the wait policy).
     unsafe fn clone_value(&self) -> T
     where
         T: Clone,
@@ -126,9 +136,8 @@ pub(super) struct Shared<T> {
     policy: Policy,
     /// The next position to write.
     tail: AtomicUsize,
-    /// Serializes sends, subscriptions and receivers' drops; holds the
-    /// count of receivers.
-    lock: Lock<usize>,
+    /// Serializes sends, subscriptions and receivers' drops.
+    lock: Lock<Registry>,
     /// Set (to 1) once every sender is gone.
     closed: AtomicUsize,
     senders: AtomicUsize,
@@ -137,9 +146,57 @@ pub(super) struct Shared<T> {
     pub(super) receivers_waiting: ReceiverLine,
     /// Wait policy: senders waiting for room, one woken per freed slot.
     pub(super) senders_waiting: ReceiverLine,
-    /// Overwrite policy: a send waiting for the readers of the slot it
-    /// replaces, and their signal.
-    unpinned: (Mutex<()>, Condvar),
+    /// Overwrite policy: a send waiting for a receiver cloning the value
+    /// it replaces, and that receiver's signal.
+    cloned: (Mutex<()>, Condvar),
+}
+
+/// What the senders' lock guards besides the ring's writes.
+struct Registry {
+    receivers: usize,
+    /// Overwrite policy: every receiver's mark.
+    marks: Vec<Arc<Mark>>,
+    /// Overwrite policy: no receiver's mark was below this when last
+    /// looked at (marks only rise, and new receivers start at the tail).
+    lowest: usize,
+}
+
+/// Overwrite policy: one receiver's mark, on its own cache line: `next`
+/// (every position below it done with), or `c` with `CLONING` while it
+/// clones position `c` (and `WAITED` once a send waits for that clone);
+/// positions are shifted left by `MARK_SHIFT`.
+struct Mark(CachePadded<AtomicUsize>);
+
+impl Mark {
+    fn at(next: usize) -> Arc<Self> {
+        Arc::new(Self(CachePadded::new(AtomicUsize::new(next << MARK_SHIFT))))
+    }
+}
+
+/// A receiver's own state: its cursor, and its mark (overwrite policy).
+pub(super) struct Reader {
+    cursor: usize,
+    mark: Option<Arc<Mark>>,
+}
+
+impl Reader {
+    /// The position of the next value to read.
+    pub(super) fn cursor(&self) -> usize {
+        self.cursor
+    }
+
+    /// Moves the cursor to `next` and publishes it; true if a send waits
+    /// for the clone this ends (it is then to be signalled).
+    fn done_below(&mut self, next: usize) -> bool {
+        self.cursor = next;
+        match &self.mark {
+            // Ordering: AcqRel: a Release for the send that reads the mark
+            // (the clone before is done with), and an Acquire of the send's
+            // `WAITED`.
+            Some(mark) => mark.0.swap(next << MARK_SHIFT, Ordering::AcqRel) & WAITED != 0,
+            None => false,
+        }
+    }
 }
 
 // Safety: values are moved in by senders and dropped by whichever side
@@ -169,7 +226,8 @@ impl From<Nothing> for TryRecvError {
 }
 
 impl<T> Shared<T> {
-    /// An empty ring of `capacity` slots, with one sender and one receiver.
+    /// An empty ring of `capacity` slots, with one sender and no receiver
+    /// yet ([`subscribe`](Self::subscribe) makes the first).
     pub(super) fn new(capacity: usize, policy: Policy) -> Self {
         assert!(
             capacity > 0,
@@ -186,12 +244,16 @@ impl<T> Shared<T> {
                 .into(),
             policy,
             tail: AtomicUsize::new(0),
-            lock: Lock::new(1),
+            lock: Lock::new(Registry {
+                receivers: 0,
+                marks: Vec::new(),
+                lowest: 0,
+            }),
             closed: AtomicUsize::new(0),
             senders: AtomicUsize::new(1),
             receivers_waiting: ReceiverLine::new(),
             senders_waiting: ReceiverLine::new(),
-            unpinned: (Mutex::new(()), Condvar::new()),
+            cloned: (Mutex::new(()), Condvar::new()),
         }
     }
 
@@ -222,28 +284,36 @@ impl<T> Shared<T> {
     /// full, and wakes the waiting receivers. `Ok(receivers)`, or the
     /// value back if no receiver is left.
     pub(super) fn send_overwrite(&self, value: T) -> Result<usize, T> {
-        let (result, old) = self.lock.with(|receivers| {
-            if *receivers == 0 {
+        let (result, old) = self.lock.with(|reg| {
+            if reg.receivers == 0 {
                 return (Err(value), None);
             }
             // Ordering: Relaxed; only the lock's holders store it.
             let t = self.tail.load(Ordering::Relaxed);
             let slot = self.slot(t);
-            // Ordering: Acquire, pairs with the readers' Release unpins:
-            // their clones of the old value happen before it is replaced.
-            // From here, a reader that pins backs off.
-            let prev = slot.state.fetch_or(EVICT, Ordering::Acquire);
-            if prev & PINS != 0 {
-                self.wait_unpinned(slot);
+            let cap = self.capacity();
+            // Ordering: Relaxed; only the lock's holders write it.
+            let evicting =
+                slot.pos.load(Ordering::Relaxed) != EMPTY && t.wrapping_sub(reg.lowest) >= cap && {
+                    reg.lowest = lowest_mark(&reg.marks, t);
+                    t.wrapping_sub(reg.lowest) >= cap
+                };
+            if evicting {
+                // A receiver is a ring behind: it may be cloning the value
+                // at `t - cap`.
+                self.evict(slot, t.wrapping_sub(cap), &reg.marks);
             }
-            // Safety: under the lock, `EVICT` set and no pin left.
+            // Safety: under the lock; no receiver clones the old value
+            // (every mark is past it, or `evict` waited).
             let old = unsafe { slot.replace(value, t) };
-            // Ordering: Release: a reader whose pin reads this (or a later
-            // pin or unpin) sees the new value and its position.
-            slot.state.fetch_and(!EVICT, Ordering::Release);
+            if evicting {
+                // Ordering: Release: a receiver that reads this sees the
+                // new `pos`, and backs off from the old position.
+                slot.state.store(0, Ordering::Release);
+            }
             // Ordering: Release, pairs with the receivers' Acquire `tail`.
             self.tail.store(t.wrapping_add(1), Ordering::Release);
-            (Ok(*receivers), old)
+            (Ok(reg.receivers), old)
         });
         if result.is_ok() {
             self.receivers_waiting.wake_all();
@@ -252,16 +322,48 @@ impl<T> Shared<T> {
         result
     }
 
-    /// Overwrite policy: waits until no reader pins `slot` (its `EVICT` is
-    /// set, so no new one stays).
+    /// Overwrite policy: marks `slot` (holding position `p`) `EVICT`, then
+    /// waits for the receivers whose marks say they clone `p`.
     #[cold]
-    fn wait_unpinned(&self, slot: &Slot<T>) {
-        let (lock, signal) = &self.unpinned;
+    fn evict(&self, slot: &Slot<T>, p: usize, marks: &[Arc<Mark>]) {
+        // Ordering: Relaxed, then a SeqCst fence, against the receivers'
+        // mark and fence (see `try_clone`): either a receiver's look after
+        // its fence sees `EVICT` and backs off, or the loads below see its
+        // mark.
+        slot.state.store(EVICT, Ordering::Relaxed);
+        fence(Ordering::SeqCst);
+        let cloning = (p << MARK_SHIFT) | CLONING;
+        let mut waits = false;
+        for mark in marks {
+            // Ordering: Acquire: a mark that moved past `p` was done with
+            // its clone; the CAS's AcqRel likewise, and a Release of
+            // `WAITED` for the receiver's swap.
+            if mark.0.load(Ordering::Acquire) == cloning
+                && mark
+                    .0
+                    .compare_exchange(
+                        cloning,
+                        cloning | WAITED,
+                        Ordering::AcqRel,
+                        Ordering::Acquire,
+                    )
+                    .is_ok()
+            {
+                waits = true;
+            }
+        }
+        if !waits {
+            return;
+        }
+        let (lock, signal) = &self.cloned;
         let mut guard = lock.lock().unwrap_or_else(|e| e.into_inner());
-        // Ordering: Acquire, as the `fetch_or` of `send_overwrite`. The
-        // last reader to unpin signals under `lock`, after its unpin: it
-        // cannot fall between this load and the wait.
-        while slot.state.load(Ordering::Acquire) & PINS != 0 {
+        // Each such receiver signals under `lock` after its mark moves on:
+        // it cannot fall between a look and the wait.
+        // Ordering: Acquire, as above.
+        while marks
+            .iter()
+            .any(|m| m.0.load(Ordering::Acquire) == cloning | WAITED)
+        {
             guard = signal.wait(guard).unwrap_or_else(|e| e.into_inner());
         }
     }
@@ -269,8 +371,8 @@ impl<T> Shared<T> {
     /// Wait policy: writes `value` if the slot at the tail is free (every
     /// receiver read its value) and wakes the waiting receivers.
     pub(super) fn try_send_wait(&self, value: T) -> Result<(), TrySendError<T>> {
-        let old = self.lock.with(|receivers| {
-            if *receivers == 0 {
+        let old = self.lock.with(|reg| {
+            if reg.receivers == 0 {
                 return Err(TrySendError::Closed(value));
             }
             // Ordering: Relaxed; only the lock's holders store it.
@@ -286,7 +388,7 @@ impl<T> Shared<T> {
             let old = unsafe { slot.replace(value, t) };
             // Ordering: Relaxed; published by the tail's Release store (no
             // receiver reads this slot before it sees the new tail).
-            slot.state.store(*receivers, Ordering::Relaxed);
+            slot.state.store(reg.receivers, Ordering::Relaxed);
             // Ordering: Release, pairs with the receivers' Acquire `tail`.
             self.tail.store(t.wrapping_add(1), Ordering::Release);
             Ok(old)
@@ -296,13 +398,14 @@ impl<T> Shared<T> {
         Ok(())
     }
 
-    /// The value at `*cursor`, which then moves past it; or why not.
+    /// The value at the reader's cursor, which then moves past it; or why
+    /// not.
     #[inline]
-    pub(super) fn try_recv(&self, cursor: &mut usize) -> Result<T, Nothing>
+    pub(super) fn try_recv(&self, reader: &mut Reader) -> Result<T, Nothing>
     where
         T: Clone,
     {
-        let c = *cursor;
+        let c = reader.cursor;
         let t = self.tail();
         if t == c {
             if !self.is_closed() {
@@ -313,11 +416,11 @@ impl<T> Shared<T> {
             if self.tail() == c {
                 return Err(Nothing::Closed);
             }
-            return self.try_recv(cursor);
+            return self.try_recv(reader);
         }
         match self.policy {
             Policy::Wait => {
-                *cursor = c.wrapping_add(1);
+                reader.cursor = c.wrapping_add(1);
                 let slot = self.slot(c);
                 // Counted as read even if `clone` panics: the cursor moved.
                 let _read = Read { shared: self, slot };
@@ -325,44 +428,67 @@ impl<T> Shared<T> {
                 // the tail), so the slot keeps it until it does.
                 Ok(unsafe { slot.clone_value() })
             }
-            Policy::Overwrite => self.recv_pinned(cursor, t),
+            Policy::Overwrite => self.try_clone(reader, t),
         }
     }
 
-    /// Overwrite policy: the value at `*cursor`, pinned while cloned.
-    fn recv_pinned(&self, cursor: &mut usize, t: usize) -> Result<T, Nothing>
+    /// Overwrite policy: the value at the cursor, marked as cloned while
+    /// it is.
+    fn try_clone(&self, reader: &mut Reader, t: usize) -> Result<T, Nothing>
     where
         T: Clone,
     {
-        let c = *cursor;
-        let cap = self.capacity();
-        if t.wrapping_sub(c) > cap {
-            return Err(self.lagged(cursor, t));
+        let c = reader.cursor;
+        if t.wrapping_sub(c) > self.capacity() {
+            return Err(self.lagged(reader, t));
         }
         let slot = self.slot(c);
-        // Ordering: Acquire, pairs with the Release of the send that wrote
-        // the slot (its `EVICT` cleared): the value and `pos` are visible.
-        let prev = slot.state.fetch_add(PIN, Ordering::Acquire);
-        let pin = Pinned { shared: self, slot };
-        // Ordering: Relaxed; made visible by the Acquire pin above.
-        if prev & EVICT == 0 && slot.pos.load(Ordering::Relaxed) == c {
-            *cursor = c.wrapping_add(1);
-            // Safety: pinned, and no `EVICT` at the pin: no send replaces
-            // the value before the unpin.
-            let value = unsafe { slot.clone_value() };
-            drop(pin);
-            Ok(value)
-        } else {
-            drop(pin);
+        let mark = reader
+            .mark
+            .as_ref()
+            .expect("overwrite receivers have a mark");
+        // Ordering: Release: a send that reads this mark (Acquire) and
+        // finds it past a position must see this receiver's clones of the
+        // positions before done (the swap that ended them is earlier).
+        // Then a SeqCst fence: in the single order with a send's `EVICT`
+        // store and fence (see `evict`): either that send sees this mark
+        // and waits, or the load below sees `EVICT`.
+        mark.0.store((c << MARK_SHIFT) | CLONING, Ordering::Release);
+        fence(Ordering::SeqCst);
+        // Ordering: Acquire: a send that replaced the value cleared `EVICT`
+        // with a Release after writing `pos`, which is then seen.
+        let evicted = slot.state.load(Ordering::Acquire) & EVICT != 0
+            // Ordering: Relaxed; ordered by the load above.
+            || slot.pos.load(Ordering::Relaxed) != c;
+        if evicted {
             // Being replaced, or replaced: position `c` is gone.
-            Err(self.lagged(cursor, self.tail()))
+            return Err(self.lagged(reader, self.tail()));
         }
+        let cloned = Cloned {
+            shared: self,
+            reader,
+            next: c.wrapping_add(1),
+        };
+        // Safety: marked as cloning `c`, and no `EVICT` after the mark: no
+        // send replaces the value before the mark moves on.
+        let value = unsafe { slot.clone_value() };
+        drop(cloned);
+        Ok(value)
+    }
+
+    /// Overwrite policy: signals the send that waited for a receiver's
+    /// clone, after that receiver's mark moved on.
+    #[cold]
+    fn signal_clone_done(&self) {
+        let (lock, signal) = &self.cloned;
+        let _guard = lock.lock().unwrap_or_else(|e| e.into_inner());
+        signal.notify_all();
     }
 
     /// Moves a lagging cursor to the oldest value held after tail `t`.
     #[cold]
-    fn lagged(&self, cursor: &mut usize, t: usize) -> Nothing {
-        let c = *cursor;
+    fn lagged(&self, reader: &mut Reader, t: usize) -> Nothing {
+        let c = reader.cursor;
         let cap = self.capacity();
         let oldest = if t.wrapping_sub(c) > cap {
             t.wrapping_sub(cap)
@@ -370,7 +496,9 @@ impl<T> Shared<T> {
             // `c`'s slot is being replaced by the send of position `t`.
             c.wrapping_add(1)
         };
-        *cursor = oldest;
+        if reader.done_below(oldest) {
+            self.signal_clone_done();
+        }
         Nothing::Lagged(oldest.wrapping_sub(c) as u64)
     }
 
@@ -380,26 +508,35 @@ impl<T> Shared<T> {
         self.tail().wrapping_sub(cursor).min(self.capacity())
     }
 
-    /// A new receiver: its cursor, at the tail.
-    pub(super) fn subscribe(&self) -> usize {
-        self.lock.with(|receivers| {
-            *receivers += 1;
+    /// A new receiver, at the tail.
+    pub(super) fn subscribe(&self) -> Reader {
+        self.lock.with(|reg| {
+            reg.receivers += 1;
             // Ordering: Relaxed; only the lock's holders store it.
-            self.tail.load(Ordering::Relaxed)
+            let cursor = self.tail.load(Ordering::Relaxed);
+            let mark = (self.policy == Policy::Overwrite).then(|| {
+                let mark = Mark::at(cursor);
+                reg.marks.push(mark.clone());
+                mark
+            });
+            Reader { cursor, mark }
         })
     }
 
-    /// A receiver at `cursor` goes: under the wait policy it counts as
+    /// A receiver goes. Overwrite: its mark with it. Wait: it counts as
     /// having read every value it had not; the senders waiting for the
     /// room this frees are woken, all of them if it was the last receiver.
-    pub(super) fn drop_receiver(&self, cursor: usize) {
-        let (freed, last) = self.lock.with(|receivers| {
-            *receivers -= 1;
+    pub(super) fn drop_receiver(&self, reader: &Reader) {
+        let (freed, last) = self.lock.with(|reg| {
+            reg.receivers -= 1;
+            if let Some(mark) = &reader.mark {
+                reg.marks.retain(|m| !Arc::ptr_eq(m, mark));
+            }
             let mut freed = 0;
             if self.policy == Policy::Wait {
                 // Ordering: Relaxed; only the lock's holders store it.
                 let t = self.tail.load(Ordering::Relaxed);
-                let mut p = cursor;
+                let mut p = reader.cursor;
                 while p != t {
                     if self.slot(p).read_by_one() {
                         freed += 1;
@@ -407,7 +544,7 @@ impl<T> Shared<T> {
                     p = p.wrapping_add(1);
                 }
             }
-            (freed, *receivers == 0)
+            (freed, reg.receivers == 0)
         });
         if last {
             self.senders_waiting.wake_all();
@@ -418,7 +555,7 @@ impl<T> Shared<T> {
 
     /// How many receivers there are now.
     pub(super) fn receiver_count(&self) -> usize {
-        self.lock.with(|receivers| *receivers)
+        self.lock.with(|reg| reg.receivers)
     }
 
     pub(super) fn add_sender(&self) {
@@ -475,26 +612,32 @@ impl<T> Drop for Read<'_, T> {
     }
 }
 
-/// Overwrite policy: a pin on a slot, taken off when dropped (after the
-/// clone, or during a panic in it).
-struct Pinned<'a, T> {
+/// Overwrite policy: a receiver's clone in progress; when dropped (after
+/// the clone, or during a panic in it) the mark moves past the value, and
+/// a send waiting to replace it is signalled.
+struct Cloned<'a, T> {
     shared: &'a Shared<T>,
-    slot: &'a Slot<T>,
+    reader: &'a mut Reader,
+    next: usize,
 }
 
-impl<T> Drop for Pinned<'_, T> {
+impl<T> Drop for Cloned<'_, T> {
     fn drop(&mut self) {
-        // Ordering: Release, pairs with the Acquire of a send replacing
-        // the value: the clone happens before.
-        let prev = self.slot.state.fetch_sub(PIN, Ordering::Release);
-        if prev & EVICT != 0 && prev & PINS == PIN {
-            // The last pin out of a slot a send waits to replace: signal
-            // it under the lock it checks under (see `wait_unpinned`).
-            let (lock, signal) = &self.shared.unpinned;
-            let _guard = lock.lock().unwrap_or_else(|e| e.into_inner());
-            signal.notify_all();
+        if self.reader.done_below(self.next) {
+            self.shared.signal_clone_done();
         }
     }
+}
+
+/// The lowest position any mark stands at (`t` with no mark).
+fn lowest_mark(marks: &[Arc<Mark>], t: usize) -> usize {
+    marks
+        .iter()
+        // Ordering: Acquire, pairs with the receivers' AcqRel swaps: a
+        // mark past a position was done cloning it.
+        .map(|m| m.0.load(Ordering::Acquire) >> MARK_SHIFT)
+        .max_by_key(|&next| t.wrapping_sub(next))
+        .unwrap_or(t)
 }
 
 impl<T> Drop for Shared<T> {

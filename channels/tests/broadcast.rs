@@ -12,7 +12,7 @@ use std::future::Future;
 use std::pin::pin;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
-use std::task::{Context, Poll};
+use std::task::{Context, Poll, Waker};
 use std::time::Instant;
 
 use diatomic_channels::broadcast::{self, RecvError, TryRecvError};
@@ -439,6 +439,96 @@ fn debug_forms() {
 #[should_panic(expected = "capacity of 1 or more")]
 fn a_capacity_of_zero_is_refused() {
     let _ = broadcast::channel::<u8>(0);
+}
+
+/// A value whose clone panics when its flag says so.
+#[derive(Debug)]
+struct Fragile {
+    id: u32,
+    panics: Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl Clone for Fragile {
+    fn clone(&self) -> Self {
+        assert!(
+            !self.panics.load(Ordering::Relaxed),
+            "this clone panics on purpose"
+        );
+        Self {
+            id: self.id,
+            panics: self.panics.clone(),
+        }
+    }
+}
+
+#[test]
+fn a_panicking_clone_skips_the_value_and_holds_nobody_back() {
+    let panics = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let value = |id| Fragile {
+        id,
+        panics: panics.clone(),
+    };
+    // Overwrite: the receiver's mark moved past the value, so a send over
+    // it does not wait for a clone that never ends.
+    let (tx, mut rx) = broadcast::channel(1);
+    tx.send(value(1)).unwrap();
+    panics.store(true, Ordering::Relaxed);
+    let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| rx.try_recv()));
+    assert!(caught.is_err());
+    panics.store(false, Ordering::Relaxed);
+    tx.send(value(2)).unwrap();
+    assert_eq!(
+        rx.try_recv().unwrap().id,
+        2,
+        "the panicked value counts as read"
+    );
+    // Backpressure: the value counts as read, so the slot frees.
+    let (tx, mut rx) = broadcast::channel_with_backpressure(1);
+    tx.try_send(value(1)).unwrap();
+    panics.store(true, Ordering::Relaxed);
+    let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| rx.try_recv()));
+    assert!(caught.is_err());
+    panics.store(false, Ordering::Relaxed);
+    tx.try_send(value(2)).unwrap();
+    assert_eq!(rx.try_recv().unwrap().id, 2);
+}
+
+#[test]
+fn a_panicking_waker_does_not_keep_the_others_asleep() {
+    let (tx, mut rx1) = broadcast::channel::<u32>(2);
+    let mut rx2 = tx.subscribe();
+    let bad = Arc::new(Flag {
+        panic: true,
+        ..Flag::default()
+    });
+    let bad_waker = std::task::Waker::from(bad.clone());
+    let (good, good_waker) = flag();
+    let mut r1 = pin!(rx1.recv());
+    let mut r2 = pin!(rx2.recv());
+    assert!(r1
+        .as_mut()
+        .poll(&mut Context::from_waker(&bad_waker))
+        .is_pending());
+    assert!(r2
+        .as_mut()
+        .poll(&mut Context::from_waker(&good_waker))
+        .is_pending());
+    let sent = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| tx.send(1)));
+    assert!(sent.is_err(), "the first waker panicked");
+    assert_eq!(
+        wakes(&good),
+        1,
+        "the receiver behind it was woken all the same"
+    );
+    assert_eq!(
+        r2.as_mut().poll(&mut Context::from_waker(&good_waker)),
+        Poll::Ready(Ok(1))
+    );
+    assert_eq!(
+        r1.as_mut().poll(&mut Context::from_waker(Waker::noop())),
+        Poll::Ready(Ok(1)),
+        "the value was sent before the wakes"
+    );
 }
 
 /// Per receiver: what it received from each sender in order, and how many

@@ -284,7 +284,13 @@ pub fn summary_line(outcomes: &[Outcome]) -> String {
         first.ours,
         first.unit
     );
+    let mut ours = first.target.ours;
     for o in outcomes {
+        if o.target.ours != ours {
+            // Another of ours (e.g. the other policy): named with its figure.
+            ours = o.target.ours;
+            let _ = write!(line, "; {ours} {:.2} {}", o.ours, o.unit);
+        }
         let who = if o.target.peers.len() > 1 {
             format!("{} ({})", o.target.against, o.best.0)
         } else {

@@ -80,7 +80,9 @@
 //! [`Receiver::recv_blocking`], as everywhere in this crate; values need
 //! `Send + Sync` to cross threads (receivers clone them concurrently); a
 //! value is dropped when its slot is overwritten, not when the last
-//! receiver has read it.
+//! receiver has read it; positions count in `usize`, so on a 32-bit target
+//! a channel carries at most 2^29 values (a send after that panics), where
+//! tokio counts in `u64`.
 
 mod error;
 mod ring;

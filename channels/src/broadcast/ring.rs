@@ -33,7 +33,9 @@
 //! Position `p` lives in slot `p % capacity`; `tail` is the next position
 //! to write, stored (Release) after each write, so a receiver whose cursor
 //! is below `tail` (Acquire) finds its value written. Positions are
-//! `usize`: they do not wrap within any run on a 64-bit target.
+//! `usize` and never wrap: a channel carries at most [`LAST_POSITION`]
+//! values (2^61 on a 64-bit target, out of reach; 2^29 on a 32-bit one),
+//! and a send past that panics rather than reuse a position.
 
 use super::error::TryRecvError;
 use crate::cache_padded::CachePadded;
@@ -55,6 +57,9 @@ pub(super) enum Policy {
 
 /// A slot's `pos` before its first value.
 const EMPTY: usize = usize::MAX;
+/// The positions a channel can use: marks keep them shifted left by
+/// `MARK_SHIFT`, with a bit to spare for the distances between them.
+pub(super) const LAST_POSITION: usize = usize::MAX >> (MARK_SHIFT + 1);
 /// Overwrite policy, a slot's `state`: a send is replacing the value.
 const EVICT: usize = 1;
 /// In a receiver's mark (a position shifted left by 2): it clones that
@@ -290,6 +295,7 @@ impl<T> Shared<T> {
             }
             // Ordering: Relaxed; only the lock's holders store it.
             let t = self.tail.load(Ordering::Relaxed);
+            assert!(t < LAST_POSITION, "a broadcast channel ran out of positions");
             let slot = self.slot(t);
             let cap = self.capacity();
             // Ordering: Relaxed; only the lock's holders write it.
@@ -377,6 +383,7 @@ impl<T> Shared<T> {
             }
             // Ordering: Relaxed; only the lock's holders store it.
             let t = self.tail.load(Ordering::Relaxed);
+            assert!(t < LAST_POSITION, "a broadcast channel ran out of positions");
             let slot = self.slot(t);
             // Ordering: Acquire, pairs with the receivers' Release
             // decrements: their clones happen before the value is replaced

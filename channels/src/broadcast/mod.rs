@@ -98,6 +98,64 @@ use ring::{Nothing, Policy, Reader, Shared};
 
 pub use error::{RecvError, TryRecvError};
 
+/// What both senders offer besides their sends: subscriptions, counts,
+/// `Clone` (one more sender), `Drop` (the last one closes the channel) and
+/// `Debug`.
+macro_rules! sender_common {
+    ($name:ident) => {
+        impl<T> $name<T> {
+            /// A new receiver, which sees the values sent from now on.
+            pub fn subscribe(&self) -> Receiver<T> {
+                Receiver::subscribe(&self.shared)
+            }
+
+            /// How many receivers there are now.
+            pub fn receiver_count(&self) -> usize {
+                self.shared.receiver_count()
+            }
+
+            /// How many senders there are now (a snapshot).
+            pub fn sender_count(&self) -> usize {
+                self.shared.sender_count()
+            }
+
+            /// The number of values the ring holds at most.
+            pub fn capacity(&self) -> usize {
+                self.shared.capacity()
+            }
+
+            /// Whether both halves are of the same channel.
+            pub fn same_channel(&self, other: &Receiver<T>) -> bool {
+                Arc::ptr_eq(&self.shared, &other.shared)
+            }
+        }
+
+        impl<T> Clone for $name<T> {
+            fn clone(&self) -> Self {
+                self.shared.add_sender();
+                Self {
+                    shared: self.shared.clone(),
+                }
+            }
+        }
+
+        impl<T> Drop for $name<T> {
+            fn drop(&mut self) {
+                self.shared.drop_sender();
+            }
+        }
+
+        impl<T> fmt::Debug for $name<T> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_struct(stringify!($name))
+                    .field("capacity", &self.capacity())
+                    .field("receivers", &self.receiver_count())
+                    .finish()
+            }
+        }
+    };
+}
+
 /// Makes a channel of `capacity` values whose sends never wait: a send to
 /// a full ring overwrites the oldest value, and a receiver that had not
 /// read it is told it [lagged](RecvError::Lagged). One sender and one
@@ -170,56 +228,9 @@ impl<T> Sender<T> {
     pub fn send(&self, value: T) -> Result<usize, SendError<T>> {
         self.shared.send_overwrite(value).map_err(SendError)
     }
-
-    /// A new receiver, which sees the values sent from now on.
-    pub fn subscribe(&self) -> Receiver<T> {
-        Receiver::subscribe(&self.shared)
-    }
-
-    /// How many receivers there are now.
-    pub fn receiver_count(&self) -> usize {
-        self.shared.receiver_count()
-    }
-
-    /// How many senders there are now (a snapshot).
-    pub fn sender_count(&self) -> usize {
-        self.shared.sender_count()
-    }
-
-    /// The number of values the ring holds at most.
-    pub fn capacity(&self) -> usize {
-        self.shared.capacity()
-    }
-
-    /// Whether both halves are of the same channel.
-    pub fn same_channel(&self, other: &Receiver<T>) -> bool {
-        Arc::ptr_eq(&self.shared, &other.shared)
-    }
 }
 
-impl<T> Clone for Sender<T> {
-    fn clone(&self) -> Self {
-        self.shared.add_sender();
-        Self {
-            shared: self.shared.clone(),
-        }
-    }
-}
-
-impl<T> Drop for Sender<T> {
-    fn drop(&mut self) {
-        self.shared.drop_sender();
-    }
-}
-
-impl<T> fmt::Debug for Sender<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Sender")
-            .field("capacity", &self.capacity())
-            .field("receivers", &self.receiver_count())
-            .finish()
-    }
-}
+sender_common!(Sender);
 
 /// The sending half of [`channel_with_backpressure`]: `Clone`; a send to
 /// a full ring waits for the slowest receiver.
@@ -269,56 +280,9 @@ impl<T> BackpressureSender<T> {
     pub fn send_blocking(&self, value: T) -> Result<(), SendError<T>> {
         crate::blocking::block_on(self.send(value))
     }
-
-    /// A new receiver, which sees the values sent from now on.
-    pub fn subscribe(&self) -> Receiver<T> {
-        Receiver::subscribe(&self.shared)
-    }
-
-    /// How many receivers there are now.
-    pub fn receiver_count(&self) -> usize {
-        self.shared.receiver_count()
-    }
-
-    /// How many senders there are now (a snapshot).
-    pub fn sender_count(&self) -> usize {
-        self.shared.sender_count()
-    }
-
-    /// The number of values the ring holds at most.
-    pub fn capacity(&self) -> usize {
-        self.shared.capacity()
-    }
-
-    /// Whether both halves are of the same channel.
-    pub fn same_channel(&self, other: &Receiver<T>) -> bool {
-        Arc::ptr_eq(&self.shared, &other.shared)
-    }
 }
 
-impl<T> Clone for BackpressureSender<T> {
-    fn clone(&self) -> Self {
-        self.shared.add_sender();
-        Self {
-            shared: self.shared.clone(),
-        }
-    }
-}
-
-impl<T> Drop for BackpressureSender<T> {
-    fn drop(&mut self) {
-        self.shared.drop_sender();
-    }
-}
-
-impl<T> fmt::Debug for BackpressureSender<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("BackpressureSender")
-            .field("capacity", &self.capacity())
-            .field("receivers", &self.receiver_count())
-            .finish()
-    }
-}
+sender_common!(BackpressureSender);
 
 /// The future of [`BackpressureSender::send`].
 #[must_use = "futures do nothing unless polled"]

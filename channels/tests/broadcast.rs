@@ -716,3 +716,26 @@ fn threads_overwrite_every_value_received_or_reported_missed() {
     let sent = stress_threads(2, false);
     println!("{SENDERS} sender threads, {RECEIVERS} receiver threads: {sent} values");
 }
+
+#[test]
+fn the_stream_yields_values_and_lags_and_ends_with_the_senders() {
+    use futures_util::StreamExt;
+    let (tx, mut rx) = broadcast::channel::<u32>(2);
+    let (f, w) = flag();
+    let mut cx = Context::from_waker(&w);
+    assert!(rx.poll_next_unpin(&mut cx).is_pending());
+    for i in 0..4 {
+        tx.send(i).unwrap();
+    }
+    assert_eq!(wakes(&f), 1, "the waiting stream was woken once");
+    assert_eq!(
+        rx.poll_next_unpin(&mut cx),
+        Poll::Ready(Some(Err(RecvError::Lagged(2))))
+    );
+    assert_eq!(rx.poll_next_unpin(&mut cx), Poll::Ready(Some(Ok(2))));
+    assert_eq!(rx.poll_next_unpin(&mut cx), Poll::Ready(Some(Ok(3))));
+    assert!(rx.poll_next_unpin(&mut cx).is_pending());
+    drop(tx);
+    assert_eq!(wakes(&f), 2, "woken by the close");
+    assert_eq!(rx.poll_next_unpin(&mut cx), Poll::Ready(None));
+}

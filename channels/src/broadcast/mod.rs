@@ -90,6 +90,7 @@ mod ring;
 use crate::error::{SendError, TrySendError};
 use crate::receiver_line::RecvPlace;
 use crate::sync::Arc;
+use alloc::boxed::Box;
 use core::fmt;
 use core::future::Future;
 use core::pin::Pin;
@@ -346,6 +347,10 @@ pub struct Receiver<T> {
     shared: Arc<Shared<T>>,
     /// Its cursor, and what it publishes for the senders.
     reader: Reader,
+    /// `poll_recv`'s place in the line of waiting receivers, made at its
+    /// first wait and kept between polls; `queued` while in the line.
+    place: Option<Pin<Box<RecvPlace>>>,
+    queued: bool,
 }
 
 impl<T> Receiver<T> {
@@ -354,6 +359,8 @@ impl<T> Receiver<T> {
         Self {
             shared: shared.clone(),
             reader,
+            place: None,
+            queued: false,
         }
     }
 
@@ -370,6 +377,49 @@ impl<T> Receiver<T> {
             place: RecvPlace::new(),
             queued: false,
         }
+    }
+
+    /// Polls for the next value: [`recv`](Self::recv) without a future,
+    /// for a hand-written `poll` (and this receiver's `Stream`). A poll
+    /// that waits keeps the receiver's place in the line in a box, made at
+    /// the first such poll and kept until the receiver goes.
+    ///
+    /// ```
+    /// use std::task::{Context, Poll, Waker};
+    ///
+    /// let (tx, mut rx) = diatomic_channels::broadcast::channel(4);
+    /// let mut cx = Context::from_waker(Waker::noop());
+    /// assert!(rx.poll_recv(&mut cx).is_pending());
+    /// tx.send(1).unwrap();
+    /// assert_eq!(rx.poll_recv(&mut cx), Poll::Ready(Ok(1)));
+    /// ```
+    pub fn poll_recv(&mut self, cx: &mut Context<'_>) -> Poll<Result<T, RecvError>>
+    where
+        T: Clone,
+    {
+        let Receiver {
+            shared,
+            reader,
+            place,
+            queued,
+        } = self;
+        let shared: &Shared<T> = shared;
+        let mut ready = || match shared.try_recv(reader) {
+            Ok(v) => Some(Ok(v)),
+            Err(Nothing::Empty) => None,
+            Err(Nothing::Closed) => Some(Err(RecvError::Closed)),
+            Err(Nothing::Lagged(n)) => Some(Err(RecvError::Lagged(n))),
+        };
+        if !*queued {
+            // The common case, a value at hand: no place needed.
+            if let Some(r) = ready() {
+                return Poll::Ready(r);
+            }
+        }
+        let place = place.get_or_insert_with(|| Box::pin(RecvPlace::new()));
+        shared
+            .receivers_waiting
+            .poll_until(place.as_ref(), queued, false, cx, ready)
     }
 
     /// The next value, cloned, if there is one now.
@@ -441,7 +491,41 @@ impl<T> Receiver<T> {
 
 impl<T> Drop for Receiver<T> {
     fn drop(&mut self) {
+        if let (true, Some(place)) = (self.queued, &self.place) {
+            // Every waiting receiver is woken on a send: nothing to pass on.
+            let _ = self.shared.receivers_waiting.leave(place.as_ref());
+        }
         self.shared.drop_receiver(&self.reader);
+    }
+}
+
+/// The values, each `Ok`, or `Err(RecvError::Lagged(n))` where this
+/// receiver fell behind; the stream ends once every sender is gone and
+/// every value was read (so `RecvError::Closed` never appears). tokio's
+/// form is `tokio_stream::wrappers::BroadcastStream`.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() {
+/// use futures_util::StreamExt;
+///
+/// let (tx, rx) = diatomic_channels::broadcast::channel(4);
+/// tokio::spawn(async move {
+///     for i in 0..3 {
+///         tx.send(i).unwrap();
+///     }
+/// });
+/// let got: Vec<_> = rx.map(Result::unwrap).collect().await;
+/// assert_eq!(got, [0, 1, 2]);
+/// # }
+/// ```
+impl<T: Clone> futures_core::Stream for Receiver<T> {
+    type Item = Result<T, RecvError>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.get_mut().poll_recv(cx).map(|r| match r {
+            Err(RecvError::Closed) => None,
+            other => Some(other),
+        })
     }
 }
 
@@ -470,7 +554,7 @@ impl<T: Clone> Future for RecvFuture<'_, T> {
         let this = unsafe { self.get_unchecked_mut() };
         // Safety: as above.
         let place = unsafe { Pin::new_unchecked(&this.place) };
-        let Receiver { shared, reader } = &mut *this.receiver;
+        let Receiver { shared, reader, .. } = &mut *this.receiver;
         let shared: &Shared<T> = shared;
         shared
             .receivers_waiting

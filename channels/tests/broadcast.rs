@@ -694,6 +694,7 @@ fn tasks_backpressure_every_value_to_every_receiver_capacity_1() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "the same paths as its neighbours; Miri's time goes to those")]
 fn tasks_backpressure_every_value_to_every_receiver_capacity_64() {
     let sent = stress_tokio(64, true);
     println!("{SENDERS} senders, {RECEIVERS} receivers, capacity 64: {sent} values");
@@ -706,6 +707,7 @@ fn tasks_overwrite_every_value_received_or_reported_missed() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "the same paths as its neighbours; Miri's time goes to those")]
 fn threads_backpressure_every_value_to_every_receiver() {
     let sent = stress_threads(2, true);
     println!("{SENDERS} sender threads, {RECEIVERS} receiver threads: {sent} values");

@@ -678,7 +678,7 @@ fn broadcast_send_wakes_every_waiting_receiver() {
 /// read them; the second send waits for both readers of the first.
 #[test]
 fn broadcast_backpressure_send_waits_for_both_receivers() {
-    model_with_bound(2, || {
+    model_with_bound(1, || {
         let (tx, mut rx) = broadcast::channel_with_backpressure::<u32>(1);
         let mut rx2 = tx.subscribe();
         let s = thread::spawn(move || {

@@ -324,6 +324,9 @@
 //! | many receivers, a woken `recv` future dropped before it took an item | its wakeup goes to the next receiver in line: no item waits while a receiver sleeps |
 //! | many receivers, a `recv` future forgotten | no unsoundness; it keeps the wakeup it held (or takes one when its turn in line comes): the item announced waits for the next push or receive, which wakes the next receiver. Nothing is lost |
 //! | many receivers, the last one dropped | the channel closes; the queued items are dropped, once each |
+//! | [`broadcast`], the slowest receiver a ring behind | [`broadcast::channel`]: the send overwrites the oldest value and that receiver is told how many it missed (`Lagged(n)`), then reads on from the oldest held; [`broadcast::channel_with_backpressure`]: the send waits until every receiver has read the oldest |
+//! | [`broadcast`], a receiver dropped | holds nobody back: its unread values count as read, and senders waiting for it go on |
+//! | [`broadcast`], a receiver's `clone` panics | the panic reaches that receive; the value counts as read by it, and nobody waits for it |
 //!
 //! # Cancellation and timeouts
 //!
@@ -341,6 +344,8 @@
 //! | [`Sender::reserve`] | yes | nothing is held: a permit granted to it and never taken goes back |
 //! | [`SendSink`] (`poll_ready`) | yes | dropping the sink gives back the room it held |
 //! | [`oneshot::Receiver`] (itself a future) | yes | a value sent is dropped with it |
+//! | [`broadcast::Receiver::recv`], its `Stream` | yes | nothing was read; the next `recv` gets the value |
+//! | [`broadcast::BackpressureSender::send`] | yes | nothing was sent; a wakeup it was given (a freed slot) goes to the next waiting sender |
 //!
 //! A `send` that loses a `select!` or times out has not sent, as with
 //! tokio, async-channel, flume and tachyonix: a retry never duplicates. The

@@ -531,23 +531,59 @@ fn a_panicking_waker_does_not_keep_the_others_asleep() {
     );
 }
 
-/// Per receiver: what it received from each sender in order, and how many
-/// it was told it missed.
-#[derive(Default)]
+/// One receiver's account: each sender's values in increasing order (all
+/// of them, in order, under backpressure), and how many were reported
+/// missed.
 struct Seen {
+    next: Vec<usize>,
     received: usize,
     lagged: u64,
+    backpressure: bool,
 }
 
-/// Checks one receiver's stream: each sender's values in increasing order
-/// (all of them, in order, when `exact`).
-fn follow(next: &mut [usize], (p, i): (usize, usize), exact: bool) {
-    if exact {
-        assert_eq!(i, next[p], "sender {p}: out of order, lost or duplicated");
-    } else {
-        assert!(i >= next[p], "sender {p}: out of order or duplicated");
+impl Seen {
+    fn new(backpressure: bool) -> Self {
+        Self {
+            next: vec![0; SENDERS],
+            received: 0,
+            lagged: 0,
+            backpressure,
+        }
     }
-    next[p] = i + 1;
+
+    /// Takes one receive's outcome; false once the channel is closed.
+    fn take(&mut self, got: Result<(usize, usize), RecvError>) -> bool {
+        match got {
+            Ok((p, i)) => {
+                if self.backpressure {
+                    assert_eq!(
+                        i, self.next[p],
+                        "sender {p}: out of order, lost or duplicated"
+                    );
+                } else {
+                    assert!(i >= self.next[p], "sender {p}: out of order or duplicated");
+                }
+                self.next[p] = i + 1;
+                self.received += 1;
+                true
+            }
+            Err(RecvError::Lagged(n)) => {
+                assert!(!self.backpressure, "no lag with backpressure");
+                self.lagged += n;
+                true
+            }
+            Err(RecvError::Closed) => false,
+        }
+    }
+
+    /// Checks that every value sent was received or reported missed.
+    fn finish(self, sent: usize) {
+        assert_eq!(
+            self.received as u64 + self.lagged,
+            sent as u64,
+            "every value received or reported missed"
+        );
+    }
 }
 
 const SENDERS: usize = 2;
@@ -571,21 +607,9 @@ fn stress_tokio(capacity: usize, backpressure: bool) -> usize {
             .map(|_| {
                 let mut rx = rx.resubscribe();
                 tokio::spawn(async move {
-                    let mut next = vec![0; SENDERS];
-                    let mut seen = Seen::default();
-                    loop {
-                        match rx.recv().await {
-                            Ok(item) => {
-                                follow(&mut next, item, backpressure);
-                                seen.received += 1;
-                            }
-                            Err(RecvError::Lagged(n)) => {
-                                assert!(!backpressure, "no lag with backpressure");
-                                seen.lagged += n;
-                            }
-                            Err(RecvError::Closed) => break seen,
-                        }
-                    }
+                    let mut seen = Seen::new(backpressure);
+                    while seen.take(rx.recv().await) {}
+                    seen
                 })
             })
             .collect();
@@ -618,12 +642,7 @@ fn stress_tokio(capacity: usize, backpressure: bool) -> usize {
             sent += task.await.unwrap();
         }
         for task in receivers {
-            let seen = task.await.unwrap();
-            assert_eq!(
-                seen.received as u64 + seen.lagged,
-                sent as u64,
-                "every value received or reported missed"
-            );
+            task.await.unwrap().finish(sent);
         }
         sent
     })
@@ -642,21 +661,9 @@ fn stress_threads(capacity: usize, backpressure: bool) -> usize {
         .map(|_| {
             let mut rx = rx.resubscribe();
             std::thread::spawn(move || {
-                let mut next = vec![0; SENDERS];
-                let mut seen = Seen::default();
-                loop {
-                    match rx.recv_blocking() {
-                        Ok(item) => {
-                            follow(&mut next, item, backpressure);
-                            seen.received += 1;
-                        }
-                        Err(RecvError::Lagged(n)) => {
-                            assert!(!backpressure, "no lag with backpressure");
-                            seen.lagged += n;
-                        }
-                        Err(RecvError::Closed) => break seen,
-                    }
-                }
+                let mut seen = Seen::new(backpressure);
+                while seen.take(rx.recv_blocking()) {}
+                seen
             })
         })
         .collect();
@@ -681,8 +688,7 @@ fn stress_threads(capacity: usize, backpressure: bool) -> usize {
     drop((over, wait));
     let sent: usize = senders.into_iter().map(|t| t.join().unwrap()).sum();
     for t in receivers {
-        let seen = t.join().unwrap();
-        assert_eq!(seen.received as u64 + seen.lagged, sent as u64);
+        t.join().unwrap().finish(sent);
     }
     sent
 }
@@ -694,7 +700,10 @@ fn tasks_backpressure_every_value_to_every_receiver_capacity_1() {
 }
 
 #[test]
-#[cfg_attr(miri, ignore = "the same paths as its neighbours; Miri's time goes to those")]
+#[cfg_attr(
+    miri,
+    ignore = "the same paths as its neighbours; Miri's time goes to those"
+)]
 fn tasks_backpressure_every_value_to_every_receiver_capacity_64() {
     let sent = stress_tokio(64, true);
     println!("{SENDERS} senders, {RECEIVERS} receivers, capacity 64: {sent} values");
@@ -707,7 +716,10 @@ fn tasks_overwrite_every_value_received_or_reported_missed() {
 }
 
 #[test]
-#[cfg_attr(miri, ignore = "the same paths as its neighbours; Miri's time goes to those")]
+#[cfg_attr(
+    miri,
+    ignore = "the same paths as its neighbours; Miri's time goes to those"
+)]
 fn threads_backpressure_every_value_to_every_receiver() {
     let sent = stress_threads(2, true);
     println!("{SENDERS} sender threads, {RECEIVERS} receiver threads: {sent} values");

@@ -404,12 +404,7 @@ impl<T> Receiver<T> {
             queued,
         } = self;
         let shared: &Shared<T> = shared;
-        let mut ready = || match shared.try_recv(reader) {
-            Ok(v) => Some(Ok(v)),
-            Err(Nothing::Empty) => None,
-            Err(Nothing::Closed) => Some(Err(RecvError::Closed)),
-            Err(Nothing::Lagged(n)) => Some(Err(RecvError::Lagged(n))),
-        };
+        let mut ready = || next_value(shared, reader);
         if !*queued {
             // The common case, a value at hand: no place needed.
             if let Some(r) = ready() {
@@ -538,6 +533,17 @@ impl<T> fmt::Debug for Receiver<T> {
     }
 }
 
+/// One look for the reader's next value, as a wait wants it: `None` while
+/// there is none, else what `recv` returns.
+fn next_value<T: Clone>(shared: &Shared<T>, reader: &mut Reader) -> Option<Result<T, RecvError>> {
+    match shared.try_recv(reader) {
+        Ok(v) => Some(Ok(v)),
+        Err(Nothing::Empty) => None,
+        Err(Nothing::Closed) => Some(Err(RecvError::Closed)),
+        Err(Nothing::Lagged(n)) => Some(Err(RecvError::Lagged(n))),
+    }
+}
+
 /// The future of [`Receiver::recv`].
 #[must_use = "futures do nothing unless polled"]
 pub struct RecvFuture<'a, T> {
@@ -559,12 +565,7 @@ impl<T: Clone> Future for RecvFuture<'_, T> {
         shared
             .receivers_waiting
             .poll_until(place, &mut this.queued, false, cx, || {
-                match shared.try_recv(reader) {
-                    Ok(v) => Some(Ok(v)),
-                    Err(Nothing::Empty) => None,
-                    Err(Nothing::Closed) => Some(Err(RecvError::Closed)),
-                    Err(Nothing::Lagged(n)) => Some(Err(RecvError::Lagged(n))),
-                }
+                next_value(shared, reader)
             })
     }
 }

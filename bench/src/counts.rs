@@ -124,26 +124,3 @@ impl Wake for CountingWaker {
         self.0.wake_by_ref();
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn counts_the_polls_and_wakes_of_a_task_that_waits_once() {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .build()
-            .unwrap();
-        set_enabled(true);
-        take();
-        rt.block_on(async {
-            let (tx, rx) = tokio::sync::oneshot::channel::<u32>();
-            let waiter = spawn(async move { rx.await.unwrap() });
-            tokio::task::yield_now().await; // the waiter polls once, waits
-            tx.send(7).unwrap(); // one wake
-            assert_eq!(waiter.await.unwrap(), 7); // its second poll
-        });
-        set_enabled(false);
-        assert_eq!(take(), (2, 1));
-    }
-}

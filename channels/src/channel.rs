@@ -303,16 +303,22 @@ impl<C: ChannelCore> Channel<C> {
 
     // ---- reservations (cores with `Occupancy`) ----
 
-    /// Whether the core has room beyond `permits` outstanding.
-    fn room(&self, permits: usize) -> bool
+    /// Whether the core has room for `count` more beyond `permits`
+    /// outstanding.
+    fn room(&self, permits: usize, count: usize) -> bool
     where
         C: Occupancy,
     {
-        self.core.len().saturating_add(permits) < self.core.capacity()
+        self.core
+            .len()
+            .saturating_add(permits)
+            .saturating_add(count)
+            <= self.core.capacity()
     }
 
-    /// Counts a permit if there is room and nobody waits first.
-    pub(crate) fn try_reserve(&self) -> Result<(), TrySendError<()>>
+    /// Counts `count` permits (at least one, at most the capacity) if there
+    /// is room for them and nobody waits first.
+    pub(crate) fn try_reserve(&self, count: usize) -> Result<(), TrySendError<()>>
     where
         C: Occupancy,
     {
@@ -321,7 +327,7 @@ impl<C: ChannelCore> Channel<C> {
         }
         if self
             .sender_waiters
-            .try_reserve(|permits| self.room(permits))
+            .try_reserve(|permits| self.room(permits, count), count)
         {
             Ok(())
         } else {
@@ -329,7 +335,8 @@ impl<C: ChannelCore> Channel<C> {
         }
     }
 
-    /// Polls a `reserve` future.
+    /// Polls a `reserve` future asking for `count` permits (at least one,
+    /// at most the capacity).
     ///
     /// # Safety
     ///
@@ -338,6 +345,7 @@ impl<C: ChannelCore> Channel<C> {
         &self,
         listener: Pin<&mut Listener<C>>,
         cx: &mut Context<'_>,
+        count: usize,
     ) -> Poll<Result<(), SendError<()>>>
     where
         C: Occupancy,
@@ -347,13 +355,13 @@ impl<C: ChannelCore> Channel<C> {
         /// # Safety
         ///
         /// `channel` is a live `Channel<C>`.
-        unsafe fn room_of<C: Occupancy>(channel: *const (), permits: usize) -> bool {
+        unsafe fn room_of<C: Occupancy>(channel: *const (), permits: usize, count: usize) -> bool {
             // Safety: the caller's contract.
-            unsafe { &*channel.cast::<Channel<C>>() }.room(permits)
+            unsafe { &*channel.cast::<Channel<C>>() }.room(permits, count)
         }
         // Safety: the channel outlives its waiters (they borrow it).
-        let check = unsafe { RoomCheck::new(room_of::<C>, (self as *const Self).cast()) };
-        let room = |permits| self.room(permits);
+        let check = unsafe { RoomCheck::new(room_of::<C>, (self as *const Self).cast(), count) };
+        let room = |permits| self.room(permits, count);
         // Safety: the caller's contract, passed on.
         let polled = unsafe {
             self.sender_waiters

@@ -57,7 +57,11 @@
 //!
 //! # The line
 //!
-//! The line is every parked send and every orphan. Whenever what it holds
+//! The line is every parked send, every orphan, and every reservation of
+//! several permits waiting (`reserve_many`: while it waits for enough room
+//! at once, senders that do not wait would otherwise take each room as it
+//! frees, and starve it; one permit is granted at the first room freed,
+//! so a single reservation needs no place in the line). Whenever what it holds
 //! changes (anyone, any orphan: a [`Line`]), `mark` tells the channel,
 //! under the lock. A channel whose senders go in order
 //! ([`SendOrder::Fifo`](crate::SendOrder)) marks itself while anyone
@@ -126,11 +130,26 @@ enum State<T> {
         waker: Waker,
         room: RoomCheck,
     },
-    /// Its reservation was granted: a permit is counted in `reserved`.
-    Granted,
+    /// Its reservation was granted: `count` permits are counted in
+    /// `reserved`.
+    Granted {
+        count: usize,
+    },
     /// The channel closed while it waited.
     Refused,
 }
+impl<T> State<T> {
+    /// Whether the place counts in the line (see the module docs): a
+    /// parked send, or a reservation of several permits.
+    fn in_line(&self) -> bool {
+        match self {
+            State::Parked { .. } => true,
+            State::Reserving { room, .. } => room.count > 1,
+            _ => false,
+        }
+    }
+}
+
 struct Node<T> {
     state: State<T>,
     links: Links<Waiter<T>>,
@@ -479,7 +498,10 @@ impl<T> HandoffQueue<T> {
     pub fn cancel(&self, waiter: Pin<&Waiter<T>>, mark: impl FnOnce(Line)) -> Cancelled {
         let state = self.take_place(waiter, mark);
         let cancelled = match state {
-            State::Granted => Cancelled::GrantedPermit,
+            State::Granted { count } => Cancelled::GrantedPermits(count),
+            State::Reserving { room, .. } if room.count > 1 => {
+                Cancelled::WaitingReservation(room.count)
+            }
             State::Assigned { .. } => Cancelled::AssignedRoom,
             _ => Cancelled::Nothing,
         };
@@ -518,7 +540,7 @@ impl<T> HandoffQueue<T> {
                     (
                         n.links.is_linked(),
                         matches!(n.state, State::Parked { .. } | State::Reserving { .. }),
-                        matches!(n.state, State::Parked { .. }),
+                        n.state.in_line(),
                     )
                 });
                 if linked && waiting {
@@ -605,7 +627,7 @@ impl<T> HandoffQueue<T> {
                 let permits = self.reserved.load(Ordering::Relaxed);
                 // Safety: as above; the check's channel outlives its
                 // waiters.
-                let waker = unsafe {
+                let granted = unsafe {
                     with_node(w, |n| {
                         let State::Reserving { room, .. } = &n.state else {
                             unreachable!()
@@ -613,21 +635,25 @@ impl<T> HandoffQueue<T> {
                         if !room.has_room(permits) {
                             return None;
                         }
-                        match core::mem::replace(&mut n.state, State::Granted) {
-                            State::Reserving { waker, .. } => Some(waker),
+                        let count = room.count;
+                        match core::mem::replace(&mut n.state, State::Granted { count }) {
+                            State::Reserving { waker, .. } => Some((waker, count)),
                             _ => unreachable!(),
                         }
                     })
                 };
-                let Some(waker) = waker else {
+                let Some((waker, count)) = granted else {
                     return (HandOver::Nothing, None, None);
                 };
+                if count > 1 {
+                    q.leave_line(false, mark);
+                }
                 // Safety: under the lock; `w` is linked here.
                 unsafe { q.parked.unlink(w) };
                 // Ordering: Relaxed; read and written under the lock by
                 // grants, and by permits' CAS and `fetch_sub` outside it,
                 // which only need the count to be exact.
-                self.reserved.fetch_add(1, Ordering::Relaxed);
+                self.reserved.fetch_add(count, Ordering::Relaxed);
                 // Ordering: Relaxed, under the lock; see `len`.
                 self.len.fetch_sub(1, Ordering::Relaxed);
                 let handed = if own == Some(w) {
@@ -820,7 +846,10 @@ impl<T> HandoffQueue<T> {
                                     Closing::Wake(Some(waker))
                                 }
                             }
-                            State::Reserving { waker, .. } => {
+                            State::Reserving { waker, room } => {
+                                if room.count > 1 {
+                                    q.leave_line(false, |_| {});
+                                }
                                 with_node(w, |n| n.state = State::Refused);
                                 Closing::Wake(Some(waker))
                             }
@@ -861,11 +890,13 @@ impl<T> Drop for CloseOnUnwind<'_, T> {
 }
 
 /// How a waiting reservation checks its channel's room: a function of the
-/// channel (monomorphized for its core) and the channel's address.
+/// channel (monomorphized for its core), the channel's address, and how
+/// many permits the reservation asks for.
 #[derive(Clone, Copy)]
 pub struct RoomCheck {
-    check: unsafe fn(*const (), usize) -> bool,
+    check: unsafe fn(*const (), usize, usize) -> bool,
     channel: *const (),
+    count: usize,
 }
 
 impl fmt::Debug for RoomCheck {
@@ -875,20 +906,35 @@ impl fmt::Debug for RoomCheck {
 }
 
 impl RoomCheck {
-    /// `check(channel, permits)` says whether the core has room beyond
-    /// `permits` outstanding.
+    /// `check(channel, permits, count)` says whether the core has room
+    /// for `count` more beyond `permits` outstanding; the reservation asks
+    /// for `count` (at least one).
     ///
     /// # Safety
     ///
     /// `channel` stays valid for `check` while any reservation made with
     /// this check waits (a channel outlives its waiters).
-    pub unsafe fn new(check: unsafe fn(*const (), usize) -> bool, channel: *const ()) -> Self {
-        Self { check, channel }
+    pub unsafe fn new(
+        check: unsafe fn(*const (), usize, usize) -> bool,
+        channel: *const (),
+        count: usize,
+    ) -> Self {
+        debug_assert!(count > 0, "a reservation asks for at least one permit");
+        Self {
+            check,
+            channel,
+            count,
+        }
+    }
+
+    /// How many permits the reservation asks for.
+    pub fn count(&self) -> usize {
+        self.count
     }
 
     fn has_room(&self, permits: usize) -> bool {
         // Safety: the contract of `new`.
-        unsafe { (self.check)(self.channel, permits) }
+        unsafe { (self.check)(self.channel, permits, self.count) }
     }
 }
 
@@ -898,8 +944,12 @@ pub enum Cancelled {
     /// Nothing for the caller to do.
     Nothing,
     /// A reservation had been granted to the future: the caller releases
-    /// the permit it never turned into one.
-    GrantedPermit,
+    /// the `n` permits it never turned into permits.
+    GrantedPermits(usize),
+    /// A reservation of `n > 1` permits left the line ungranted: rooms
+    /// that were free but too few for it may serve those behind it, so the
+    /// caller passes up to `n - 1` of them on.
+    WaitingReservation(usize),
     /// A room had been assigned to the future's value: the caller passes
     /// it to the next in line.
     AssignedRoom,
@@ -951,9 +1001,9 @@ impl<T> HandoffQueue<T> {
         self.len.load(Ordering::Acquire) != 0
     }
 
-    /// Counts a permit if nobody waits in line and `room(permits)` says the
-    /// core has room beyond the `permits` outstanding.
-    pub fn try_reserve(&self, room: impl Fn(usize) -> bool) -> bool {
+    /// Counts `count` permits if nobody waits in line and `room(permits)`
+    /// says the core has room for them beyond the `permits` outstanding.
+    pub fn try_reserve(&self, room: impl Fn(usize) -> bool, count: usize) -> bool {
         // Ordering: Relaxed; a waiter in line (counted under the lock) goes
         // first, and a stale zero only lets this reservation compete with
         // it for room that `room` checks anyway.
@@ -969,7 +1019,7 @@ impl<T> HandoffQueue<T> {
             // Ordering: Relaxed, as above.
             match self.reserved.compare_exchange_weak(
                 permits,
-                permits + 1,
+                permits + count,
                 Ordering::Relaxed,
                 Ordering::Relaxed,
             ) {
@@ -983,11 +1033,16 @@ impl<T> HandoffQueue<T> {
     /// values and reservations already waiting, or returns `false` if the
     /// channel is closed. As with `park`, the caller then attempts one
     /// hand-over.
+    ///
+    /// A reservation of several permits joins the line too (`mark`), so
+    /// that senders that do not wait cannot take each room it needs as it
+    /// frees, one at a time, and starve it.
     pub fn enqueue_reservation(
         &self,
         waiter: Pin<&Waiter<T>>,
         waker: &Waker,
         room: RoomCheck,
+        mark: impl FnOnce(Line),
     ) -> bool {
         let waker = waker.clone(); // outside the lock: user code may panic
         let w = NonNull::from(&*waiter);
@@ -999,6 +1054,9 @@ impl<T> HandoffQueue<T> {
             unsafe {
                 with_node(w, |n| n.state = State::Reserving { waker, room });
                 q.parked.push_back(w);
+                if room.count > 1 {
+                    q.join_line(false, mark);
+                }
             }
             // Ordering: Relaxed; the fence below orders it.
             self.len.fetch_add(1, Ordering::Relaxed);
@@ -1030,7 +1088,7 @@ impl<T> HandoffQueue<T> {
         drop(stale);
         match outcome {
             None => Poll::Pending,
-            Some(State::Granted) => Poll::Ready(true),
+            Some(State::Granted { .. }) => Poll::Ready(true),
             Some(State::Refused) => Poll::Ready(false),
             Some(_) => unreachable!("polled a place that was not reserving"),
         }

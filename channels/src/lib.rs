@@ -472,6 +472,7 @@ mod receiver;
 mod receiver_line;
 mod receiver_wait;
 mod recv_wait;
+mod reservation;
 mod ring;
 mod send_order;
 mod sender;
@@ -498,8 +499,9 @@ pub use crate::home::{DefaultHome, Home};
 #[cfg(any(feature = "alloc", diatomic_waker_loom))]
 pub use crate::receiver::RecvManyFuture;
 pub use crate::receiver::{Receiver, RecvFuture};
+pub use crate::reservation::{Permit, PermitIterator, ReserveFuture, ReserveManyFuture};
 pub use crate::send_order::SendOrder;
-pub use crate::sender::{ClosedFuture, Permit, ReserveFuture, SendFuture, Sender};
+pub use crate::sender::{ClosedFuture, SendFuture, Sender};
 #[cfg(any(feature = "alloc", diatomic_waker_loom))]
 pub use crate::shared_receiver::SharedRecvManyFuture;
 pub use crate::shared_receiver::{SharedReceiver, SharedRecvFuture};

@@ -110,11 +110,12 @@ pub trait SenderWaiters<T>: fmt::Debug {
         channel: &impl ChannelOps<T>,
     ) -> Result<(), SendTimeoutError<T>>;
 
-    /// Counts a permit if nobody waits first and `room(permits)` says the
-    /// core has room beyond the `permits` outstanding.
-    fn try_reserve(&self, room: impl Fn(usize) -> bool) -> bool;
+    /// Counts `count` permits if nobody waits first and `room(permits)`
+    /// says the core has room for them beyond the `permits` outstanding.
+    fn try_reserve(&self, room: impl Fn(usize) -> bool, count: usize) -> bool;
 
-    /// Polls a `reserve` future: `Ready(true)` once a permit is counted,
+    /// Polls a `reserve` future: `Ready(true)` once its permits (as many
+    /// as `check` asks for, which `room` checks too) are counted,
     /// `Ready(false)` if the channel is closed.
     ///
     /// # Safety
@@ -228,8 +229,8 @@ impl<T> SenderWaiters<T> for OneSender {
         Err(SendTimeoutError::Timeout(value))
     }
 
-    fn try_reserve(&self, room: impl Fn(usize) -> bool) -> bool {
-        // The permit borrows the one sender: nobody else pushes, so room
+    fn try_reserve(&self, room: impl Fn(usize) -> bool, _: usize) -> bool {
+        // The permits borrow the one sender: nobody else pushes, so room
         // seen stays room; nothing to count.
         room(0)
     }
@@ -463,10 +464,24 @@ impl<T> SenderWaiters<T> for ManySenders<T> {
             *in_queue = false;
             match self.0.cancel(waiter, |line| channel.mark_line(line)) {
                 Cancelled::Nothing => {}
-                // Granted, never taken: the permit goes back.
-                Cancelled::GrantedPermit => self.release(true, channel),
+                // Granted, never taken: the permits go back.
+                Cancelled::GrantedPermits(count) => {
+                    for _ in 0..count {
+                        self.release(true, channel);
+                    }
+                }
+                // Rooms too few for it may serve those behind it.
+                Cancelled::WaitingReservation(count) => {
+                    for _ in 1..count {
+                        if !self.pass_room(channel) {
+                            break;
+                        }
+                    }
+                }
                 // Assigned, never pushed: the room goes to the next in line.
-                Cancelled::AssignedRoom => self.pass_room(channel),
+                Cancelled::AssignedRoom => {
+                    self.pass_room(channel);
+                }
             }
         }
     }
@@ -500,8 +515,8 @@ impl<T> SenderWaiters<T> for ManySenders<T> {
         }
     }
 
-    fn try_reserve(&self, room: impl Fn(usize) -> bool) -> bool {
-        self.0.try_reserve(room)
+    fn try_reserve(&self, room: impl Fn(usize) -> bool, count: usize) -> bool {
+        self.0.try_reserve(room, count)
     }
 
     unsafe fn poll_reserve(
@@ -516,11 +531,14 @@ impl<T> SenderWaiters<T> for ManySenders<T> {
             if channel.is_closed() {
                 return Poll::Ready(false);
             }
-            if self.0.try_reserve(&room) {
+            if self.0.try_reserve(&room, check.count()) {
                 return Poll::Ready(true);
             }
             let (waiter, in_queue) = listener.as_mut().fresh_place();
-            if !self.0.enqueue_reservation(waiter, cx.waker(), check) {
+            if !self
+                .0
+                .enqueue_reservation(waiter, cx.waker(), check, |line| channel.mark_line(line))
+            {
                 return Poll::Ready(false);
             }
             *in_queue = true;
@@ -668,11 +686,17 @@ impl<T> ManySenders<T> {
     }
 
     /// A room assigned to a future that went away goes to the next in line
-    /// (or stays free in the core if nobody waits).
-    fn pass_room(&self, channel: &impl ChannelOps<T>) {
+    /// (or stays free in the core if nobody waits): `false` if nobody took
+    /// it.
+    fn pass_room(&self, channel: &impl ChannelOps<T>) -> bool {
         let push = core_push(channel);
-        if self.0.release_room(push, |line| channel.mark_line(line)) == HandOver::Pushed {
-            channel.notify_receiver();
+        match self.0.release_room(push, |line| channel.mark_line(line)) {
+            HandOver::Pushed => {
+                channel.notify_receiver();
+                true
+            }
+            HandOver::Nothing => false,
+            HandOver::Woken | HandOver::Own => true,
         }
     }
 }

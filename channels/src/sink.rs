@@ -106,7 +106,7 @@ impl<C: ChannelCore<Producers = M>, M: ProducerMode, H: Home<C>> SendSink<C, M, 
         let listener = unsafe { Pin::new_unchecked(&mut this.listener) };
         // Safety: with one producer, the sink owns the one sender, so no
         // other send or reservation runs on this channel meanwhile.
-        let polled = unsafe { this.sender.channel().poll_reserve(listener, cx) };
+        let polled = unsafe { this.sender.channel().poll_reserve(listener, cx, 1) };
         if let Poll::Ready(Ok(())) = polled {
             this.permit = true;
         }

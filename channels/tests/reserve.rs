@@ -278,3 +278,191 @@ fn a_permit_value_waiting_in_line_is_dropped_once_when_everyone_leaves() {
     drop(rx); // the queued item, and the value waiting in line
     assert_eq!(count(&d), 2);
 }
+
+// ---- reserve_many ----
+
+#[test]
+fn reserve_many_grants_all_or_nothing() {
+    let (tx, mut rx) = mpsc::channel::<u32>(4);
+    tx.try_send(0).unwrap();
+    assert_eq!(tx.try_reserve_many(4).err(), Some(TrySendError::Full(())));
+    let permits = tx.try_reserve_many(3).unwrap();
+    assert_eq!(permits.len(), 3);
+    assert_eq!(tx.try_reserve().err(), Some(TrySendError::Full(())));
+    for (permit, v) in permits.zip([1, 2, 3]) {
+        permit.send(v);
+    }
+    let got: Vec<_> = (0..4).map(|_| rx.try_recv().unwrap()).collect();
+    assert_eq!(got, [0, 1, 2, 3]);
+}
+
+#[test]
+fn reserve_many_of_zero_and_beyond_the_capacity_answer_at_once() {
+    let (_, waker) = flag();
+    let mut cx = Context::from_waker(&waker);
+    let (tx, _rx) = mpsc::channel::<u32>(2);
+    let empty = tx.try_reserve_many(0).unwrap();
+    assert_eq!(empty.len(), 0);
+    drop(empty);
+    assert_eq!(tx.try_reserve_many(3).err(), Some(TrySendError::Full(())));
+    let mut never = pin!(tx.reserve_many(3));
+    assert!(matches!(
+        never.as_mut().poll(&mut cx),
+        Poll::Ready(Err(SendError(())))
+    ));
+    let mut none = pin!(tx.reserve_many(0));
+    let Poll::Ready(Ok(mut it)) = none.as_mut().poll(&mut cx) else {
+        panic!("an empty grant")
+    };
+    assert!(it.next().is_none());
+}
+
+#[test]
+fn unused_permits_of_a_batch_go_back_when_it_is_dropped() {
+    let (tx, mut rx) = mpsc::channel::<u32>(3);
+    let mut permits = tx.try_reserve_many(3).unwrap();
+    permits.next().unwrap().send(1);
+    let held = permits.next().unwrap();
+    drop(permits); // the third room goes back, the second stays held
+    assert_eq!(tx.try_reserve_many(2).err(), Some(TrySendError::Full(())));
+    assert!(tx.try_reserve().is_ok());
+    held.send(2);
+    assert_eq!((rx.try_recv(), rx.try_recv()), (Ok(1), Ok(2)));
+}
+
+#[test]
+fn a_waiting_batch_is_granted_whole_once_enough_room_is_free() {
+    let (f, waker) = flag();
+    let mut cx = Context::from_waker(&waker);
+    let (tx, mut rx) = mpsc::channel::<u32>(3);
+    for v in 0..3 {
+        tx.try_send(v).unwrap();
+    }
+    let mut batch = pin!(tx.reserve_many(2));
+    assert!(batch.as_mut().poll(&mut cx).is_pending());
+    assert_eq!(rx.try_recv(), Ok(0)); // one room: not enough
+    assert_eq!(wakes(&f), 0);
+    assert!(batch.as_mut().poll(&mut cx).is_pending());
+    // First come, first served: a try_send does not pass the waiting batch.
+    assert_eq!(tx.try_send(9), Err(TrySendError::Full(9)));
+    assert_eq!(rx.try_recv(), Ok(1)); // two rooms: granted
+    assert_eq!(wakes(&f), 1);
+    let Poll::Ready(Ok(permits)) = batch.as_mut().poll(&mut cx) else {
+        panic!("granted")
+    };
+    assert_eq!(permits.len(), 2);
+    assert_eq!(tx.try_reserve().err(), Some(TrySendError::Full(())));
+}
+
+#[test]
+fn a_waiting_batch_that_goes_away_passes_its_rooms_to_those_behind_it() {
+    let (f, waker) = flag();
+    let mut cx = Context::from_waker(&waker);
+    let (tx, mut rx) = mpsc::channel::<u32>(3);
+    for v in 0..3 {
+        tx.try_send(v).unwrap();
+    }
+    let mut send = pin!(tx.send(7));
+    {
+        let mut batch = pin!(tx.reserve_many(3));
+        assert!(batch.as_mut().poll(&mut cx).is_pending());
+        assert!(send.as_mut().poll(&mut cx).is_pending(), "behind the batch");
+        assert_eq!(rx.try_recv(), Ok(0));
+        assert_eq!(rx.try_recv(), Ok(1)); // two rooms, the batch wants three
+        assert!(send.as_mut().poll(&mut cx).is_pending(), "still behind it");
+        assert_eq!(wakes(&f), 0);
+    } // the batch goes away: its free rooms serve the send
+    assert!(wakes(&f) >= 1, "the send behind was woken");
+    assert_eq!(send.as_mut().poll(&mut cx), Poll::Ready(Ok(())));
+    assert_eq!((rx.try_recv(), rx.try_recv()), (Ok(2), Ok(7)));
+}
+
+#[test]
+fn a_granted_batch_dropped_unpolled_gives_every_room_back() {
+    let (_, waker) = flag();
+    let mut cx = Context::from_waker(&waker);
+    let (tx, mut rx) = mpsc::channel::<u32>(2);
+    tx.try_send(0).unwrap();
+    tx.try_send(1).unwrap();
+    {
+        let mut batch = pin!(tx.reserve_many(2));
+        assert!(batch.as_mut().poll(&mut cx).is_pending());
+        assert_eq!(rx.try_recv(), Ok(0));
+        assert_eq!(rx.try_recv(), Ok(1)); // grants it
+    }
+    assert_eq!(tx.try_reserve_many(2).map(|p| p.len()), Ok(2));
+}
+
+#[test]
+fn closing_fails_a_waiting_batch() {
+    let (f, waker) = flag();
+    let mut cx = Context::from_waker(&waker);
+    let (tx, rx) = mpsc::channel::<u32>(1);
+    tx.try_send(0).unwrap();
+    let mut batch = pin!(tx.reserve_many(1));
+    assert!(batch.as_mut().poll(&mut cx).is_pending());
+    drop(rx);
+    assert_eq!(wakes(&f), 1);
+    assert!(matches!(
+        batch.as_mut().poll(&mut cx),
+        Poll::Ready(Err(SendError(())))
+    ));
+}
+
+#[test]
+fn one_producer_reserves_many_when_room_frees() {
+    let (f, waker) = flag();
+    let mut cx = Context::from_waker(&waker);
+    let (mut tx, mut rx) = spsc::channel::<u32>(2);
+    tx.try_send(0).unwrap();
+    {
+        let mut batch = pin!(tx.reserve_many(2));
+        assert!(batch.as_mut().poll(&mut cx).is_pending());
+        assert_eq!(rx.try_recv(), Ok(0));
+        assert!(wakes(&f) >= 1);
+        let Poll::Ready(Ok(permits)) = batch.as_mut().poll(&mut cx) else {
+            panic!("room for two")
+        };
+        for (permit, v) in permits.zip([1, 2]) {
+            permit.send(v);
+        }
+    }
+    assert_eq!((rx.try_recv(), rx.try_recv()), (Ok(1), Ok(2)));
+}
+
+#[test]
+fn batches_cross_threads_every_value_once() {
+    const PRODUCERS: usize = 3;
+    const BATCHES: usize = 300;
+    let (tx, mut rx) = mpsc::channel::<(usize, usize)>(4);
+    let producers: Vec<_> = (0..PRODUCERS)
+        .map(|p| {
+            let tx = tx.clone();
+            std::thread::spawn(move || {
+                for b in 0..BATCHES {
+                    let n = 1 + (p + b) % 3;
+                    let permits = futures_executor::block_on(tx.reserve_many(n)).unwrap();
+                    assert_eq!(permits.len(), n);
+                    for (i, permit) in permits.enumerate() {
+                        permit.send((p, b * 3 + i));
+                    }
+                }
+            })
+        })
+        .collect();
+    drop(tx);
+    let mut last = [None::<usize>; PRODUCERS];
+    let mut total = 0;
+    while let Ok((p, seq)) = rx.recv_blocking() {
+        assert!(last[p].is_none_or(|l| l < seq), "a producer's order");
+        last[p] = Some(seq);
+        total += 1;
+    }
+    for p in producers {
+        p.join().unwrap();
+    }
+    let expected: usize = (0..PRODUCERS)
+        .map(|p| (0..BATCHES).map(|b| 1 + (p + b) % 3).sum::<usize>())
+        .sum();
+    assert_eq!(total, expected);
+}

@@ -1157,6 +1157,53 @@ fn reserve_races_receiver_drop() {
     });
 }
 
+/// A batch of two permits waits for two rooms at once, as the receiver
+/// frees them one at a time: granted whole, its values after those already
+/// queued; nothing deadlocks.
+#[test]
+fn reserve_many_waits_for_room_for_all() {
+    model(|| {
+        let (tx, mut rx) = mpsc::channel::<u32>(2);
+        tx.try_send(0).unwrap();
+        tx.try_send(1).unwrap();
+        let t = thread::spawn(move || {
+            let permits = loom::future::block_on(tx.reserve_many(2)).unwrap();
+            for (permit, v) in permits.zip([2, 3]) {
+                permit.send(v);
+            }
+        });
+        for expected in 0..4 {
+            assert_eq!(loom::future::block_on(rx.recv()), Ok(expected));
+        }
+        assert_eq!(loom::future::block_on(rx.recv()), Err(RecvError));
+        t.join().unwrap();
+    });
+}
+
+/// A waiting batch races the receiver's drop: it fails, or is granted and
+/// its values are dropped once each; nothing deadlocks.
+#[test]
+fn reserve_many_races_receiver_drop() {
+    model(|| {
+        let drops = Arc::new(AtomicUsize::new(0));
+        let (tx, rx) = mpsc::channel::<Counted>(2);
+        tx.try_send(Counted(0, drops.clone())).unwrap();
+        let d = drops.clone();
+        let t = thread::spawn(move || match loom::future::block_on(tx.reserve_many(2)) {
+            Ok(permits) => {
+                for permit in permits {
+                    permit.send(Counted(1, d.clone()));
+                }
+                true
+            }
+            Err(_) => false,
+        });
+        drop(rx);
+        let granted = t.join().unwrap();
+        assert_eq!(drops.load(Ordering::Relaxed), 1 + 2 * usize::from(granted));
+    });
+}
+
 /// The blocking calls' parker: a wake racing the thread going to sleep is
 /// never lost (Loom reports a deadlock if the thread sleeps for good).
 #[test]

@@ -385,6 +385,48 @@ impl<C: ChannelCore> Channel<C> {
         self.sender_waiters.release(false, self);
     }
 
+    /// A send that never waits (`force_send`): into the core past the line;
+    /// with the core full, after taking its oldest item out as another
+    /// receiver would (returned). If another sender takes that room first,
+    /// the value waits in line as a permit's does (a place allocated for
+    /// it) and goes in at the next item taken: the send is done either way.
+    ///
+    /// # Safety
+    ///
+    /// Many producers (the caller's sender is `Many`): nothing to keep.
+    #[cfg(any(feature = "alloc", diatomic_waker_loom))]
+    pub(crate) unsafe fn force_send(
+        &self,
+        item: C::Item,
+    ) -> Result<Option<C::Item>, SendError<C::Item>>
+    where
+        C::Receivers: crate::contract::ForceSend,
+    {
+        // Safety: the caller's contract.
+        let item = match unsafe { self.push_own(item) } {
+            Ok(()) => return Ok(None),
+            Err(TrySendError::Closed(item)) => return Err(SendError(item)),
+            Err(TrySendError::Full(item)) => item,
+        };
+        // `None` when the oldest is still being written (its producer won
+        // the position and has not finished): nothing is taken then, and the
+        // value waits in line below.
+        // The receivers' mode is `Many` (`ForceSend` is sealed and `One`
+        // lacks it): the token promises nothing, and the core's pop allows
+        // any number of callers at once.
+        let oldest = self.core.try_pop(Consumer::new());
+        // A close from here on: the value is in (drained by the receivers,
+        // or dropped with the channel) or in line (dropped by the close).
+        // Safety: the caller's contract.
+        match unsafe { self.push_and_notify(item) } {
+            Ok(()) => {}
+            Err(TrySendError::Full(item) | TrySendError::Closed(item)) => {
+                self.sender_waiters.overflow_forced(item, self);
+            }
+        }
+        Ok(oldest)
+    }
+
     /// A permit dropped unused: its room is free.
     pub(crate) fn permit_release(&self) {
         self.sender_waiters.release(true, self);

@@ -336,6 +336,21 @@ pub trait Occupancy: ChannelCore {
     }
 }
 
+/// The capability behind `Sender::force_send`, on the receivers' mode: a
+/// core declared `receivers = many` has a `try_pop` that any number of
+/// threads may call at once, so a sender may take the oldest item out to
+/// make room, as another receiver would. [`Many`] has it; [`One`] cannot
+/// (the pop is the one receiver's alone), and `force_send` on such a
+/// channel is a compile error that says so.
+#[diagnostic::on_unimplemented(
+    message = "`force_send` needs a core declared `receivers = many`; this one's receivers are `{Self}`",
+    label = "the core's pop is its one receiver's alone",
+    note = "`force_send` takes the oldest item out as another receiver would: declare the core `receivers = many` if its `try_pop` allows concurrent callers (as `mpmc`'s does), or use `try_send`"
+)]
+pub trait ForceSend: ConsumerMode + sealed::Sealed {}
+
+impl ForceSend for Many {}
+
 /// The halves `#[async_channel]` names for a core that borrow a
 /// [`Channel`](crate::Channel) (`<Sender>Ref` and `<Receiver>Ref` unless
 /// given with `sender_ref` / `receiver_ref`); implemented by the attribute,

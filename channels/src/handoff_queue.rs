@@ -755,6 +755,28 @@ impl<T> HandoffQueue<T> {
         handed
     }
 
+    /// After parking an orphan outside a permit's release (a forced send's
+    /// value that found the core full again): looks for room an item taken
+    /// meanwhile may have freed before the orphan was visible, as a permit's
+    /// release does.
+    #[cfg(any(feature = "alloc", diatomic_waker_loom))]
+    pub fn look_again(
+        &self,
+        push: impl FnOnce(T) -> Result<(), T>,
+        mark: impl FnOnce(Line),
+    ) -> HandOver {
+        // Ordering: SeqCst, as in `space_freed`: either the receiver's fence
+        // after its take comes after this one and it sees the orphan, or
+        // this look sees the room its take freed.
+        fence(Ordering::SeqCst);
+        // Ordering: Relaxed, ordered by the fence above.
+        if self.len.load(Ordering::Relaxed) != 0 {
+            self.hand_over(None, false, push, mark)
+        } else {
+            HandOver::Nothing
+        }
+    }
+
     /// A room assigned to a future that went away: it goes to the first in
     /// line, or stays free in the core. (Under the lock, so a sender that
     /// parks after this finds the room when it looks for itself.)

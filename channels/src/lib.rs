@@ -323,6 +323,7 @@
 //! | many receivers, the core empty, `recv().await` | waits in a FIFO line; each push wakes the oldest waiting receiver (never all); the close, or the last sender leaving, wakes every one |
 //! | many receivers, a woken `recv` future dropped before it took an item | its wakeup goes to the next receiver in line: no item waits while a receiver sleeps |
 //! | many receivers, a `recv` future forgotten | no unsoundness; it keeps the wakeup it held (or takes one when its turn in line comes): the item announced waits for the next push or receive, which wakes the next receiver. Nothing is lost |
+//! | many receivers, queue full, [`Sender::force_send`] | never waits: takes the oldest item out (returned to the caller, never dropped unseen) and sends; if another sender takes the room first, the value waits first in line (allocated) and goes in at the next take, with this sender's later sends behind it. With one receiver it does not compile |
 //! | many receivers, the last one dropped | the channel closes; the queued items are dropped, once each |
 //! | [`broadcast`], the slowest receiver a ring behind | [`broadcast::channel`]: the send overwrites the oldest value and that receiver is told how many it missed (`Lagged(n)`), then reads on from the oldest held; [`broadcast::channel_with_backpressure`]: the send waits until every receiver has read the oldest |
 //! | [`broadcast`], a receiver dropped | holds nobody back: its unread values count as read, and senders waiting for it go on |
@@ -342,6 +343,7 @@
 //! | [`Sender::send`], many producers | yes | nothing was sent; the value is dropped with the future, and a room made for it goes to the next sender in line |
 //! | [`Sender::closed`] | yes | nothing happens |
 //! | [`Sender::reserve`] | yes | nothing is held: a permit granted to it and never taken goes back |
+//! | [`Sender::reserve_many`] | yes | nothing is held: permits granted to it and never taken go back; while it waited for more room than was free, the rooms it could not use go to those behind it |
 //! | [`SendSink`] (`poll_ready`) | yes | dropping the sink gives back the room it held |
 //! | [`oneshot::Receiver`] (itself a future) | yes | a value sent is dropped with it |
 //! | [`broadcast::Receiver::recv`], its `Stream` | yes | nothing was read; the next `recv` gets the value |
@@ -489,8 +491,8 @@ mod weak_sender;
 
 pub use crate::channel::Channel;
 pub use crate::contract::{
-    ChannelCore, Consumer, ConsumerCount, ConsumerMode, Halves, Many, Occupancy, One, Producer,
-    ProducerCount, ProducerMode, Wake,
+    ChannelCore, Consumer, ConsumerCount, ConsumerMode, ForceSend, Halves, Many, Occupancy, One,
+    Producer, ProducerCount, ProducerMode, Wake,
 };
 pub use crate::error::{
     RecvError, RecvTimeoutError, SendError, SendTimeoutError, TryRecvError, TrySendError,

@@ -125,7 +125,7 @@ impl<C: Occupancy<Producers = Many>, H: Home<C>> Sender<C, Many, H> {
     /// for (permit, part) in permits.zip([10, 11, 12]) {
     ///     permit.send(part);
     /// }
-    /// assert_eq!(rx.recv().await, Some(10));
+    /// assert_eq!(rx.recv().await, Ok(10));
     /// assert!(tx.reserve_many(9).await.is_err()); // more than the capacity
     /// # }
     /// ```

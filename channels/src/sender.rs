@@ -286,6 +286,54 @@ impl<C: ChannelCore<Producers = Many>, H: Home<C>> Sender<C, Many, H> {
         self.send(item).block_until(Some(deadline))
     }
 
+    /// Sends without waiting, even when the channel is full: the oldest
+    /// queued item is then taken out to make room, and returned (a lossy
+    /// send, for data where the newest counts: readings, frames, status).
+    /// `Ok(None)`: there was room. Fails only if the channel is closed
+    /// (the value comes back).
+    ///
+    /// Needs a core declared `receivers = many` ([`ForceSend`](crate::ForceSend) on its receivers' mode:
+    /// `mpmc`, or a user's core whose pop allows concurrent callers): the
+    /// sender takes the oldest out as another receiver would. Elsewhere it
+    /// is a compile error that says so. No spinning and no lock in the
+    /// common case: one push that finds the channel full, one pop, one
+    /// push. It does not wait behind blocked senders (it never waits).
+    ///
+    /// Two races, both rare and both safe: if a receiver frees a room at
+    /// the same moment, the send may still take the oldest out (and returns
+    /// it: nothing is lost unseen); if another sender takes the room it
+    /// freed, its value waits in line, in a place allocated for it, as a
+    /// permit's does, and goes in at the next item taken (so the channel
+    /// may hold one more item than its capacity meanwhile; this sender's
+    /// later sends stay behind it).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use diatomic_channels::mpmc;
+    ///
+    /// let (tx, rx) = mpmc::channel::<u32>(2);
+    /// assert_eq!(tx.force_send(1), Ok(None));
+    /// assert_eq!(tx.force_send(2), Ok(None));
+    /// assert_eq!(tx.force_send(3), Ok(Some(1))); // full: the oldest goes
+    /// assert_eq!((rx.try_recv(), rx.try_recv()), (Ok(2), Ok(3)));
+    /// ```
+    ///
+    /// On a channel with one receiver, it does not compile:
+    ///
+    /// ```compile_fail
+    /// let (tx, _rx) = diatomic_channels::mpsc::channel::<u32>(2);
+    /// let _ = tx.force_send(1);
+    /// ```
+    #[cfg(any(feature = "alloc", diatomic_waker_loom))]
+    pub fn force_send(&self, item: C::Item) -> Result<Option<C::Item>, SendError<C::Item>>
+    where
+        C::Receivers: crate::ForceSend,
+    {
+        // Safety: many producers, no promise to keep.
+        unsafe { self.shared.force_send(item) }
+    }
+
     /// Completes when the receiver closes the channel or is dropped: for a
     /// producer that wants to stop working for nobody.
     ///

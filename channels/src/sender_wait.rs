@@ -138,6 +138,11 @@ pub trait SenderWaiters<T>: fmt::Debug {
     /// A permit's value found the core full.
     fn overflow(&self, item: T, channel: &impl ChannelOps<T>);
 
+    /// A forced send's value found the core full again after it took the
+    /// oldest item out (another sender took that room): it waits in line
+    /// as a permit's value does, and goes in at the next item taken.
+    fn overflow_forced(&self, item: T, channel: &impl ChannelOps<T>);
+
     /// Polls a `closed` future: ready once the channel is closed (which
     /// `is_closed` reads), with `cx` registered meanwhile.
     ///
@@ -267,6 +272,11 @@ impl<T> SenderWaiters<T> for OneSender {
     fn overflow(&self, item: T, _: &impl ChannelOps<T>) {
         drop(item);
         panic!("the channel core reported room (`Occupancy`) but refused a permit's push");
+    }
+
+    fn overflow_forced(&self, item: T, _: &impl ChannelOps<T>) {
+        drop(item);
+        unreachable!("`force_send` needs many producers");
     }
 
     unsafe fn poll_closed(
@@ -581,6 +591,23 @@ impl<T> SenderWaiters<T> for ManySenders<T> {
             let _ = channel;
             drop(item);
             unreachable!("many-producer permits need `alloc`");
+        }
+    }
+
+    fn overflow_forced(&self, item: T, channel: &impl ChannelOps<T>) {
+        #[cfg(any(feature = "alloc", diatomic_waker_loom))]
+        {
+            self.0.park_orphan(item, |line| channel.mark_line(line));
+            let push = core_push(channel);
+            if self.0.look_again(push, |line| channel.mark_line(line)) == HandOver::Pushed {
+                channel.notify_receiver();
+            }
+        }
+        #[cfg(not(any(feature = "alloc", diatomic_waker_loom)))]
+        {
+            let _ = channel;
+            drop(item);
+            unreachable!("`force_send` needs `alloc`");
         }
     }
 

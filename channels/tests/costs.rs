@@ -368,3 +368,24 @@ fn broadcast_paths() {
     assert_eq!(other.try_recv(), Ok(1));
     assert_eq!(costs(), (counts(1, 1, 0), 0), "try_recv, the last reader");
 }
+
+#[test]
+fn mpmc_force_send() {
+    use diatomic_channels::mpmc;
+    let (tx, rx) = mpmc::channel::<u32>(1);
+    costs();
+    // With room, it is a send: the ring's CAS on the tail and the fence
+    // that looks for a waiting receiver.
+    assert_eq!(tx.force_send(1), Ok(None));
+    assert_eq!(costs(), (counts(1, 1, 0), 0), "force_send with room");
+    // Full: the failed push (no RMW: the cell says full), the pop's CAS on
+    // the head (without the senders' check: the room is refilled at once),
+    // and the push again; no lock.
+    assert_eq!(tx.force_send(2), Ok(Some(1)));
+    assert_eq!(
+        costs(),
+        (counts(2, 1, 0), 0),
+        "force_send taking the oldest out"
+    );
+    assert_eq!(rx.try_recv(), Ok(2));
+}

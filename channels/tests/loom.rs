@@ -494,6 +494,53 @@ fn mpmc_two_pushes_race_two_waiting_receivers() {
     });
 }
 
+/// A forced send into a full channel races a receiver: each item is
+/// received once or taken out (returned) once, and the receiver, which
+/// waits for both, is never left asleep.
+#[test]
+fn mpmc_force_send_races_a_receiver() {
+    model(|| {
+        let (tx, rx) = mpmc::channel::<u32>(1);
+        tx.try_send(1).unwrap();
+        let t = thread::spawn(move || tx.force_send(2).unwrap());
+        let mut seen = Vec::new();
+        while let Ok(v) = loom::future::block_on(rx.recv()) {
+            seen.push(v);
+        }
+        seen.extend(t.join().unwrap());
+        seen.sort_unstable();
+        assert_eq!(seen, [1, 2]);
+    });
+}
+
+/// A forced send races another sender, which takes the room it freed,
+/// and a receiver's take: its value then waits in line, and either the
+/// take sees it there or the forced send's look after parking it sees the
+/// room (without that look, a take between the failed push and the
+/// parking leaves the value stranded in line, which the final drain
+/// reports). Every item once: received, or returned as taken out.
+#[test]
+fn mpmc_force_send_races_a_send_and_a_take() {
+    model(|| {
+        let (tx, rx) = mpmc::channel::<u32>(1);
+        tx.try_send(1).unwrap();
+        let (tx2, rx2) = (tx.clone(), rx.clone());
+        let t = thread::spawn(move || {
+            let sent = tx2.try_send(3).is_ok();
+            (sent, rx2.try_recv().ok())
+        });
+        let taken_out = tx.force_send(2).unwrap();
+        let (sent, got) = t.join().unwrap();
+        let mut seen: Vec<u32> = taken_out.into_iter().chain(got).collect();
+        while let Ok(v) = rx.try_recv() {
+            seen.push(v);
+        }
+        seen.sort_unstable();
+        let expected: &[u32] = if sent { &[1, 2, 3] } else { &[1, 2] };
+        assert_eq!(seen, expected);
+    });
+}
+
 /// A receive future woken for an item and dropped before it took it,
 /// racing another receiver going to sleep: the wakeup goes on, and the
 /// other receiver gets the item.

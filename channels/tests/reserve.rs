@@ -433,7 +433,7 @@ fn one_producer_reserves_many_when_room_frees() {
 #[test]
 fn batches_cross_threads_every_value_once() {
     const PRODUCERS: usize = 3;
-    const BATCHES: usize = 300;
+    const BATCHES: usize = if cfg!(miri) { 20 } else { 300 };
     let (tx, mut rx) = mpsc::channel::<(usize, usize)>(4);
     let producers: Vec<_> = (0..PRODUCERS)
         .map(|p| {

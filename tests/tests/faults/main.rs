@@ -6,7 +6,10 @@
 //! - random cancellation of `send` and `recv` in `select!` (`cancel.rs`);
 //! - forgotten futures (`forget.rs`);
 //! - panics in items' `Drop`, wakers and cores (`panics.rs`);
-//! - drop orders of every party (`drop_orders.rs`).
+//! - drop orders of every party (`drop_orders.rs`);
+//! - `broadcast`, both policies: cancelled receives and backpressured
+//!   sends, receivers leaving early, clones that panic, with every value
+//!   accounted for once per receiver (`broadcast.rs`).
 //!
 //! Every item is accounted for in a ledger (`ledger.rs`): received, handed
 //! back, or dropped, exactly once (an item left in a future forgotten on
@@ -19,6 +22,7 @@
 //! random cancellation on `futures`' local pool; not tokio's runtime, nor
 //! the futures forgotten on purpose (which Miri reports as leaks).
 
+mod broadcast;
 mod cancel;
 mod drop_orders;
 mod forget;
@@ -149,6 +153,27 @@ fn cancellation(exec: Exec, seed: u64, ts: &Tallies) {
     let oneshots = if cfg!(miri) { 8 } else { 100 };
     cancel::oneshot_round(exec, "arc", seed, oneshots, &ts.of("oneshot"));
     cancel::oneshot_round(exec, "static", seed, oneshots, &ts.of("oneshot"));
+}
+
+/// `broadcast` under both policies, on `exec`: 2 senders, 3 receivers.
+fn broadcasting(exec: Exec, seed: u64, ts: &Tallies) {
+    let per_sender = if cfg!(miri) { 10 } else { 300 };
+    for policy in [
+        broadcast::Policy::Overwrite,
+        broadcast::Policy::Backpressure,
+    ] {
+        let capacity = 1 + (seed % 4) as usize;
+        broadcast::round(
+            exec,
+            policy,
+            seed,
+            capacity,
+            2,
+            3,
+            per_sender,
+            &ts.of("broadcast"),
+        );
+    }
 }
 
 /// Forgotten futures, every member that has a pending future to forget,
@@ -316,6 +341,21 @@ fn cancellation_and_forgotten_futures_on_other_executors() {
 }
 
 #[test]
+fn broadcast_accounts_for_every_value_once_per_receiver() {
+    if cfg!(miri) {
+        quick("broadcast", |seed, ts| {
+            broadcasting(Exec::FuturesLocalPool, seed, ts)
+        });
+        return;
+    }
+    for exec in Exec::ALL {
+        quick(&format!("broadcast {exec:?}"), |seed, ts| {
+            broadcasting(exec, seed, ts)
+        });
+    }
+}
+
+#[test]
 fn panics_leave_the_channel_as_documented() {
     quick("panics", panicking);
 }
@@ -349,6 +389,7 @@ fn soak() {
         cancellation(exec, seed, &tallies);
         forgotten(exec, seed, &tallies);
         panicking(seed, &tallies);
+        broadcasting(exec, seed, &tallies);
         if seed.is_multiple_of(8) {
             drop_orders(&tallies);
         }

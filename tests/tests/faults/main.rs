@@ -9,7 +9,10 @@
 //! - drop orders of every party (`drop_orders.rs`);
 //! - `broadcast`, both policies: cancelled receives and backpressured
 //!   sends, receivers leaving early, clones that panic, with every value
-//!   accounted for once per receiver (`broadcast.rs`).
+//!   accounted for once per receiver (`broadcast.rs`);
+//! - `watch::shared`: cancelled `changed` and `wait_for`, receivers leaving
+//!   early, updates from several tasks; no change told twice or lost
+//!   (`watch_shared.rs`).
 //!
 //! Every item is accounted for in a ledger (`ledger.rs`): received, handed
 //! back, or dropped, exactly once (an item left in a future forgotten on
@@ -30,6 +33,7 @@ mod harness;
 mod ledger;
 mod panics;
 mod user_core;
+mod watch_shared;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -174,6 +178,12 @@ fn broadcasting(exec: Exec, seed: u64, ts: &Tallies) {
             &ts.of("broadcast"),
         );
     }
+}
+
+/// `watch::shared`, on `exec`: 2 senders, 3 receivers.
+fn watching(exec: Exec, seed: u64, ts: &Tallies) {
+    let per_sender = if cfg!(miri) { 10 } else { 300 };
+    watch_shared::round(exec, seed, 2, 3, per_sender, &ts.of("watch-shared"));
 }
 
 /// Forgotten futures, every member that has a pending future to forget,
@@ -340,17 +350,20 @@ fn cancellation_and_forgotten_futures_on_other_executors() {
     }
 }
 
+/// The members with many receivers that are not declared with the
+/// attribute: `broadcast` (every value once per receiver) and
+/// `watch::shared` (every change told once, none lost).
 #[test]
-fn broadcast_accounts_for_every_value_once_per_receiver() {
-    if cfg!(miri) {
-        quick("broadcast", |seed, ts| {
-            broadcasting(Exec::FuturesLocalPool, seed, ts)
-        });
-        return;
-    }
-    for exec in Exec::ALL {
-        quick(&format!("broadcast {exec:?}"), |seed, ts| {
-            broadcasting(exec, seed, ts)
+fn broadcast_and_watch_shared_account_for_every_value() {
+    let execs: &[Exec] = if cfg!(miri) {
+        &[Exec::FuturesLocalPool]
+    } else {
+        &Exec::ALL
+    };
+    for &exec in execs {
+        quick(&format!("many-receivers {exec:?}"), |seed, ts| {
+            broadcasting(exec, seed, ts);
+            watching(exec, seed, ts);
         });
     }
 }
@@ -390,6 +403,7 @@ fn soak() {
         forgotten(exec, seed, &tallies);
         panicking(seed, &tallies);
         broadcasting(exec, seed, &tallies);
+        watching(exec, seed, &tallies);
         if seed.is_multiple_of(8) {
             drop_orders(&tallies);
         }

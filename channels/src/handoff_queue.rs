@@ -566,11 +566,27 @@ impl<T> HandoffQueue<T> {
         push: impl FnOnce(T) -> Result<(), T>,
         mark: impl FnOnce(Line),
     ) -> HandOver {
-        // Ordering: SeqCst, pairs with the fence in `park` (see there).
+        self.serve_if_waiting(true, push, mark)
+    }
+
+    /// A fence, then a hand-over (`freed` as there) if anyone waits in
+    /// line: after a take, a permit's release, or an orphan parked by a
+    /// forced send.
+    #[inline(always)]
+    fn serve_if_waiting(
+        &self,
+        freed: bool,
+        push: impl FnOnce(T) -> Result<(), T>,
+        mark: impl FnOnce(Line),
+    ) -> HandOver {
+        // Ordering: SeqCst, pairs with the fence in `park` (see there):
+        // either the other side's fence comes after this one and it sees
+        // what was done before this (a freed room, a parked value), or this
+        // look sees what it parked.
         fence(Ordering::SeqCst);
         // Ordering: Relaxed, ordered by the fence above.
         if self.len.load(Ordering::Relaxed) != 0 {
-            self.hand_over(None, true, push, mark)
+            self.hand_over(None, freed, push, mark)
         } else {
             HandOver::Nothing
         }
@@ -765,16 +781,7 @@ impl<T> HandoffQueue<T> {
         push: impl FnOnce(T) -> Result<(), T>,
         mark: impl FnOnce(Line),
     ) -> HandOver {
-        // Ordering: SeqCst, as in `space_freed`: either the receiver's fence
-        // after its take comes after this one and it sees the orphan, or
-        // this look sees the room its take freed.
-        fence(Ordering::SeqCst);
-        // Ordering: Relaxed, ordered by the fence above.
-        if self.len.load(Ordering::Relaxed) != 0 {
-            self.hand_over(None, false, push, mark)
-        } else {
-            HandOver::Nothing
-        }
+        self.serve_if_waiting(false, push, mark)
     }
 
     /// A room assigned to a future that went away: it goes to the first in
@@ -1127,14 +1134,7 @@ impl<T> HandoffQueue<T> {
     ) -> HandOver {
         // Ordering: Relaxed; see `reserved`.
         self.reserved.fetch_sub(1, Ordering::Relaxed);
-        // Ordering: SeqCst, as in `space_freed`.
-        fence(Ordering::SeqCst);
-        // Ordering: Relaxed, ordered by the fence above.
-        if self.len.load(Ordering::Relaxed) != 0 {
-            self.hand_over(None, freed, push, mark)
-        } else {
-            HandOver::Nothing
-        }
+        self.serve_if_waiting(freed, push, mark)
     }
 
     /// A permit's value found the core full (a sender that does not wait

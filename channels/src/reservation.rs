@@ -284,12 +284,18 @@ impl<C: ChannelCore> core::iter::FusedIterator for PermitIterator<'_, C> {}
 
 impl<C: ChannelCore> Drop for PermitIterator<'_, C> {
     fn drop(&mut self) {
-        // One release per room: each may serve the next in line. (Through
-        // the permits' own drop, so a waker that panics leaves the rest to
-        // be released while the panic unwinds.)
-        for permit in self.by_ref() {
-            drop(permit);
+        /// Releases what is left if a release panics (a waker woken for the
+        /// room, user code), so the rooms after it are not lost; a second
+        /// panic there aborts.
+        struct Rest<'r, 'a, C: ChannelCore>(&'r mut PermitIterator<'a, C>);
+        impl<C: ChannelCore> Drop for Rest<'_, '_, C> {
+            fn drop(&mut self) {
+                self.0.by_ref().for_each(drop);
+            }
         }
+        // One release per room: each may serve the next in line.
+        let rest = Rest(self);
+        rest.0.by_ref().for_each(drop);
     }
 }
 

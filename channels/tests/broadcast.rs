@@ -10,6 +10,8 @@ mod support;
 
 use std::future::Future;
 use std::pin::pin;
+// Ordering: Relaxed for every counter and switch here: each is read after
+// the threads and tasks that touch it are joined, or on the same thread.
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::task::{Context, Poll, Waker};

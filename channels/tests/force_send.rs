@@ -9,6 +9,8 @@ mod support;
 use std::collections::VecDeque;
 use std::future::Future;
 use std::pin::pin;
+// Ordering: Relaxed for the race switches: each is set and taken on the
+// test's one thread (the thread test uses none).
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};

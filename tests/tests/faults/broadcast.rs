@@ -14,6 +14,8 @@
 
 use std::collections::BTreeSet;
 use std::future::Future;
+// Ordering: Relaxed for every count here, as in the ledger: counters on
+// their own, read after the round's tasks are joined.
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::sync::{Arc, Mutex};
 

@@ -8,6 +8,8 @@
 //! call reports it), and every receiver that stays sees the final count
 //! once the senders are gone. Every value made is dropped once.
 
+// Ordering: Relaxed for every count here, as in the ledger: counters on
+// their own, read after the round's tasks are joined.
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::sync::Arc;
 

@@ -180,10 +180,11 @@ fn spsc_fast_paths() {
     );
 }
 
-/// `oneshot`: the push is a load and a store; the sender, consumed, counts
-/// itself out (one RMW) and notifies the receiver once, for the value and
-/// its departure together. The receiver does not notify a sender that is
-/// gone, and its drop, with no sender left, has nobody to tell.
+/// `oneshot` (`channel()`'s halves, a state machine in one word, no
+/// reference count, no [`DiatomicWaker`](diatomic_waker::DiatomicWaker)):
+/// with nobody waiting, the send writes the value, publishes it and leaves
+/// in one CAS; the receive is a load; the receiver's drop, finding the
+/// sender gone, frees with no RMW.
 #[test]
 fn oneshot_paths() {
     let (tx, mut rx) = diatomic_channels::oneshot::channel::<u32>();
@@ -191,36 +192,59 @@ fn oneshot_paths() {
     tx.send(1).unwrap();
     assert_eq!(
         costs(),
-        (counts(1, 0, 0), 1),
-        "push: no RMW; the sender's drop: one RMW; one notification"
+        (counts(1, 0, 0), 0),
+        "send and leave: one CAS; nobody to notify"
     );
     assert_eq!(rx.try_recv(), Ok(1));
+    assert_eq!(costs(), (counts(0, 0, 0), 0), "receive: a load");
+    drop(rx);
+    assert_eq!(costs(), (counts(0, 0, 0), 0), "free: no RMW");
+}
+
+/// A `oneshot` round trip with the receiver waiting: its poll registers the
+/// waker (one CAS, after the waker's clone); the send claims the waker with
+/// its publishing CAS and leaves with a `fetch_xor` after taking it; the
+/// value is then a load away, and the receiver's drop frees (no RMW).
+#[test]
+fn oneshot_round_trip_with_a_waiting_receiver() {
+    let mut cx = Context::from_waker(Waker::noop());
+    let (tx, mut rx) = diatomic_channels::oneshot::channel::<u32>();
+    costs();
+    assert!(std::pin::Pin::new(&mut rx).poll(&mut cx).is_pending());
+    assert_eq!(costs(), (counts(1, 0, 0), 0), "register: one CAS");
+    tx.send(1).unwrap();
     assert_eq!(
         costs(),
-        (counts(0, 0, 0), 0),
-        "pop: no RMW, no notification"
+        (counts(2, 0, 0), 0),
+        "publish and claim the waker: one CAS; leave: one fetch_xor"
+    );
+    assert_eq!(
+        std::pin::Pin::new(&mut rx).poll(&mut cx),
+        Poll::Ready(Ok(1))
     );
     drop(rx);
     assert_eq!(
         costs(),
         (counts(0, 0, 0), 0),
-        "the receiver's drop: no close to announce"
+        "receive: a load; free: no RMW"
     );
 }
 
-/// A receiver dropped while its sender lives closes the channel: one RMW,
-/// and a notification of the sender's waker.
+/// A receiver dropped while its sender lives leaves in one CAS (its done
+/// and gone bits together); the sender's `send` then hands the value back
+/// and frees, with no RMW.
 #[test]
 fn a_receiver_dropped_before_its_sender_closes() {
     let (tx, rx) = diatomic_channels::oneshot::channel::<u32>();
     costs();
     drop(rx);
+    assert_eq!(costs(), (counts(1, 0, 0), 0), "leave: one CAS");
+    assert_eq!(tx.send(1), Err(1));
     assert_eq!(
         costs(),
-        (counts(1, 0, 0), 1),
-        "close: one RMW; notify the sender"
+        (counts(0, 0, 0), 0),
+        "the refused send frees: no RMW"
     );
-    assert_eq!(tx.send(1), Err(1));
 }
 
 /// `watch`: a send and a receive are each one CAS and one `fetch_xor` on

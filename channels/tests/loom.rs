@@ -947,6 +947,65 @@ fn oneshot_closed_races_receiver_drop() {
     });
 }
 
+/// The receiver, polled once with one waker, is polled again with another
+/// (its reclaim of its waker's cell) while the send claims that cell: the
+/// send wakes the waker of the last poll, or the value is seen by it.
+#[test]
+fn oneshot_receiver_polled_again_with_a_new_waker_races_the_send() {
+    model(|| {
+        let (tx, mut rx) = oneshot::channel::<u32>();
+        let first = std::pin::Pin::new(&mut rx).poll(&mut Context::from_waker(Waker::noop()));
+        assert!(first.is_pending());
+        let t = thread::spawn(move || tx.send(5).unwrap());
+        assert_eq!(loom::future::block_on(rx), Ok(5));
+        t.join().unwrap();
+    });
+}
+
+/// `closed`, polled once with one waker, is polled again with another while
+/// the receiver closes: it completes.
+#[test]
+fn oneshot_closed_polled_again_races_receiver_close() {
+    model(|| {
+        let (mut tx, mut rx) = oneshot::channel::<u32>();
+        let t = thread::spawn(move || {
+            rx.close();
+            rx
+        });
+        {
+            let mut closed = Box::pin(tx.closed());
+            let first = closed
+                .as_mut()
+                .poll(&mut Context::from_waker(Waker::noop()));
+            if first.is_pending() {
+                loom::future::block_on(closed);
+            }
+        }
+        assert!(tx.is_closed());
+        drop(t.join().unwrap());
+    });
+}
+
+/// Both halves leave at once, each with a waker registered (the receiver's
+/// poll, the sender's `closed`): the allocation is freed once, by whichever
+/// goes second, with the value dropped once (received by nobody, or handed
+/// back), and no cell touched by both.
+#[test]
+fn oneshot_halves_leave_together_with_both_wakers_registered() {
+    model(|| {
+        let drops = Arc::new(AtomicUsize::new(0));
+        let (mut tx, mut rx) = oneshot::channel::<Counted>();
+        let noop = &mut Context::from_waker(Waker::noop());
+        assert!(std::pin::Pin::new(&mut rx).poll(noop).is_pending());
+        assert!(Box::pin(tx.closed()).as_mut().poll(noop).is_pending());
+        let d = drops.clone();
+        let t = thread::spawn(move || drop(tx.send(Counted(1, d))));
+        drop(rx);
+        t.join().unwrap();
+        assert_eq!(drops.load(Ordering::Relaxed), 1);
+    });
+}
+
 // ---- watch ----
 
 /// Two senders race each other and the receiver. Every value is dropped

@@ -22,11 +22,14 @@
 //!
 //! # Costs
 //!
-//! One allocation per channel (`tests/counting.rs`). Counted by
-//! `tests/costs.rs`: `send` writes the value with a load and a store (no
-//! RMW), notifies the receiver (one RMW), and the sender it consumes counts
-//! itself out (one RMW) and notifies again (one RMW); the receiver takes
-//! the value with no RMW and one notification of the sender's waker.
+//! One allocation per channel (`tests/counting.rs`). [`channel`]'s halves
+//! are a state machine in one word (`oneshot/heap.rs`), with no reference
+//! count: the last half to go frees the allocation. Counted by
+//! `tests/costs.rs`: with nobody waiting, `send` is one CAS (publish and
+//! leave) and the receive a load; with the receiver waiting, its poll is one
+//! CAS after the waker's clone, and the send one CAS and one `fetch_xor`
+//! (it takes the waker and wakes it); the half that goes last frees with no
+//! read-modify-write.
 //!
 //! # Cancellation
 //!
@@ -34,9 +37,18 @@
 //! sent, once. `send` never waits, so it cannot be cancelled half way.
 //! `closed` is cancel safe.
 //!
-//! These are thin types over the generic halves of the core below (declared
-//! with `producers = one`), which give everything else: closing, the
-//! receiver's waker, the sender's `closed`.
+//! # Two homes, one surface
+//!
+//! [`channel`] allocates; [`split`] borrows a
+//! [`Channel<Once<T>>`](crate::Channel) that lives elsewhere, a `static`
+//! included, and runs on the family's generic halves over the core below
+//! (declared with the attribute, `producers = one`), which give closing,
+//! the receiver's waker and the sender's `closed`. Why two: a oneshot lives
+//! for one message, so the costs a channel pays once per life (an `Arc`'s
+//! counts, a waker primitive's lock word, a sender count) are per message
+//! here; the one-purpose state machine drops them, and measured 0.92x the
+//! `oneshot` crate before and is level or ahead after (`docs/benchmarks.md`).
+//! A `static` frees nothing, so the generic halves lose nothing there.
 //!
 //! The whole declaration, `oneshot/declaration.rs` as it is:
 //!
@@ -51,9 +63,14 @@ use core::task::{Context, Poll};
 use crate::error::RecvTimeoutError;
 use crate::error::{RecvError, TryRecvError};
 use crate::home::DefaultHome;
-use crate::{Channel, Home, One};
+use crate::{Channel, Home};
 
 mod declaration;
+#[cfg(any(feature = "alloc", diatomic_waker_loom))]
+mod heap;
+mod inner;
+
+use inner::{ReceiverInner, SenderInner};
 
 pub use declaration::{Once, OnceReceiverRef, OnceSenderRef};
 #[cfg(any(feature = "alloc", diatomic_waker_loom))]
@@ -70,10 +87,15 @@ pub use declaration::{OnceReceiver, OnceSender};
 /// ```
 #[cfg(any(feature = "alloc", diatomic_waker_loom))]
 pub fn channel<T: Send>() -> (Sender<T>, Receiver<T>) {
-    // The generic halves themselves (not `OnceSender`), so that `send` can
-    // consume the generic sender.
-    let (sender, receiver) = crate::channel(Once::new());
-    (Sender { inner: sender }, Receiver { inner: receiver })
+    let (sender, receiver) = heap::channel();
+    (
+        Sender {
+            inner: SenderInner::Heap(sender),
+        },
+        Receiver {
+            inner: ReceiverInner::Heap(receiver),
+        },
+    )
 }
 
 /// The halves of a oneshot channel that lives elsewhere, a `static`
@@ -96,7 +118,14 @@ pub fn split<T: Send>(
     channel: &Channel<Once<T>>,
 ) -> Option<(SenderRef<'_, T>, ReceiverRef<'_, T>)> {
     let (sender, receiver) = channel.split_generic()?;
-    Some((Sender { inner: sender }, Receiver { inner: receiver }))
+    Some((
+        Sender {
+            inner: SenderInner::Generic(sender),
+        },
+        Receiver {
+            inner: ReceiverInner::Generic(receiver),
+        },
+    ))
 }
 
 /// The sender of a [`split`] channel, borrowing it.
@@ -108,7 +137,7 @@ pub type ReceiverRef<'a, T> = Receiver<T, &'a Channel<Once<T>>>;
 /// Sends the one value of a [`channel`] (or of a [`split`] one, borrowing
 /// it: `H` is then `&Channel<Once<T>>`).
 pub struct Sender<T: Send, H: Home<Once<T>> = DefaultHome<Once<T>>> {
-    inner: crate::Sender<Once<T>, One, H>,
+    inner: SenderInner<T, H>,
 }
 
 impl<T: Send, H: Home<Once<T>>> Sender<T, H> {
@@ -123,11 +152,7 @@ impl<T: Send, H: Home<Once<T>>> Sender<T, H> {
     /// assert_eq!(tx.send(1), Err(1));
     /// ```
     pub fn send(self, value: T) -> Result<(), T> {
-        // The one push of this core, so never `Full`: any error is `Closed`.
-        // Dropping the sender with it notifies the receiver once for both.
-        self.inner
-            .try_send_and_drop(value)
-            .map_err(|e| e.into_inner())
+        self.inner.send(value)
     }
 
     /// Whether the receiver is gone or closed.
@@ -183,7 +208,7 @@ impl<T: Send, H: Home<Once<T>>> fmt::Debug for Sender<T, H> {
 /// after that, it returns `RecvError`. Cancel safe: dropping it drops the
 /// value, if one was sent.
 pub struct Receiver<T: Send, H: Home<Once<T>> = DefaultHome<Once<T>>> {
-    inner: crate::Receiver<Once<T>, H>,
+    inner: ReceiverInner<T, H>,
 }
 
 impl<T: Send, H: Home<Once<T>>> Receiver<T, H> {
@@ -230,7 +255,7 @@ impl<T: Send, H: Home<Once<T>>> Receiver<T, H> {
     /// ```
     #[cfg(feature = "std")]
     pub fn recv_blocking(mut self) -> Result<T, RecvError> {
-        self.inner.recv_blocking()
+        self.inner.recv_until(None).map_err(|_| RecvError)
     }
 
     /// Waits for the value from a synchronous thread for at most `timeout`;
@@ -249,13 +274,14 @@ impl<T: Send, H: Home<Once<T>>> Receiver<T, H> {
     /// ```
     #[cfg(feature = "std")]
     pub fn recv_timeout(&mut self, timeout: std::time::Duration) -> Result<T, RecvTimeoutError> {
-        self.inner.recv_timeout(timeout)
+        self.inner
+            .recv_until(std::time::Instant::now().checked_add(timeout))
     }
 
     /// As [`recv_timeout`](Self::recv_timeout), with a deadline.
     #[cfg(feature = "std")]
     pub fn recv_deadline(&mut self, deadline: std::time::Instant) -> Result<T, RecvTimeoutError> {
-        self.inner.recv_deadline(deadline)
+        self.inner.recv_until(Some(deadline))
     }
 }
 
@@ -271,7 +297,7 @@ impl<T: Send, H: Home<Once<T>>> Future for Receiver<T, H> {
 impl<T: Send, H: Home<Once<T>>> fmt::Debug for Receiver<T, H> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("oneshot::Receiver")
-            .field("sent", &self.inner.is_full())
+            .field("sent", &self.inner.is_sent())
             .finish()
     }
 }

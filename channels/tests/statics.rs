@@ -143,3 +143,65 @@ fn a_static_channel_reserves_like_an_arc_one() {
     assert_eq!(rx.recv_blocking(), Ok(2));
     t.join().unwrap();
 }
+
+static SHARED_WATCH: watch::shared::Watch<u64> = watch::shared::Watch::new(0);
+
+/// `watch::shared` in a `static`: split once; receivers on tasks follow the
+/// value to its last update, each change told at most once (the values
+/// they see only grow); the receivers' leaving fails a send and ends
+/// `closed`; the senders' leaving ends `changed`, as in the `Arc` home.
+#[test]
+fn a_static_shared_watch_serves_many_receivers() {
+    use watch::shared;
+    let (tx, rx) = shared::split(&SHARED_WATCH).unwrap();
+    assert!(shared::split(&SHARED_WATCH).is_none(), "one pair, ever");
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .build()
+        .unwrap();
+    const LAST: u64 = if cfg!(miri) { 20 } else { 2_000 };
+    let followers: Vec<_> = (0..4)
+        .map(|_| {
+            let mut rx = rx.clone();
+            rt.spawn(async move {
+                let mut last = *rx.borrow_and_update();
+                let mut told = 0u64;
+                while last < LAST {
+                    rx.changed().await.expect("the senders stay");
+                    let now = *rx.borrow_and_update();
+                    assert!(now > last, "a change told twice, or out of order");
+                    last = now;
+                    told += 1;
+                }
+                told
+            })
+        })
+        .collect();
+    drop(rx);
+    let senders: Vec<_> = (0..2)
+        .map(|_| {
+            let tx = tx.clone();
+            std::thread::spawn(move || {
+                for _ in 0..LAST / 2 {
+                    tx.send_modify(|v| *v += 1);
+                }
+            })
+        })
+        .collect();
+    for s in senders {
+        s.join().unwrap();
+    }
+    for follower in followers {
+        let told = rt.block_on(follower).unwrap();
+        assert!((1..=LAST).contains(&told));
+    }
+    // Every receiver is gone: `closed` completes, and a send fails.
+    rt.block_on(tx.closed());
+    assert_eq!(tx.send(7), Err(diatomic_channels::SendError(7)));
+    assert_eq!(*tx.borrow(), LAST);
+    // Every sender gone: a receiver learns it once it has seen the last change.
+    let mut late = tx.subscribe();
+    drop(tx);
+    assert_eq!(rt.block_on(late.changed()), Err(RecvError));
+    assert!(format!("{SHARED_WATCH:?}").contains("closed: true"));
+}

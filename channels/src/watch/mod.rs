@@ -39,7 +39,8 @@
 //!   names. Any number of receivers *read* the value (`borrow`,
 //!   `changed`, `wait_for`), which starts at an initial value and stays
 //!   under a reader-writer lock; the sender learns when no receiver is
-//!   left (`closed`). With `std`.
+//!   left (`closed`). With `std`; in an `Arc`, or in a `static`
+//!   [`Watch`](shared::Watch) that [`shared::split`] hands out once.
 //!
 //! The core keeps two cells and a state word (see below); every send is one
 //! compare-and-swap and one `fetch_xor`, every receive the same, with no

@@ -58,9 +58,10 @@
 
 use crate::error::{RecvError, SendError};
 use crate::receiver_line::{ReceiverLine, RecvPlace};
-use crate::sync::{Arc, AtomicUsize, Ordering, RwLock, RwLockReadGuard};
+use crate::sync::{Arc, AtomicU8, AtomicUsize, Ordering, RwLock, RwLockReadGuard};
 use core::fmt;
 use core::future::Future;
+use core::marker::PhantomData;
 use core::ops::Deref;
 use core::pin::Pin;
 use core::task::{Context, Poll};
@@ -71,8 +72,22 @@ const CLOSED: usize = 1;
 /// One version step.
 const VERSION: usize = 2;
 
-/// What the halves share.
-struct Shared<T> {
+/// What the halves of a `watch::shared` channel share: the value, its
+/// version, and who waits. [`channel`] puts it in an `Arc`; put it in a
+/// `static` (or anywhere that outlives the halves) and [`split`] it for
+/// halves that borrow it.
+///
+/// ```
+/// use diatomic_channels::watch::shared::{self, Watch};
+///
+/// static LEVEL: Watch<u8> = Watch::new(1);
+///
+/// let (tx, rx) = shared::split(&LEVEL).unwrap();
+/// assert!(shared::split(&LEVEL).is_none()); // one pair per `Watch`
+/// tx.send(3).unwrap();
+/// assert_eq!(*rx.borrow(), 3);
+/// ```
+pub struct Watch<T> {
     value: RwLock<T>,
     /// The version (bumped under the write lock) and `CLOSED`.
     state: AtomicUsize,
@@ -81,9 +96,39 @@ struct Shared<T> {
     /// Senders waiting in `closed`; its own count of "receivers" is unused.
     closing: ReceiverLine,
     senders: AtomicUsize,
+    /// Whether the halves were handed out (`split` once).
+    split: AtomicU8,
 }
 
-impl<T> Shared<T> {
+impl<T> Watch<T> {
+    /// A channel's shared state holding `initial`, for one sender and one
+    /// receiver that [`split`] hands out.
+    #[cfg(not(diatomic_waker_loom))]
+    pub const fn new(initial: T) -> Self {
+        Self {
+            value: RwLock::new(initial),
+            state: AtomicUsize::new(0),
+            receivers: ReceiverLine::new(),
+            closing: ReceiverLine::new(),
+            senders: AtomicUsize::new(1),
+            split: AtomicU8::new(0),
+        }
+    }
+
+    /// A channel's shared state holding `initial` (Loom's atomics and lock
+    /// are not `const`).
+    #[cfg(diatomic_waker_loom)]
+    pub fn new(initial: T) -> Self {
+        Self {
+            value: RwLock::new(initial),
+            state: AtomicUsize::new(0),
+            receivers: ReceiverLine::new(),
+            closing: ReceiverLine::new(),
+            senders: AtomicUsize::new(1),
+            split: AtomicU8::new(0),
+        }
+    }
+
     /// The state (Acquire: pairs with the Release of the send or the last
     /// sender's drop that wrote it).
     fn state(&self) -> usize {
@@ -110,18 +155,71 @@ impl<T> Shared<T> {
 /// assert!(!rx.has_changed().unwrap());
 /// ```
 pub fn channel<T>(initial: T) -> (Sender<T>, Receiver<T>) {
-    let shared = Arc::new(Shared {
-        value: RwLock::new(initial),
-        state: AtomicUsize::new(0),
-        receivers: ReceiverLine::new(),
-        closing: ReceiverLine::new(),
-        senders: AtomicUsize::new(1),
-    });
+    let shared = Arc::new(Watch::new(initial));
     let receiver = Receiver {
         shared: shared.clone(),
+        _value: PhantomData,
         seen: 0,
     };
-    (Sender { shared }, receiver)
+    (
+        Sender {
+            shared,
+            _value: PhantomData,
+        },
+        receiver,
+    )
+}
+
+impl<T> fmt::Debug for Watch<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Watch")
+            .field("version", &(self.state() / VERSION))
+            .field("closed", &(self.state() & CLOSED != 0))
+            .field("receivers", &self.receivers.receiver_count())
+            .finish_non_exhaustive()
+    }
+}
+
+/// The halves of a [`Watch`] that lives elsewhere, a `static` included,
+/// borrowing it: one sender and one receiver (clone either); `None` if they
+/// were handed out already. Once they are all gone the channel stays
+/// closed, as an `Arc`'d one would be dropped.
+pub fn split<T>(watch: &Watch<T>) -> Option<(SenderRef<'_, T>, ReceiverRef<'_, T>)> {
+    // Ordering: AcqRel; the flag guards only itself, and one caller wins.
+    if watch.split.swap(1, Ordering::AcqRel) != 0 {
+        return None;
+    }
+    let receiver = Receiver {
+        shared: watch,
+        _value: PhantomData,
+        seen: 0,
+    };
+    Some((
+        Sender {
+            shared: watch,
+            _value: PhantomData,
+        },
+        receiver,
+    ))
+}
+
+/// The sender of a [`split`] channel, borrowing its [`Watch`].
+pub type SenderRef<'a, T> = Sender<T, &'a Watch<T>>;
+
+/// The receiver of a [`split`] channel, borrowing its [`Watch`].
+pub type ReceiverRef<'a, T> = Receiver<T, &'a Watch<T>>;
+
+/// How a half holds on to its [`Watch`]: `Arc<Watch<T>>` ([`channel`]) or
+/// `&Watch<T>` ([`split`]). Sealed.
+pub trait WatchHome<T>: Deref<Target = Watch<T>> + Clone + Unpin + sealed::Sealed {}
+
+impl<T> WatchHome<T> for Arc<Watch<T>> {}
+impl<T> WatchHome<T> for &Watch<T> {}
+
+mod sealed {
+    pub trait Sealed {}
+    impl<T> Sealed for crate::sync::Arc<super::Watch<T>> {}
+    impl<T> Sealed for &super::Watch<T> {}
 }
 
 /// A read guard on the value: hold it briefly, never across an `.await`
@@ -144,11 +242,13 @@ impl<T: fmt::Debug> fmt::Debug for Ref<'_, T> {
 }
 
 /// A sending half: `Clone`; a send never waits.
-pub struct Sender<T> {
-    shared: Arc<Shared<T>>,
+pub struct Sender<T, H: WatchHome<T> = Arc<Watch<T>>> {
+    shared: H,
+    /// `T` is named by `H`; no ownership implied.
+    _value: PhantomData<fn() -> T>,
 }
 
-impl<T> Sender<T> {
+impl<T, H: WatchHome<T>> Sender<T, H> {
     /// Stores `value` and tells every receiver, unless no receiver is left:
     /// then the value is handed back.
     ///
@@ -236,13 +336,14 @@ impl<T> Sender<T> {
     /// tx.send(2).unwrap();
     /// assert!(late.has_changed().unwrap());
     /// ```
-    pub fn subscribe(&self) -> Receiver<T> {
+    pub fn subscribe(&self) -> Receiver<T, H> {
         self.shared.receivers.add_receiver();
         // The version read after the count is up: a send that finds no
         // receiver before it changes nothing.
         let seen = self.shared.state() & !CLOSED;
         Receiver {
             shared: self.shared.clone(),
+            _value: PhantomData,
             seen,
         }
     }
@@ -282,22 +383,23 @@ impl<T> Sender<T> {
     }
 
     /// Whether both halves are of the same channel.
-    pub fn same_channel(&self, other: &Receiver<T>) -> bool {
-        Arc::ptr_eq(&self.shared, &other.shared)
+    pub fn same_channel(&self, other: &Receiver<T, H>) -> bool {
+        core::ptr::eq::<Watch<T>>(&*self.shared, &*other.shared)
     }
 }
 
-impl<T> Clone for Sender<T> {
+impl<T, H: WatchHome<T>> Clone for Sender<T, H> {
     fn clone(&self) -> Self {
         // Ordering: Relaxed; made from a live sender (as `Arc::clone`).
         self.shared.senders.fetch_add(1, Ordering::Relaxed);
         Self {
             shared: self.shared.clone(),
+            _value: PhantomData,
         }
     }
 }
 
-impl<T> Drop for Sender<T> {
+impl<T, H: WatchHome<T>> Drop for Sender<T, H> {
     fn drop(&mut self) {
         // Ordering: AcqRel; the last sender's close comes after every
         // other sender's sends.
@@ -309,7 +411,7 @@ impl<T> Drop for Sender<T> {
     }
 }
 
-impl<T: fmt::Debug> fmt::Debug for Sender<T> {
+impl<T: fmt::Debug, H: WatchHome<T>> fmt::Debug for Sender<T, H> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Sender")
             .field("value", &*self.borrow())
@@ -319,13 +421,15 @@ impl<T: fmt::Debug> fmt::Debug for Sender<T> {
 }
 
 /// A receiving half: `Clone` (the clone has seen what this one has).
-pub struct Receiver<T> {
-    shared: Arc<Shared<T>>,
+pub struct Receiver<T, H: WatchHome<T> = Arc<Watch<T>>> {
+    shared: H,
+    /// `T` is named by `H`; no ownership implied.
+    _value: PhantomData<fn() -> T>,
     /// The version this receiver last saw (without `CLOSED`).
     seen: usize,
 }
 
-impl<T> Receiver<T> {
+impl<T, H: WatchHome<T>> Receiver<T, H> {
     /// A read guard on the value, without marking it seen.
     pub fn borrow(&self) -> Ref<'_, T> {
         Ref {
@@ -423,8 +527,8 @@ impl<T> Receiver<T> {
     ) -> Result<Ref<'_, T>, RecvError> {
         // Disjoint borrows: the guard returned borrows `shared` alone, and
         // each wait `seen` alone.
-        let Receiver { shared, seen } = self;
-        let shared: &Shared<T> = shared;
+        let Receiver { shared, seen, .. } = self;
+        let shared: &Watch<T> = shared;
         loop {
             {
                 let guard = shared.read();
@@ -440,22 +544,23 @@ impl<T> Receiver<T> {
     }
 
     /// Whether both halves are of the same channel.
-    pub fn same_channel(&self, other: &Receiver<T>) -> bool {
-        Arc::ptr_eq(&self.shared, &other.shared)
+    pub fn same_channel(&self, other: &Receiver<T, H>) -> bool {
+        core::ptr::eq::<Watch<T>>(&*self.shared, &*other.shared)
     }
 }
 
-impl<T> Clone for Receiver<T> {
+impl<T, H: WatchHome<T>> Clone for Receiver<T, H> {
     fn clone(&self) -> Self {
         self.shared.receivers.add_receiver();
         Self {
             shared: self.shared.clone(),
             seen: self.seen,
+            _value: PhantomData,
         }
     }
 }
 
-impl<T> Drop for Receiver<T> {
+impl<T, H: WatchHome<T>> Drop for Receiver<T, H> {
     fn drop(&mut self) {
         if self.shared.receivers.drop_receiver() {
             // The last receiver: senders in `closed` learn of it.
@@ -464,7 +569,7 @@ impl<T> Drop for Receiver<T> {
     }
 }
 
-impl<T: fmt::Debug> fmt::Debug for Receiver<T> {
+impl<T: fmt::Debug, H: WatchHome<T>> fmt::Debug for Receiver<T, H> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Receiver")
             .field("value", &*self.borrow())
@@ -476,14 +581,14 @@ impl<T: fmt::Debug> fmt::Debug for Receiver<T> {
 /// The future of [`Receiver::changed`].
 #[must_use = "futures do nothing unless polled"]
 pub struct Changed<'a, T> {
-    shared: &'a Shared<T>,
+    shared: &'a Watch<T>,
     seen: &'a mut usize,
     place: RecvPlace,
     queued: bool,
 }
 
 impl<'a, T> Changed<'a, T> {
-    fn new(shared: &'a Shared<T>, seen: &'a mut usize) -> Self {
+    fn new(shared: &'a Watch<T>, seen: &'a mut usize) -> Self {
         Self {
             shared,
             seen,
@@ -542,7 +647,7 @@ impl<T> fmt::Debug for Changed<'_, T> {
 /// The future of [`Sender::closed`].
 #[must_use = "futures do nothing unless polled"]
 pub struct Closed<'a, T> {
-    shared: &'a Shared<T>,
+    shared: &'a Watch<T>,
     place: RecvPlace,
     queued: bool,
 }

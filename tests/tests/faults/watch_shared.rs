@@ -48,7 +48,8 @@ impl Drop for Value {
 }
 
 /// One round: `senders` senders of `per_sender` updates each, `receivers`
-/// receivers, on `exec`.
+/// receivers, on `exec`, in both homes (an `Arc`, and a `Watch` the halves
+/// borrow for `'static`, as a `static` would be).
 pub fn round(
     exec: Exec,
     seed: u64,
@@ -57,13 +58,78 @@ pub fn round(
     per_sender: u64,
     tally: &Arc<Tally>,
 ) {
-    let what = format!("watch::shared on {exec:?}");
-    let copies = Arc::new(Copies::default());
+    for home in ["arc", "static"] {
+        let what = format!("watch::shared/{home} on {exec:?}");
+        let copies = Arc::new(Copies::default());
+        let failures = Arc::new(AtomicUsize::new(0));
+        let shape = Shape {
+            exec,
+            seed,
+            senders,
+            receivers,
+            per_sender,
+        };
+        if home == "arc" {
+            let (tx, rx) = shared::channel(Value::new(0, &copies));
+            drive(&what, shape, tx, rx, &copies, &failures, tally);
+        } else {
+            let watch: &'static shared::Watch<Value> =
+                Box::leak(Box::new(shared::Watch::new(Value::new(0, &copies))));
+            let (tx, rx) = shared::split(watch).expect("split once");
+            drive(&what, shape, tx, rx, &copies, &failures, tally);
+            // Safety: `drive` ran every task to its end and dropped every
+            // half, so nothing borrows the leaked `Watch` any more; this
+            // drops it (and its value) once, as the `Arc` home does.
+            drop(unsafe {
+                Box::from_raw(watch as *const shared::Watch<Value> as *mut shared::Watch<Value>)
+            });
+        }
+        let mut lost = failures.load(Relaxed) as u64;
+        let (made, dropped) = (copies.made.load(Relaxed), copies.dropped.load(Relaxed));
+        if made != dropped {
+            lost += 1;
+            eprintln!("{what}: {made} values made, {dropped} dropped");
+        }
+        tally.lost.add(lost);
+        tally.rounds.add(1);
+        assert_eq!(
+            lost, 0,
+            "{what}: a change told twice or lost, or a value not dropped once"
+        );
+    }
+}
+
+/// What a round runs.
+#[derive(Clone, Copy)]
+struct Shape {
+    exec: Exec,
+    seed: u64,
+    senders: usize,
+    receivers: usize,
+    per_sender: u64,
+}
+
+/// Runs a round's tasks on the halves of either home; every half is
+/// dropped when it returns.
+fn drive<H: shared::WatchHome<Value> + Send + Sync + 'static>(
+    what: &str,
+    shape: Shape,
+    tx: shared::Sender<Value, H>,
+    rx: shared::Receiver<Value, H>,
+    copies: &Arc<Copies>,
+    failures: &Arc<AtomicUsize>,
+    tally: &Arc<Tally>,
+) {
+    let Shape {
+        exec,
+        seed,
+        senders,
+        receivers,
+        per_sender,
+    } = shape;
     let timers = exec.has_timers();
     let total = senders as u64 * per_sender;
-    let (tx, rx) = shared::channel(Value::new(0, &copies));
     let mut tasks: Vec<Task> = Vec::new();
-    let failures = Arc::new(AtomicUsize::new(0));
 
     let mut rxs = vec![rx];
     while rxs.len() < receivers {
@@ -71,7 +137,7 @@ pub fn round(
     }
     for (r, mut rx) in rxs.into_iter().enumerate() {
         let (tally, failures) = (tally.clone(), failures.clone());
-        let what = what.clone();
+        let what = what.to_owned();
         let mut rng = Rng::new(seed ^ (r as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15));
         tasks.push(Box::pin(async move {
             let mut last = rx.borrow_and_update().count;
@@ -170,18 +236,5 @@ pub fn round(
     }
     drop(tx);
 
-    exec.run_all(&what, tasks);
-
-    let mut lost = failures.load(Relaxed) as u64;
-    let (made, dropped) = (copies.made.load(Relaxed), copies.dropped.load(Relaxed));
-    if made != dropped {
-        lost += 1;
-        eprintln!("{what}: {made} values made, {dropped} dropped");
-    }
-    tally.lost.add(lost);
-    tally.rounds.add(1);
-    assert_eq!(
-        lost, 0,
-        "{what}: a change told twice or lost, or a value not dropped once"
-    );
+    exec.run_all(what, tasks);
 }

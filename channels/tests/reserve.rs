@@ -466,3 +466,81 @@ fn batches_cross_threads_every_value_once() {
         .sum();
     assert_eq!(total, expected);
 }
+
+/// A waiting batch granted its rooms and then dropped gives them back one
+/// by one, each to the next in line; when the first one's waker panics, the
+/// rooms after it still go out (to the send behind it) rather than being
+/// lost with the unwinding.
+#[test]
+fn a_granted_batch_dropped_releases_every_room_though_a_waker_panics() {
+    let (_, waker) = flag();
+    let mut cx = Context::from_waker(&waker);
+    let panicking = std::sync::Arc::new(Flag {
+        panic: true,
+        ..Flag::default()
+    });
+    let panicking_waker = std::task::Waker::from(panicking.clone());
+    let (calm, calm_waker) = flag();
+    let (tx, mut rx) = mpsc::channel::<u32>(2);
+    tx.try_send(0).unwrap();
+    tx.try_send(1).unwrap();
+    let mut batch = Box::pin(tx.reserve_many(2));
+    assert!(batch.as_mut().poll(&mut cx).is_pending());
+    let mut first = pin!(tx.send(10));
+    let mut second = pin!(tx.send(11));
+    assert!(first
+        .as_mut()
+        .poll(&mut Context::from_waker(&panicking_waker))
+        .is_pending());
+    assert!(second
+        .as_mut()
+        .poll(&mut Context::from_waker(&calm_waker))
+        .is_pending());
+    assert_eq!((rx.try_recv(), rx.try_recv()), (Ok(0), Ok(1))); // granted
+    let dropped = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| drop(batch)));
+    assert!(dropped.is_err(), "the first waker's panic comes through");
+    assert_eq!(wakes(&panicking), 1);
+    assert_eq!(wakes(&calm), 1, "the second room went out all the same");
+    assert_eq!(first.as_mut().poll(&mut cx), Poll::Ready(Ok(())));
+    assert_eq!(second.as_mut().poll(&mut cx), Poll::Ready(Ok(())));
+    assert_eq!((rx.try_recv(), rx.try_recv()), (Ok(10), Ok(11)));
+}
+
+/// Unused permits of a `reserve_many` dropped together go back one by one,
+/// each to the next reservation in line; when the first one's waker
+/// panics, the others still go out.
+#[test]
+fn unused_permits_dropped_release_every_room_though_a_waker_panics() {
+    let (_, waker) = flag();
+    let mut cx = Context::from_waker(&waker);
+    let panicking = std::sync::Arc::new(Flag {
+        panic: true,
+        ..Flag::default()
+    });
+    let panicking_waker = std::task::Waker::from(panicking.clone());
+    let (calm, calm_waker) = flag();
+    let (tx, _rx) = mpsc::channel::<u32>(2);
+    let permits = tx.try_reserve_many(2).unwrap();
+    let mut first = pin!(tx.reserve());
+    let mut second = pin!(tx.reserve());
+    assert!(first
+        .as_mut()
+        .poll(&mut Context::from_waker(&panicking_waker))
+        .is_pending());
+    assert!(second
+        .as_mut()
+        .poll(&mut Context::from_waker(&calm_waker))
+        .is_pending());
+    let dropped = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| drop(permits)));
+    assert!(dropped.is_err(), "the first waker's panic comes through");
+    assert_eq!(wakes(&panicking), 1);
+    assert_eq!(wakes(&calm), 1, "the second room went out all the same");
+    let Poll::Ready(Ok(a)) = first.as_mut().poll(&mut cx) else {
+        panic!("granted")
+    };
+    let Poll::Ready(Ok(b)) = second.as_mut().poll(&mut cx) else {
+        panic!("granted")
+    };
+    a.send(10);
+    b.send(11);
+}

@@ -6,6 +6,7 @@
 //! ```sh
 //! cargo build --release -p diatomic-bench --example fast_path
 //! valgrind --tool=callgrind target/release/examples/fast_path ours
+//! valgrind --tool=callgrind target/release/examples/fast_path mpsc
 //! valgrind --tool=callgrind target/release/examples/fast_path tachyonix
 //! valgrind --tool=callgrind target/release/examples/fast_path arrayqueue
 //! ```
@@ -23,6 +24,20 @@ const BATCH: u64 = 100;
 #[inline(never)]
 fn ours() {
     let (tx, mut rx) = ArrayQueueCore::new(128).into_channel();
+    for batch in 0..MESSAGES / BATCH {
+        for i in 0..BATCH {
+            tx.try_send(batch * BATCH + i).unwrap();
+        }
+        for _ in 0..BATCH {
+            std::hint::black_box(rx.try_recv().unwrap());
+        }
+    }
+}
+
+/// The family's own `mpsc` ring.
+#[inline(never)]
+fn mpsc() {
+    let (tx, mut rx) = diatomic_channels::mpsc::channel::<u64>(128);
     for batch in 0..MESSAGES / BATCH {
         for i in 0..BATCH {
             tx.try_send(batch * BATCH + i).unwrap();
@@ -63,8 +78,9 @@ fn array_queue() {
 fn main() {
     match std::env::args().nth(1).unwrap_or_default().as_str() {
         "ours" => ours(),
+        "mpsc" => mpsc(),
         "tachyonix" => tachyonix(),
         "arrayqueue" => array_queue(),
-        _ => eprintln!("usage: fast_path ours|tachyonix|arrayqueue"),
+        _ => eprintln!("usage: fast_path ours|mpsc|tachyonix|arrayqueue"),
     }
 }

@@ -6,6 +6,7 @@
 //! ```sh
 //! cargo build --release -p diatomic-bench --example wake_path
 //! valgrind --tool=callgrind target/release/examples/wake_path ours
+//! valgrind --tool=callgrind target/release/examples/wake_path mpsc
 //! valgrind --tool=callgrind target/release/examples/wake_path tachyonix
 //! ```
 
@@ -38,6 +39,21 @@ fn main() {
             drop(ping_tx);
             echo.await.unwrap();
         }),
+        "mpsc" => rt.block_on(async {
+            let (ping_tx, mut ping_rx) = diatomic_channels::mpsc::channel::<u64>(16);
+            let (pong_tx, mut pong_rx) = diatomic_channels::mpsc::channel::<u64>(16);
+            let echo = tokio::spawn(async move {
+                while let Ok(v) = ping_rx.recv().await {
+                    pong_tx.send(v).await.unwrap();
+                }
+            });
+            for i in 0..ROUND_TRIPS {
+                ping_tx.send(i).await.unwrap();
+                assert_eq!(pong_rx.recv().await, Ok(i));
+            }
+            drop(ping_tx);
+            echo.await.unwrap();
+        }),
         "tachyonix" => rt.block_on(async {
             let (ping_tx, mut ping_rx) = tachyonix::channel::<u64>(16);
             let (pong_tx, mut pong_rx) = tachyonix::channel::<u64>(16);
@@ -53,6 +69,6 @@ fn main() {
             drop(ping_tx);
             echo.await.unwrap();
         }),
-        _ => eprintln!("usage: wake_path ours|tachyonix"),
+        _ => eprintln!("usage: wake_path ours|mpsc|tachyonix"),
     }
 }

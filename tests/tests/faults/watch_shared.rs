@@ -73,16 +73,16 @@ pub fn round(
             let (tx, rx) = shared::channel(Value::new(0, &copies));
             drive(&what, shape, tx, rx, &copies, &failures, tally);
         } else {
-            let watch: &'static shared::Watch<Value> =
-                Box::leak(Box::new(shared::Watch::new(Value::new(0, &copies))));
+            let raw = Box::into_raw(Box::new(shared::Watch::new(Value::new(0, &copies))));
+            // Safety: `raw` is a live allocation, freed only below, after
+            // every borrow made from this reference is gone.
+            let watch: &'static shared::Watch<Value> = unsafe { &*raw };
             let (tx, rx) = shared::split(watch).expect("split once");
             drive(&what, shape, tx, rx, &copies, &failures, tally);
             // Safety: `drive` ran every task to its end and dropped every
-            // half, so nothing borrows the leaked `Watch` any more; this
-            // drops it (and its value) once, as the `Arc` home does.
-            drop(unsafe {
-                Box::from_raw(watch as *const shared::Watch<Value> as *mut shared::Watch<Value>)
-            });
+            // half, so nothing borrows the `Watch` any more; this drops it
+            // (and its value) once, as the `Arc` home does.
+            drop(unsafe { Box::from_raw(raw) });
         }
         let mut lost = failures.load(Relaxed) as u64;
         let (made, dropped) = (copies.made.load(Relaxed), copies.dropped.load(Relaxed));

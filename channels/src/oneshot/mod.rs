@@ -62,15 +62,12 @@ use core::task::{Context, Poll};
 #[cfg(feature = "std")]
 use crate::error::RecvTimeoutError;
 use crate::error::{RecvError, TryRecvError};
-use crate::home::DefaultHome;
-use crate::{Channel, Home};
+use crate::{Channel, One};
 
 mod declaration;
 #[cfg(any(feature = "alloc", diatomic_waker_loom))]
 mod heap;
 mod inner;
-
-use inner::{ReceiverInner, SenderInner};
 
 pub use declaration::{Once, OnceReceiverRef, OnceSenderRef};
 #[cfg(any(feature = "alloc", diatomic_waker_loom))]
@@ -88,14 +85,7 @@ pub use declaration::{OnceReceiver, OnceSender};
 #[cfg(any(feature = "alloc", diatomic_waker_loom))]
 pub fn channel<T: Send>() -> (Sender<T>, Receiver<T>) {
     let (sender, receiver) = heap::channel();
-    (
-        Sender {
-            inner: SenderInner::Heap(sender),
-        },
-        Receiver {
-            inner: ReceiverInner::Heap(receiver),
-        },
-    )
+    (Sender { inner: sender }, Receiver { inner: receiver })
 }
 
 /// The halves of a oneshot channel that lives elsewhere, a `static`
@@ -118,188 +108,215 @@ pub fn split<T: Send>(
     channel: &Channel<Once<T>>,
 ) -> Option<(SenderRef<'_, T>, ReceiverRef<'_, T>)> {
     let (sender, receiver) = channel.split_generic()?;
-    Some((
-        Sender {
-            inner: SenderInner::Generic(sender),
-        },
-        Receiver {
-            inner: ReceiverInner::Generic(receiver),
-        },
-    ))
+    Some((SenderRef { inner: sender }, ReceiverRef { inner: receiver }))
 }
 
-/// The sender of a [`split`] channel, borrowing it.
-pub type SenderRef<'a, T> = Sender<T, &'a Channel<Once<T>>>;
+/// The public halves, once per home: the same methods and docs over each
+/// home's inner half (`heap.rs`'s state machine, or the generic halves
+/// with the adapters of `inner.rs`), which share their `once_*` names.
+/// Two types rather than one generic over the home: a field whose type is
+/// picked by a trait on the home made `async` blocks holding a borrowed
+/// half fail to prove `Send`, and an enum over both cost the round trip
+/// about 70 instructions (callgrind).
+macro_rules! oneshot_halves {
+    (
+        $(#[$sender_doc:meta])*
+        sender $sender:ident $(<$lt:lifetime>)? = $sender_inner:ty;
+        $(#[$receiver_doc:meta])*
+        receiver $receiver:ident = $receiver_inner:ty;
+    ) => {
+        $(#[$sender_doc])*
+        pub struct $sender<$($lt,)? T: Send> {
+            inner: $sender_inner,
+        }
 
-/// The receiver of a [`split`] channel, borrowing it.
-pub type ReceiverRef<'a, T> = Receiver<T, &'a Channel<Once<T>>>;
+        impl<$($lt,)? T: Send> $sender<$($lt,)? T> {
+            /// Sends `value`, consuming the sender; never waits. Hands the
+            /// value back if the receiver is gone or closed.
+            ///
+            /// # Examples
+            ///
+            /// ```
+            /// let (tx, rx) = diatomic_channels::oneshot::channel::<u8>();
+            /// drop(rx);
+            /// assert_eq!(tx.send(1), Err(1));
+            /// ```
+            pub fn send(self, value: T) -> Result<(), T> {
+                self.inner.once_send(value)
+            }
 
-/// Sends the one value of a [`channel`] (or of a [`split`] one, borrowing
-/// it: `H` is then `&Channel<Once<T>>`).
-pub struct Sender<T: Send, H: Home<Once<T>> = DefaultHome<Once<T>>> {
-    inner: SenderInner<T, H>,
+            /// Whether the receiver is gone or closed.
+            ///
+            /// # Examples
+            ///
+            /// ```
+            /// let (tx, mut rx) = diatomic_channels::oneshot::channel::<u8>();
+            /// assert!(!tx.is_closed());
+            /// rx.close();
+            /// assert!(tx.is_closed());
+            /// ```
+            pub fn is_closed(&self) -> bool {
+                self.inner.once_is_closed()
+            }
+
+            /// Completes when the receiver is dropped or closed: for a task
+            /// that computes a reply only while someone waits for it.
+            /// Cancel safe.
+            ///
+            /// # Examples
+            ///
+            /// ```
+            /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+            /// let (mut tx, rx) = diatomic_channels::oneshot::channel::<u8>();
+            /// let worker = tokio::spawn(async move {
+            ///     tokio::select! {
+            ///         _ = tx.closed() => "abandoned",
+            ///         _ = std::future::pending::<()>() => unreachable!(),
+            ///     }
+            /// });
+            /// drop(rx);
+            /// assert_eq!(worker.await.unwrap(), "abandoned");
+            /// # }
+            /// ```
+            pub async fn closed(&mut self) {
+                self.inner.once_closed().await;
+            }
+        }
+
+        impl<$($lt,)? T: Send> fmt::Debug for $sender<$($lt,)? T> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_struct(concat!("oneshot::", stringify!($sender)))
+                    .field("closed", &self.is_closed())
+                    .finish()
+            }
+        }
+
+        $(#[$receiver_doc])*
+        pub struct $receiver<$($lt,)? T: Send> {
+            inner: $receiver_inner,
+        }
+
+        impl<$($lt,)? T: Send> $receiver<$($lt,)? T> {
+            /// Takes the value if it was sent, without waiting.
+            ///
+            /// # Examples
+            ///
+            /// ```
+            /// use diatomic_channels::TryRecvError;
+            ///
+            /// let (tx, mut rx) = diatomic_channels::oneshot::channel::<u8>();
+            /// assert_eq!(rx.try_recv(), Err(TryRecvError::Empty));
+            /// tx.send(5).unwrap();
+            /// assert_eq!(rx.try_recv(), Ok(5));
+            /// assert_eq!(rx.try_recv(), Err(TryRecvError::Closed));
+            /// ```
+            pub fn try_recv(&mut self) -> Result<T, TryRecvError> {
+                self.inner.once_try_recv()
+            }
+
+            /// Closes the channel: the sender's `send` fails from now on; a
+            /// value already sent can still be received.
+            ///
+            /// # Examples
+            ///
+            /// ```
+            /// let (tx, mut rx) = diatomic_channels::oneshot::channel::<u8>();
+            /// rx.close();
+            /// assert_eq!(tx.send(1), Err(1));
+            /// ```
+            pub fn close(&mut self) {
+                self.inner.once_close();
+            }
+
+            /// Waits for the value from a synchronous thread. Do not call it
+            /// from async code.
+            ///
+            /// # Examples
+            ///
+            /// ```
+            /// let (tx, rx) = diatomic_channels::oneshot::channel::<u8>();
+            /// std::thread::spawn(move || tx.send(3));
+            /// assert_eq!(rx.recv_blocking(), Ok(3));
+            /// ```
+            #[cfg(feature = "std")]
+            pub fn recv_blocking(mut self) -> Result<T, RecvError> {
+                self.inner.once_recv_until(None).map_err(|_| RecvError)
+            }
+
+            /// Waits for the value from a synchronous thread for at most
+            /// `timeout`; the receiver stays, to wait again. Do not call it
+            /// from async code.
+            ///
+            /// # Examples
+            ///
+            /// ```
+            /// use std::time::Duration;
+            /// use diatomic_channels::RecvTimeoutError;
+            ///
+            /// let (tx, mut rx) = diatomic_channels::oneshot::channel::<u8>();
+            /// assert_eq!(rx.recv_timeout(Duration::from_millis(5)), Err(RecvTimeoutError::Timeout));
+            /// tx.send(3).unwrap();
+            /// assert_eq!(rx.recv_timeout(Duration::from_millis(5)), Ok(3));
+            /// ```
+            #[cfg(feature = "std")]
+            pub fn recv_timeout(
+                &mut self,
+                timeout: std::time::Duration,
+            ) -> Result<T, RecvTimeoutError> {
+                self.inner
+                    .once_recv_until(std::time::Instant::now().checked_add(timeout))
+            }
+
+            /// As [`recv_timeout`](Self::recv_timeout), with a deadline.
+            #[cfg(feature = "std")]
+            pub fn recv_deadline(
+                &mut self,
+                deadline: std::time::Instant,
+            ) -> Result<T, RecvTimeoutError> {
+                self.inner.once_recv_until(Some(deadline))
+            }
+        }
+
+        impl<$($lt,)? T: Send> Future for $receiver<$($lt,)? T> {
+            type Output = Result<T, RecvError>;
+
+            #[inline]
+            fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+                self.get_mut().inner.once_poll_recv(cx)
+            }
+        }
+
+        impl<$($lt,)? T: Send> fmt::Debug for $receiver<$($lt,)? T> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_struct(concat!("oneshot::", stringify!($receiver)))
+                    .field("sent", &self.inner.once_is_sent())
+                    .finish()
+            }
+        }
+    };
 }
 
-impl<T: Send, H: Home<Once<T>>> Sender<T, H> {
-    /// Sends `value`, consuming the sender; never waits. Hands the value back
-    /// if the receiver is gone or closed.
+#[cfg(any(feature = "alloc", diatomic_waker_loom))]
+oneshot_halves! {
+    /// Sends the one value of a [`channel`].
+    sender Sender = heap::HeapSender<T>;
+    /// Receives the one value of a [`channel`]; a future of it.
     ///
-    /// # Examples
-    ///
-    /// ```
-    /// let (tx, rx) = diatomic_channels::oneshot::channel::<u8>();
-    /// drop(rx);
-    /// assert_eq!(tx.send(1), Err(1));
-    /// ```
-    pub fn send(self, value: T) -> Result<(), T> {
-        self.inner.send(value)
-    }
-
-    /// Whether the receiver is gone or closed.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let (tx, mut rx) = diatomic_channels::oneshot::channel::<u8>();
-    /// assert!(!tx.is_closed());
-    /// rx.close();
-    /// assert!(tx.is_closed());
-    /// ```
-    pub fn is_closed(&self) -> bool {
-        self.inner.is_closed()
-    }
-
-    /// Completes when the receiver is dropped or closed: for a task that
-    /// computes a reply only while someone waits for it. Cancel safe.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
-    /// let (mut tx, rx) = diatomic_channels::oneshot::channel::<u8>();
-    /// let worker = tokio::spawn(async move {
-    ///     tokio::select! {
-    ///         _ = tx.closed() => "abandoned",
-    ///         _ = std::future::pending::<()>() => unreachable!(),
-    ///     }
-    /// });
-    /// drop(rx);
-    /// assert_eq!(worker.await.unwrap(), "abandoned");
-    /// # }
-    /// ```
-    pub async fn closed(&mut self) {
-        self.inner.closed().await;
-    }
+    /// Awaiting it gives the value, or `RecvError` if the sender was
+    /// dropped without sending (or the receiver closed before it sent).
+    /// Polled again after that, it returns `RecvError`. Cancel safe:
+    /// dropping it drops the value, if one was sent.
+    receiver Receiver = heap::HeapReceiver<T>;
 }
 
-impl<T: Send, H: Home<Once<T>>> fmt::Debug for Sender<T, H> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("oneshot::Sender")
-            .field("closed", &self.is_closed())
-            .finish()
-    }
-}
-
-/// Receives the one value of a [`channel`] (or of a [`split`] one); a
-/// future of it.
-///
-/// Awaiting it gives the value, or `RecvError` if the sender was dropped
-/// without sending (or the receiver closed before it sent). Polled again
-/// after that, it returns `RecvError`. Cancel safe: dropping it drops the
-/// value, if one was sent.
-pub struct Receiver<T: Send, H: Home<Once<T>> = DefaultHome<Once<T>>> {
-    inner: ReceiverInner<T, H>,
-}
-
-impl<T: Send, H: Home<Once<T>>> Receiver<T, H> {
-    /// Takes the value if it was sent, without waiting.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use diatomic_channels::TryRecvError;
-    ///
-    /// let (tx, mut rx) = diatomic_channels::oneshot::channel::<u8>();
-    /// assert_eq!(rx.try_recv(), Err(TryRecvError::Empty));
-    /// tx.send(5).unwrap();
-    /// assert_eq!(rx.try_recv(), Ok(5));
-    /// assert_eq!(rx.try_recv(), Err(TryRecvError::Closed));
-    /// ```
-    pub fn try_recv(&mut self) -> Result<T, TryRecvError> {
-        self.inner.try_recv()
-    }
-
-    /// Closes the channel: the sender's `send` fails from now on; a value
-    /// already sent can still be received.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let (tx, mut rx) = diatomic_channels::oneshot::channel::<u8>();
-    /// rx.close();
-    /// assert_eq!(tx.send(1), Err(1));
-    /// ```
-    pub fn close(&mut self) {
-        self.inner.close();
-    }
-
-    /// Waits for the value from a synchronous thread. Do not call it from
-    /// async code.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let (tx, rx) = diatomic_channels::oneshot::channel::<u8>();
-    /// std::thread::spawn(move || tx.send(3));
-    /// assert_eq!(rx.recv_blocking(), Ok(3));
-    /// ```
-    #[cfg(feature = "std")]
-    pub fn recv_blocking(mut self) -> Result<T, RecvError> {
-        self.inner.recv_until(None).map_err(|_| RecvError)
-    }
-
-    /// Waits for the value from a synchronous thread for at most `timeout`;
-    /// the receiver stays, to wait again. Do not call it from async code.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use std::time::Duration;
-    /// use diatomic_channels::RecvTimeoutError;
-    ///
-    /// let (tx, mut rx) = diatomic_channels::oneshot::channel::<u8>();
-    /// assert_eq!(rx.recv_timeout(Duration::from_millis(5)), Err(RecvTimeoutError::Timeout));
-    /// tx.send(3).unwrap();
-    /// assert_eq!(rx.recv_timeout(Duration::from_millis(5)), Ok(3));
-    /// ```
-    #[cfg(feature = "std")]
-    pub fn recv_timeout(&mut self, timeout: std::time::Duration) -> Result<T, RecvTimeoutError> {
-        self.inner
-            .recv_until(std::time::Instant::now().checked_add(timeout))
-    }
-
-    /// As [`recv_timeout`](Self::recv_timeout), with a deadline.
-    #[cfg(feature = "std")]
-    pub fn recv_deadline(&mut self, deadline: std::time::Instant) -> Result<T, RecvTimeoutError> {
-        self.inner.recv_until(Some(deadline))
-    }
-}
-
-impl<T: Send, H: Home<Once<T>>> Future for Receiver<T, H> {
-    type Output = Result<T, RecvError>;
-
-    #[inline]
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        self.get_mut().inner.poll_recv(cx)
-    }
-}
-
-impl<T: Send, H: Home<Once<T>>> fmt::Debug for Receiver<T, H> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("oneshot::Receiver")
-            .field("sent", &self.inner.is_sent())
-            .finish()
-    }
+oneshot_halves! {
+    /// Sends the one value of a [`split`] channel, borrowing it; as
+    /// [`Sender`](crate::oneshot::Sender) (the examples use
+    /// [`channel`](crate::oneshot::channel); the methods are the same).
+    sender SenderRef<'a> = crate::Sender<Once<T>, One, &'a Channel<Once<T>>>;
+    /// Receives the one value of a [`split`] channel, borrowing it; a
+    /// future of it, as [`Receiver`](crate::oneshot::Receiver).
+    receiver ReceiverRef = crate::Receiver<Once<T>, &'a Channel<Once<T>>>;
 }
 
 impl<T: Send> fmt::Debug for Once<T> {

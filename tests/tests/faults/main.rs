@@ -222,7 +222,12 @@ fn panicking(seed: u64, ts: &Tallies) {
             panics::core_push_pop(&format!("user-core/{home}"), tx, rx, &switches, &tally);
         }
     );
-    panics::oneshot_cases("arc", &oneshot::channel, &ts.of("oneshot"));
+    panics::oneshot_cases(
+        "arc",
+        &oneshot::channel,
+        oneshot::Sender::send,
+        &ts.of("oneshot"),
+    );
     let leaked = std::cell::RefCell::new(Vec::new());
     panics::oneshot_cases(
         "static",
@@ -232,6 +237,7 @@ fn panicking(seed: u64, ts: &Tallies) {
             leaked.borrow_mut().push(channel);
             halves
         },
+        oneshot::SenderRef::send,
         &ts.of("oneshot"),
     );
     for channel in leaked.into_inner() {

@@ -7,9 +7,6 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
 use std::task::{Poll, Waker};
 
-use diatomic_channels::oneshot::{self, Once};
-use diatomic_channels::Home;
-
 use crate::harness::{panicking_clone_waker, poll_once, send_now, Misbehaving, Rx, Tx};
 use crate::ledger::{Item, Ledger, Tally};
 use crate::user_core::Switches;
@@ -225,15 +222,20 @@ where
 
 /// `oneshot`: the value's `Drop` panics as the receiver drops it; the
 /// receiver's waker panics on `wake` (the sender's call), and on `clone`.
-pub fn oneshot_cases<H: Home<Once<Item>>>(
+/// The two homes have their own half types (`Sender` / `SenderRef`): `open`
+/// makes a pair, `send` is that sender's `send`.
+pub fn oneshot_cases<Tx, Rx>(
     home: &str,
-    open: &dyn Fn() -> (oneshot::Sender<Item, H>, oneshot::Receiver<Item, H>),
+    open: &dyn Fn() -> (Tx, Rx),
+    send: fn(Tx, Item) -> Result<(), Item>,
     tally: &Tally,
-) {
+) where
+    Rx: std::future::Future<Output = Result<Item, diatomic_channels::RecvError>> + Unpin,
+{
     let what = format!("oneshot/{home}");
     let ledger = Ledger::new(4);
     let (tx, rx) = open();
-    tx.send(ledger.item(true)).expect("the receiver is there");
+    send(tx, ledger.item(true)).expect("the receiver is there");
     assert!(panics(|| drop(rx)), "{what}: drop");
     tally.panicking_drops.add(1);
 
@@ -242,7 +244,7 @@ pub fn oneshot_cases<H: Home<Once<Item>>>(
     assert!(poll_once(std::pin::Pin::new(&mut rx), &bad_waker).is_pending());
     let item = ledger.item(false);
     let id = item.id;
-    assert!(panics(|| drop(tx.send(item))), "{what}: wake");
+    assert!(panics(|| drop(send(tx, item))), "{what}: wake");
     assert_eq!(bad.wakes(), 1);
     tally.panicking_wakes.add(1);
     match poll_once(std::pin::Pin::new(&mut rx), Waker::noop()) {
@@ -260,7 +262,7 @@ pub fn oneshot_cases<H: Home<Once<Item>>>(
         "{what}: clone"
     );
     tally.panicking_clones.add(1);
-    tx.send(ledger.item(false)).expect("the receiver is there");
+    send(tx, ledger.item(false)).expect("the receiver is there");
     match poll_once(std::pin::Pin::new(&mut rx), Waker::noop()) {
         Poll::Ready(Ok(item)) => ledger.received(item),
         _ => panic!("{what}: the value arrives after a panicking clone"),

@@ -311,11 +311,11 @@ oneshot_halves! {
 
 oneshot_halves! {
     /// Sends the one value of a [`split`] channel, borrowing it; as
-    /// [`Sender`](crate::oneshot::Sender) (the examples use
-    /// [`channel`](crate::oneshot::channel); the methods are the same).
+    /// [`Sender`] (the examples use
+    /// [`channel`]; the methods are the same).
     sender SenderRef<'a> = crate::Sender<Once<T>, One, &'a Channel<Once<T>>>;
     /// Receives the one value of a [`split`] channel, borrowing it; a
-    /// future of it, as [`Receiver`](crate::oneshot::Receiver).
+    /// future of it, as [`Receiver`].
     receiver ReceiverRef = crate::Receiver<Once<T>, &'a Channel<Once<T>>>;
 }
 

@@ -183,7 +183,7 @@ pub fn round(
                     }
                     Err(()) => {
                         me.clone_panics += 1;
-                        tally.panicking_clones.add(1);
+                        tally.panicking_value_clones.add(1);
                     }
                 }
                 if rng.one_in(16) {

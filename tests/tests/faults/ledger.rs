@@ -188,13 +188,15 @@ pub struct Tally {
     pub panicking_drops: Count,
     pub panicking_wakes: Count,
     pub panicking_clones: Count,
+    /// `broadcast`: a receiver's clone of the value panicked.
+    pub panicking_value_clones: Count,
     pub panicking_pushes: Count,
     pub panicking_pops: Count,
     pub drop_orders: Count,
 }
 
 impl Tally {
-    const ROWS: usize = 22;
+    const ROWS: usize = 23;
 
     fn rows(&self) -> [(&'static str, &Count); Self::ROWS] {
         [
@@ -226,6 +228,7 @@ impl Tally {
             ("fault_panicking_item_drop", &self.panicking_drops),
             ("fault_panicking_wake", &self.panicking_wakes),
             ("fault_panicking_waker_clone", &self.panicking_clones),
+            ("fault_panicking_value_clone", &self.panicking_value_clones),
             ("fault_panicking_core_push", &self.panicking_pushes),
             ("fault_panicking_core_pop", &self.panicking_pops),
             ("fault_drop_order", &self.drop_orders),

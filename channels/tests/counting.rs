@@ -75,7 +75,7 @@ fn no_allocation_per_message_after_construction() {
 #[test]
 fn mpsc_allocates_nothing_per_message_after_construction() {
     // 100 000 messages (2 000 under Miri), a quarter through a blocked send.
-    let rounds: u64 = if cfg!(miri) { 500 } else { 25_000 };
+    let rounds: u64 = if cfg!(miri) { 100 } else { 25_000 };
     let (tx, mut rx) = diatomic_channels::mpsc::channel::<u64>(2);
     let (_f, waker) = flag();
     let mut cx = Context::from_waker(&waker);
@@ -115,7 +115,7 @@ fn mpsc_allocates_nothing_per_message_after_construction() {
 fn mpmc_allocates_nothing_per_message_after_construction() {
     // The same rounds on `mpmc`, with two receivers, one of them waiting in
     // the line (its place lives in its future) and woken by a push.
-    let rounds: u64 = if cfg!(miri) { 500 } else { 25_000 };
+    let rounds: u64 = if cfg!(miri) { 100 } else { 25_000 };
     let (tx, rx) = diatomic_channels::mpmc::channel::<u64>(2);
     let other = rx.clone();
     let (_f, waker) = flag();
@@ -156,7 +156,7 @@ fn broadcast_allocates_nothing_per_message_after_construction() {
     // in its future, the other's in its box) and woken by a send; under backpressure a
     // send also waits for room and is woken by the last reader.
     use diatomic_channels::broadcast;
-    let rounds: u64 = if cfg!(miri) { 500 } else { 25_000 };
+    let rounds: u64 = if cfg!(miri) { 100 } else { 25_000 };
     let (tx, mut rx) = broadcast::channel::<u64>(2);
     let mut other = tx.subscribe();
     let (btx, mut brx) = broadcast::channel_with_backpressure::<u64>(1);
@@ -197,7 +197,7 @@ fn broadcast_allocates_nothing_per_message_after_construction() {
 #[test]
 fn spsc_allocates_nothing_per_message_after_construction() {
     // 100 000 messages (2 000 under Miri), a quarter through a blocked send.
-    let rounds: u64 = if cfg!(miri) { 500 } else { 25_000 };
+    let rounds: u64 = if cfg!(miri) { 100 } else { 25_000 };
     let (mut tx, mut rx) = diatomic_channels::spsc::channel::<u64>(2);
     let (_f, waker) = flag();
     let mut cx = Context::from_waker(&waker);
@@ -232,7 +232,7 @@ fn spsc_allocates_nothing_per_message_after_construction() {
 #[test]
 fn watch_allocates_nothing_per_message_after_construction() {
     // 100 000 sends (2 000 under Miri), half of them overwriting.
-    let rounds: u64 = if cfg!(miri) { 1_000 } else { 50_000 };
+    let rounds: u64 = if cfg!(miri) { 200 } else { 50_000 };
     let (tx, mut rx) = diatomic_channels::watch::channel::<u64>();
     let (_f, waker) = flag();
     let mut cx = Context::from_waker(&waker);

@@ -109,12 +109,12 @@ proptest! {
     })]
 
     #[test]
-    fn boxed_ring_behaves_as_a_bounded_fifo(capacity in 1usize..6, ops in prop::collection::vec(op(), 0..200)) {
+    fn boxed_ring_behaves_as_a_bounded_fifo(capacity in 1usize..6, ops in prop::collection::vec(op(), 0..MODEL_OPS)) {
         check(capacity, &ops, mpsc::channel::<Counted>(capacity));
     }
 
     #[test]
-    fn inline_ring_behaves_as_a_bounded_fifo(ops in prop::collection::vec(op(), 0..200)) {
+    fn inline_ring_behaves_as_a_bounded_fifo(ops in prop::collection::vec(op(), 0..MODEL_OPS)) {
         check(3, &ops, InlineRing::<Counted, 3>::new().into_channel());
     }
 }

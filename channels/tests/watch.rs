@@ -102,7 +102,7 @@ proptest! {
     })]
 
     #[test]
-    fn behaves_as_one_latest_value(ops in prop::collection::vec(op(), 0..200)) {
+    fn behaves_as_one_latest_value(ops in prop::collection::vec(op(), 0..MODEL_OPS)) {
         check(&ops);
     }
 }

@@ -182,6 +182,12 @@ impl<T: Send, const N: usize> ChannelCore for Solo<T, N> {
 pub const CONTENTION: Duration = Duration::from_secs(1);
 pub const MIRI_ITEMS: usize = 100;
 
+/// The longest operation sequence of a model test (proptest): shorter under
+/// Miri, where each case is slow to generate and run, and where the four
+/// cases it runs are a smoke test of the code under its checks rather than
+/// a search.
+pub const MODEL_OPS: usize = if cfg!(miri) { 40 } else { 200 };
+
 /// Whether producer `p`, having sent `sent` items since `start`, goes on.
 pub fn keep_sending(start: Instant, sent: usize) -> bool {
     if cfg!(miri) {

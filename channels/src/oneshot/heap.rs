@@ -187,14 +187,6 @@ unsafe impl<T: Send> Sync for HeapSender<T> {}
 // Nothing is pinned: the value lives in the allocation.
 impl<T> Unpin for HeapSender<T> {}
 
-impl<T> core::fmt::Debug for HeapSender<T> {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("HeapSender")
-            .field("closed", &self.is_closed())
-            .finish()
-    }
-}
-
 impl<T> HeapSender<T> {
     fn shared(&self) -> &Shared<T> {
         // Safety: this half has not left, so the allocation is there.
@@ -203,7 +195,7 @@ impl<T> HeapSender<T> {
 
     /// Sends `value`, consuming the sender; the value back if the receiver
     /// closed or left.
-    pub(crate) fn send(self, value: T) -> Result<(), T> {
+    pub(crate) fn once_send(self, value: T) -> Result<(), T> {
         let this = ManuallyDrop::new(self);
         let shared = this.shared();
         // Ordering: Acquire: a receiver that left is seen with all it did
@@ -235,14 +227,19 @@ impl<T> HeapSender<T> {
     }
 
     /// Whether the receiver closed or left.
-    pub(crate) fn is_closed(&self) -> bool {
+    pub(crate) fn once_is_closed(&self) -> bool {
         // Ordering: Acquire; a snapshot, ordered after what the receiver
         // did before it closed.
         self.shared().state.load(Ordering::Acquire) & RX_DONE != 0
     }
 
+    /// Completes once the receiver closed or left.
+    pub(crate) fn once_closed(&mut self) -> impl core::future::Future<Output = ()> + '_ {
+        core::future::poll_fn(move |cx| self.poll_closed(cx))
+    }
+
     /// Ready once the receiver closed or left; registers `cx` meanwhile.
-    pub(crate) fn poll_closed(&mut self, cx: &mut Context<'_>) -> Poll<()> {
+    fn poll_closed(&mut self, cx: &mut Context<'_>) -> Poll<()> {
         let shared = self.shared();
         // Ordering: Acquire, pairs with the receiver's AcqRel RMWs.
         let state = shared.state.load(Ordering::Acquire);
@@ -345,15 +342,6 @@ unsafe impl<T: Send> Sync for HeapReceiver<T> {}
 // Nothing is pinned: the value lives in the allocation.
 impl<T> Unpin for HeapReceiver<T> {}
 
-impl<T> core::fmt::Debug for HeapReceiver<T> {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("HeapReceiver")
-            .field("sent", &self.is_sent())
-            .field("finished", &self.finished)
-            .finish()
-    }
-}
-
 impl<T> HeapReceiver<T> {
     fn shared(&self) -> &Shared<T> {
         // Safety: this half has not left, so the allocation is there.
@@ -372,7 +360,7 @@ impl<T> HeapReceiver<T> {
     }
 
     /// Takes the value if it was sent.
-    pub(crate) fn try_recv(&mut self) -> Result<T, TryRecvError> {
+    pub(crate) fn once_try_recv(&mut self) -> Result<T, TryRecvError> {
         if self.finished {
             return Err(TryRecvError::Closed);
         }
@@ -389,13 +377,13 @@ impl<T> HeapReceiver<T> {
     }
 
     /// Whether a value was sent and not taken yet.
-    pub(crate) fn is_sent(&self) -> bool {
+    pub(crate) fn once_is_sent(&self) -> bool {
         // Ordering: Relaxed; a snapshot.
         !self.finished && self.shared().state.load(Ordering::Relaxed) & VALUE != 0
     }
 
     /// The value, or the end; registers `cx` while neither has come.
-    pub(crate) fn poll_recv(&mut self, cx: &mut Context<'_>) -> Poll<Result<T, RecvError>> {
+    pub(crate) fn once_poll_recv(&mut self, cx: &mut Context<'_>) -> Poll<Result<T, RecvError>> {
         if self.finished {
             return Poll::Ready(Err(RecvError));
         }
@@ -448,13 +436,13 @@ impl<T> HeapReceiver<T> {
 
     /// Waits on this thread for the value, the end, or `deadline`.
     #[cfg(feature = "std")]
-    pub(crate) fn recv_until(
+    pub(crate) fn once_recv_until(
         &mut self,
         deadline: Option<std::time::Instant>,
     ) -> Result<T, crate::error::RecvTimeoutError> {
         use crate::error::RecvTimeoutError;
         // A short wait for a value already on its way, without registering.
-        let quick = crate::parker::spin_for(|| match self.try_recv() {
+        let quick = crate::parker::spin_for(|| match self.once_try_recv() {
             Err(TryRecvError::Empty) => None,
             other => Some(other),
         });
@@ -462,7 +450,7 @@ impl<T> HeapReceiver<T> {
             return result.map_err(|_| RecvTimeoutError::Closed);
         }
         let received = {
-            let recv = core::pin::pin!(core::future::poll_fn(|cx| self.poll_recv(cx)));
+            let recv = core::pin::pin!(core::future::poll_fn(|cx| self.once_poll_recv(cx)));
             crate::blocking::block_on_until(recv, deadline)
         };
         match received {
@@ -475,7 +463,7 @@ impl<T> HeapReceiver<T> {
     }
 
     /// Closes: a send fails from now on; a value sent already stays.
-    pub(crate) fn close(&mut self) {
+    pub(crate) fn once_close(&mut self) {
         let shared = self.shared();
         // Ordering: Acquire, pairs with the sender's AcqRel RMWs.
         let mut state = shared.state.load(Ordering::Acquire);

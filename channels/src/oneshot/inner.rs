@@ -1,61 +1,14 @@
-//! The one surface of both homes' inner halves, under the `once_*` names
-//! that the public halves (`mod.rs`'s `oneshot_halves!`) call: the state
-//! machine of [`channel`](super::channel) (`heap.rs`), and the family's
-//! generic halves over a borrowed `Channel<Once<T>>` ([`split`](super::split)).
+//! The generic halves over a borrowed `Channel<Once<T>>`
+//! ([`split`](super::split)) under the `once_*` names that the public halves
+//! (`mod.rs`'s `oneshot_halves!`) call; the state machine of
+//! [`channel`](super::channel) (`heap.rs`) has those names itself.
 
-use core::future::Future;
 use core::task::{Context, Poll};
 
 use crate::error::{RecvError, TryRecvError};
 use crate::{Home, One};
 
-#[cfg(any(feature = "alloc", diatomic_waker_loom))]
-use super::heap::{HeapReceiver, HeapSender};
 use super::Once;
-
-#[cfg(any(feature = "alloc", diatomic_waker_loom))]
-impl<T> HeapSender<T> {
-    #[inline]
-    pub(super) fn once_send(self, value: T) -> Result<(), T> {
-        self.send(value)
-    }
-
-    pub(super) fn once_is_closed(&self) -> bool {
-        self.is_closed()
-    }
-
-    pub(super) fn once_closed(&mut self) -> impl Future<Output = ()> + '_ {
-        core::future::poll_fn(move |cx| self.poll_closed(cx))
-    }
-}
-
-#[cfg(any(feature = "alloc", diatomic_waker_loom))]
-impl<T> HeapReceiver<T> {
-    pub(super) fn once_try_recv(&mut self) -> Result<T, TryRecvError> {
-        self.try_recv()
-    }
-
-    #[inline]
-    pub(super) fn once_poll_recv(&mut self, cx: &mut Context<'_>) -> Poll<Result<T, RecvError>> {
-        self.poll_recv(cx)
-    }
-
-    pub(super) fn once_close(&mut self) {
-        self.close();
-    }
-
-    pub(super) fn once_is_sent(&self) -> bool {
-        self.is_sent()
-    }
-
-    #[cfg(feature = "std")]
-    pub(super) fn once_recv_until(
-        &mut self,
-        deadline: Option<std::time::Instant>,
-    ) -> Result<T, crate::error::RecvTimeoutError> {
-        self.recv_until(deadline)
-    }
-}
 
 impl<T: Send, H: Home<Once<T>>> crate::Sender<Once<T>, One, H> {
     pub(super) fn once_send(self, value: T) -> Result<(), T> {

@@ -5,6 +5,8 @@
 
 mod support;
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::Instant;
 
 use diatomic_channels::{mpsc, oneshot, slot, spsc, watch, Channel, RecvError};
@@ -160,11 +162,20 @@ fn a_static_shared_watch_serves_many_receivers() {
         .build()
         .unwrap();
     const LAST: u64 = if cfg!(miri) { 20 } else { 2_000 };
-    let followers: Vec<_> = (0..4)
+    const FOLLOWERS: usize = 4;
+    // The senders start once every follower has read the first value: a
+    // follower scheduled after the last update would rightly be told of
+    // no change at all.
+    let started = Arc::new(AtomicUsize::new(0));
+    let followers: Vec<_> = (0..FOLLOWERS)
         .map(|_| {
             let mut rx = rx.clone();
+            let started = started.clone();
             rt.spawn(async move {
                 let mut last = *rx.borrow_and_update();
+                // Ordering: Release, pairs with the main thread's Acquire
+                // load (only the count matters).
+                started.fetch_add(1, Ordering::Release);
                 let mut told = 0u64;
                 while last < LAST {
                     rx.changed().await.expect("the senders stay");
@@ -173,11 +184,15 @@ fn a_static_shared_watch_serves_many_receivers() {
                     last = now;
                     told += 1;
                 }
-                told
+                (told, last)
             })
         })
         .collect();
     drop(rx);
+    // Ordering: Acquire, pairs with the followers' Release increments.
+    while started.load(Ordering::Acquire) < FOLLOWERS {
+        std::thread::yield_now();
+    }
     let senders: Vec<_> = (0..2)
         .map(|_| {
             let tx = tx.clone();
@@ -192,8 +207,9 @@ fn a_static_shared_watch_serves_many_receivers() {
         s.join().unwrap();
     }
     for follower in followers {
-        let told = rt.block_on(follower).unwrap();
-        assert!((1..=LAST).contains(&told));
+        let (told, last) = rt.block_on(follower).unwrap();
+        assert!((1..=LAST).contains(&told), "told {told} changes");
+        assert_eq!(last, LAST, "every follower ends at the last update");
     }
     // Every receiver is gone: `closed` completes, and a send fails.
     rt.block_on(tx.closed());

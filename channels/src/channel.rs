@@ -51,6 +51,7 @@ use crate::receiver_wait::ReceiverWaiters;
 use crate::send_order::SendOrder;
 use crate::sender_wait::{ChannelOps, SenderWaiters};
 use crate::sync::{AtomicUsize, Ordering};
+use crate::through_panics::then_through_panics;
 
 const CLOSED: usize = 1;
 const SPLIT: usize = 2;
@@ -569,8 +570,12 @@ impl<C: ChannelCore> Channel<C> {
         // through the waiters' notification, which orders it.
         let prev = self.state.fetch_or(CLOSED, Ordering::Relaxed);
         if prev & CLOSED == 0 {
-            self.sender_waiters.close();
-            self.receiver_wake.closed_by_receiver();
+            // The receivers waiting are told even if a blocked sender's
+            // waker panics.
+            then_through_panics(
+                || self.sender_waiters.close(),
+                || self.receiver_wake.closed_by_receiver(),
+            );
         }
     }
 

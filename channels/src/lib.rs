@@ -316,7 +316,7 @@
 //! | `send` or `recv` future dropped early | nothing is lost or duplicated: a `send` future dropped before it returned `Ready` has not sent (its value is dropped with it), even if it had been woken with a room made for it; that room goes to the next sender in line |
 //! | blocked `send` future forgotten | no unsoundness, and nobody waits on it. If a room was made for it, it keeps that room while others wait in line (a channel of capacity 1 then waits with them, as tokio's does), and gives it up to the next sender that does not wait once the line is empty (tokio's forgotten permit keeps it for good). Its value is never sent; its memory (its place in the line) is leaked, as `forget` says |
 //! | a blocking call (`send_blocking`, `recv_blocking`, timed forms) | no allocation per call; on timeout `send_timeout` / `send_deadline` hand the value back (`Timeout(value)`): it was not sent, and never will be. A blocking send that waits in line has its value moved into the queue for it by whoever frees room (a blocking call cannot be dropped midway, so nobody can tell, and the receiver need not wait for a sleeping thread to push): if that happened before the deadline, the call returns `Ok` |
-//! | a waker that panics | the panic reaches the caller; the channel stays usable. If it panics while the channel closes, every other waiting sender is still told (a second panic there aborts) |
+//! | a waker that panics | the panic reaches the caller; the channel stays usable. Where one call wakes several waiters (a close, a value every receiver reads, rooms freed together), every other waiter is still woken, then the panic goes on (a second panic there aborts) |
 //! | an item whose `Drop` panics while the receiver drops the queue | the other items are still dropped, once each, then the panic reaches the code dropping the receiver (as with `Vec`, a second panicking item aborts) |
 //! | the core's `try_push` or `try_pop` panics in a `send` or `recv` | the panic reaches that call, and the value it carried goes with it; the runtime's state is unchanged, so the channel is as usable as the core left itself |
 //! | the core's `try_push` panics when a woken sender pushes into its room | the panic reaches that sender's poll (its value goes with it); the channel stays usable |
@@ -486,6 +486,7 @@ mod split;
 pub mod spsc;
 mod storage;
 mod sync;
+mod through_panics;
 pub mod watch;
 mod weak_sender;
 

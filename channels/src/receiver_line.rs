@@ -49,6 +49,7 @@ use core::task::Waker;
 
 use crate::intrusive_list::{Linked, Links, List};
 use crate::sync::{fence, AtomicU8, AtomicUsize, Lock, Ordering, UnsafeCell};
+use crate::through_panics::{repeat_through_panics, run_while_through_panics};
 
 /// The line of waiting receivers, and the count of live receivers.
 pub struct ReceiverLine {
@@ -207,6 +208,13 @@ impl ReceiverLine {
     /// notified meanwhile (it is then out of the line already).
     #[must_use = "a notification must be used or passed on"]
     pub fn leave(&self, place: Pin<&RecvPlace>) -> bool {
+        let (notified, waker) = self.take_out(place);
+        drop(waker); // outside the lock: user code may panic
+        notified
+    }
+
+    /// [`leave`](Self::leave), handing back the place's waker to drop.
+    fn take_out(&self, place: Pin<&RecvPlace>) -> (bool, Option<Waker>) {
         // Ordering: Acquire, pairs with the Release store of `wake_first`:
         // its writes to the place (under the lock) happen before this
         // owner's next use of it.
@@ -215,10 +223,10 @@ impl ReceiverLine {
             // any more: no lock (the common case of a woken receive).
             // Ordering: Relaxed; only the owner reads it from now on.
             place.notified.store(0, Ordering::Relaxed);
-            return true;
+            return (true, None);
         }
         let p = NonNull::from(&*place);
-        let (notified, waker) = self.places.with(|list| {
+        self.places.with(|list| {
             // Safety: under the lock; the caller's place, pinned.
             unsafe {
                 if with_node(p, |n| n.links.is_linked()) {
@@ -231,23 +239,23 @@ impl ReceiverLine {
                 let notified = place.notified.swap(0, Ordering::Relaxed) != 0;
                 (notified, with_node(p, |n| n.waker.take()))
             }
-        });
-        drop(waker); // outside the lock: user code may panic
-        notified
+        })
     }
 
     /// A receive future goes away: out of the line; a notification it held
     /// and the `owed` ones go to the next in line.
     pub fn cancel(&self, place: Pin<&RecvPlace>, owed: usize) {
-        let notified = self.leave(place);
+        let (notified, waker) = self.take_out(place);
+        // The notifications first: dropping the waker runs user code,
+        // which may panic.
         self.pass_on(owed + usize::from(notified));
+        drop(waker);
     }
 
-    /// Wakes the next `count` receivers in line (as many as wait).
+    /// Wakes the next `count` receivers in line (as many as wait); all of
+    /// them even if a waker panics (each is owed its wakeup).
     pub fn pass_on(&self, count: usize) {
-        for _ in 0..count {
-            self.notify_one();
-        }
+        repeat_through_panics(count, || self.notify_one());
     }
 
     /// After a push: wakes the oldest waiting receiver, if any.
@@ -294,7 +302,8 @@ impl ReceiverLine {
     /// Wakes every waiting receiver: a value every receiver reads, or the
     /// channel closed. Takes up to [`WAKE_BATCH`] places out of the line
     /// per lock hold and wakes them after it; receivers that join after the
-    /// fence here see what the caller changed.
+    /// fence here see what the caller changed. A waker that panics does not
+    /// end it: the batches left are still woken, then the panic goes on.
     pub fn wake_all(&self) {
         // Ordering: SeqCst, as in `notify_one`.
         fence(Ordering::SeqCst);
@@ -302,7 +311,7 @@ impl ReceiverLine {
         if self.len.load(Ordering::Relaxed) == 0 {
             return;
         }
-        loop {
+        run_while_through_panics(|| {
             let mut batch = WakeBatch::new();
             let more = self.places.with(|list| {
                 while !batch.is_full() {
@@ -322,10 +331,8 @@ impl ReceiverLine {
                 true
             });
             batch.wake(); // outside the lock: user code may panic or re-enter
-            if !more {
-                return;
-            }
-        }
+            more
+        });
     }
 
     /// Polls a wait in this line until `ready` answers: a look, then (if

@@ -22,6 +22,7 @@ use crate::error::{SendError, SendTimeoutError, TrySendError};
 use crate::handoff_queue::{
     Cancelled, HandOver, HandoffQueue, Line, Outcome, RoomCheck, Waiter, Withdrawn,
 };
+use crate::through_panics::repeat_through_panics;
 
 /// What the waiters need of the channel.
 pub trait ChannelOps<T> {
@@ -730,29 +731,4 @@ impl<T> fmt::Debug for ManySenders<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         self.0.fmt(f)
     }
-}
-
-/// Runs `step` `count` times. If one panics (a release wakes a waker: user
-/// code), the steps left still run while the panic unwinds, so that the
-/// rooms after it are not lost; a second panic there aborts, as for any
-/// panic during unwinding.
-fn repeat_through_panics(count: usize, step: impl FnMut()) {
-    struct Left<F: FnMut()> {
-        count: usize,
-        step: F,
-    }
-    impl<F: FnMut()> Left<F> {
-        fn run(&mut self) {
-            while self.count > 0 {
-                self.count -= 1;
-                (self.step)();
-            }
-        }
-    }
-    impl<F: FnMut()> Drop for Left<F> {
-        fn drop(&mut self) {
-            self.run();
-        }
-    }
-    Left { count, step }.run();
 }

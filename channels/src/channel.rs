@@ -674,6 +674,21 @@ impl<C: ChannelCore<Receivers = One>> Channel<C> {
     }
 }
 
+impl<C: Occupancy> Channel<C> {
+    /// Whether a receive can only report the end from now on: every
+    /// sender is gone (or the channel was closed) and nothing is left.
+    /// For `FusedStream::is_terminated`. (An item a sender pushes while
+    /// the receiver closes the channel may still come after a close;
+    /// `true` then only says that nothing more is awaited.)
+    pub(crate) fn is_finished(&self) -> bool {
+        // Ordering: Acquire, pairs with the Release of the last sender's
+        // drop: every item it pushed before is visible to the look at the
+        // core below (read second for that reason).
+        let state = self.state.load(Ordering::Acquire);
+        (state & CLOSED != 0 || state < SENDER) && self.core.is_empty()
+    }
+}
+
 /// The receiving side with many receivers.
 impl<C: ChannelCore<Receivers = Many>> Channel<C> {
     /// The waiting receivers, and their count.

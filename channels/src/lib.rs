@@ -557,6 +557,7 @@ where
 #[doc(hidden)]
 pub mod __private {
     pub use ::core;
+    pub use futures_core::stream::FusedStream;
     pub use futures_core::Stream;
 
     #[cfg(any(feature = "alloc", diatomic_waker_loom))]

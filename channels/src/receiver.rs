@@ -392,6 +392,31 @@ impl<C: ChannelCore<Receivers = One>, H: Home<C>> futures_core::Stream for Recei
     }
 }
 
+/// The stream has ended once every sender is gone (or the channel was
+/// closed) and nothing is left, so `futures::select!` takes the receiver
+/// as it is, with no `.fuse()`.
+///
+/// # Examples
+///
+/// ```
+/// use futures_core::stream::FusedStream;
+///
+/// let (tx, mut rx) = diatomic_channels::mpsc::channel::<u8>(2);
+/// tx.try_send(1).unwrap();
+/// drop(tx);
+/// assert!(!rx.is_terminated(), "an item is left");
+/// assert_eq!(rx.try_recv(), Ok(1));
+/// assert!(rx.is_terminated());
+/// ```
+impl<C: Occupancy<Receivers = One>, H: Home<C>> futures_core::stream::FusedStream
+    for Receiver<C, H>
+{
+    #[inline]
+    fn is_terminated(&self) -> bool {
+        self.shared.is_finished()
+    }
+}
+
 impl<C: ChannelCore, H: Home<C>> fmt::Debug for Receiver<C, H> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_tuple("Receiver").field(&*self.shared).finish()

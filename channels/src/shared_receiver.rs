@@ -369,6 +369,33 @@ impl<C: ChannelCore<Receivers = Many>, H: Home<C>> futures_core::Stream for Shar
     }
 }
 
+/// The stream has ended once every sender is gone (or the channel was
+/// closed) and nothing is left, so `futures::select!` takes the receiver
+/// as it is, with no `.fuse()`.
+///
+/// # Examples
+///
+/// ```
+/// use futures_core::stream::FusedStream;
+///
+/// let (tx, rx) = diatomic_channels::mpmc::channel::<u8>(2);
+/// let rx2 = rx.clone();
+/// tx.try_send(1).unwrap();
+/// drop(tx);
+/// assert!(!rx2.is_terminated(), "an item is left");
+/// assert_eq!(rx.try_recv(), Ok(1));
+/// assert!(rx.is_terminated() && rx2.is_terminated());
+/// ```
+#[cfg(any(feature = "alloc", diatomic_waker_loom))]
+impl<C: Occupancy<Receivers = Many>, H: Home<C>> futures_core::stream::FusedStream
+    for SharedReceiver<C, H>
+{
+    #[inline]
+    fn is_terminated(&self) -> bool {
+        self.shared.is_finished()
+    }
+}
+
 impl<C: ChannelCore<Receivers = Many>, H: Home<C>> fmt::Debug for SharedReceiver<C, H> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_tuple("SharedReceiver")

@@ -18,6 +18,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::task::{Context, Waker};
 
+use futures_core::stream::FusedStream;
+
 use loom::sync::Mutex;
 use loom::thread;
 
@@ -650,6 +652,68 @@ fn watch_shared_last_sender_drop_races_changed() {
         let s = thread::spawn(move || drop(tx));
         assert_eq!(loom::future::block_on(rx.changed()), Err(RecvError));
         s.join().unwrap();
+    });
+}
+
+// ---- FusedStream: the end is told only once it is final ----
+
+/// A receiver asks whether its stream has ended while the last sender
+/// sends and goes: never, since nobody takes the item. (Fails if the
+/// look at the senders' count is Relaxed: the count at zero, the push
+/// not seen.)
+#[test]
+fn fused_mpsc_does_not_end_before_the_last_senders_item() {
+    model(|| {
+        let (tx, mut rx) = mpsc::channel::<u32>(1);
+        let t = thread::spawn(move || {
+            tx.try_send(1).unwrap();
+            drop(tx);
+        });
+        assert!(!rx.is_terminated(), "an item is on its way");
+        t.join().unwrap();
+        assert!(!rx.is_terminated(), "an item is left");
+        assert_eq!(rx.try_recv(), Ok(1));
+        assert!(rx.is_terminated());
+    });
+}
+
+/// Two receivers: one takes what it can while the last sender sends and
+/// goes; the other's stream may end only if the item was taken.
+#[test]
+fn fused_mpmc_ends_only_once_the_item_is_taken() {
+    model(|| {
+        let (tx, rx) = mpmc::channel::<u32>(1);
+        let other = rx.clone();
+        let sender = thread::spawn(move || {
+            tx.try_send(1).unwrap();
+            drop(tx);
+        });
+        let taker = thread::spawn(move || other.try_recv().ok());
+        let ended = rx.is_terminated();
+        sender.join().unwrap();
+        let taken = taker.join().unwrap();
+        if ended {
+            assert_eq!(taken, Some(1), "ended with the item left");
+        }
+        assert_eq!(rx.is_terminated(), taken.is_some());
+    });
+}
+
+/// `broadcast`: the close is read before the tail, so a receiver that has
+/// read nothing never sees its stream end. (Fails with the two reads
+/// swapped: the old tail, then the close.)
+#[test]
+fn fused_broadcast_does_not_end_before_the_last_senders_value() {
+    model(|| {
+        let (tx, mut rx) = broadcast::channel::<u32>(1);
+        let t = thread::spawn(move || {
+            tx.send(1).unwrap();
+            drop(tx);
+        });
+        assert!(!rx.is_terminated(), "a value is on its way");
+        t.join().unwrap();
+        assert_eq!(rx.try_recv(), Ok(1));
+        assert!(rx.is_terminated());
     });
 }
 

@@ -242,6 +242,26 @@ impl Half<'_> {
                 }
             }
         };
+        // Where the generic half is a `FusedStream` (a core with
+        // `Occupancy`). The bound is higher-ranked so that it is not a
+        // trivial one: a core without `Occupancy` still expands, and only
+        // its named receiver is not fused.
+        let fused = quote! {
+            #[automatically_derived]
+            impl #impl_generics #rt::FusedStream for #ty
+            where
+                #bounds
+                for<'__fused> #inner: #rt::FusedStream,
+            {
+                fn is_terminated(&self) -> bool {
+                    #rt::FusedStream::is_terminated(&self.inner)
+                }
+            }
+        };
+        let stream = quote! {
+            #stream
+            #fused
+        };
         let extra = match (side, producers, receivers) {
             (Side::Sender, Count::One, _) => deref_mut,
             (Side::Sender, Count::Many, _) => clone,

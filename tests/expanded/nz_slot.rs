@@ -230,6 +230,21 @@ impl ::diatomic_channels::__private::ConsumerCount for NzSlot {
                 )
             }
         }
+        #[automatically_derived]
+        impl ::diatomic_channels::__private::FusedStream for NzReceiver
+        where
+            NzSlot: ::diatomic_channels::__private::ChannelCore<
+                Producers = ::diatomic_channels::__private::Many,
+                Receivers = ::diatomic_channels::__private::One,
+            >,
+            for<'__fused> ::diatomic_channels::__private::Receiver<
+                NzSlot,
+            >: ::diatomic_channels::__private::FusedStream,
+        {
+            fn is_terminated(&self) -> bool {
+                ::diatomic_channels::__private::FusedStream::is_terminated(&self.inner)
+            }
+        }
     };
     impl NzSlot
     where
@@ -492,6 +507,23 @@ const _: () = {
                 ),
                 cx,
             )
+        }
+    }
+    #[automatically_derived]
+    impl<'__channel> ::diatomic_channels::__private::FusedStream
+    for NzReceiverRef<'__channel>
+    where
+        NzSlot: ::diatomic_channels::__private::ChannelCore<
+            Producers = ::diatomic_channels::__private::Many,
+            Receivers = ::diatomic_channels::__private::One,
+        >,
+        for<'__fused> ::diatomic_channels::__private::Receiver<
+            NzSlot,
+            &'__channel ::diatomic_channels::__private::Channel<NzSlot>,
+        >: ::diatomic_channels::__private::FusedStream,
+    {
+        fn is_terminated(&self) -> bool {
+            ::diatomic_channels::__private::FusedStream::is_terminated(&self.inner)
         }
     }
 };

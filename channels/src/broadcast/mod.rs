@@ -524,6 +524,30 @@ impl<T: Clone> futures_core::Stream for Receiver<T> {
     }
 }
 
+/// The stream has ended once every sender is gone and this receiver has
+/// read (or lagged past) every value, so `futures::select!` takes it as it
+/// is, with no `.fuse()`.
+///
+/// # Examples
+///
+/// ```
+/// use futures_core::stream::FusedStream;
+///
+/// let (tx, mut rx) = diatomic_channels::broadcast::channel::<u8>(2);
+/// tx.send(1).unwrap();
+/// drop(tx);
+/// assert!(!rx.is_terminated(), "a value is unread");
+/// assert_eq!(rx.try_recv(), Ok(1));
+/// assert!(rx.is_terminated());
+/// ```
+impl<T: Clone> futures_core::stream::FusedStream for Receiver<T> {
+    fn is_terminated(&self) -> bool {
+        // The close first: it comes after the last sender's sends, so the
+        // tail read after it is final.
+        self.is_closed() && self.is_empty()
+    }
+}
+
 impl<T> fmt::Debug for Receiver<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Receiver")

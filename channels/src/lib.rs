@@ -488,6 +488,7 @@ mod storage;
 mod sync;
 mod through_panics;
 pub mod watch;
+mod weak_receiver;
 mod weak_sender;
 
 pub use crate::channel::Channel;
@@ -510,6 +511,7 @@ pub use crate::shared_receiver::SharedRecvManyFuture;
 pub use crate::shared_receiver::{SharedReceiver, SharedRecvFuture};
 pub use crate::sink::SendSink;
 pub use crate::split::{BorrowedReceiver, BorrowedSender, ReceiverHalf};
+pub use crate::weak_receiver::WeakReceiver;
 pub use crate::weak_sender::WeakSender;
 pub use diatomic_macros::async_channel;
 

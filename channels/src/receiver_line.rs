@@ -385,6 +385,36 @@ impl ReceiverLine {
         }
     }
 
+    /// Counts one more receiver if one is alive, for `WeakReceiver::upgrade`;
+    /// false once the count is zero (no receiver is ever made from zero:
+    /// the last one has closed the channel and drained it, or will).
+    pub fn try_add_receiver(&self) -> bool {
+        // Ordering: Relaxed, as in `add_receiver`: while the count is above
+        // zero the new receiver is counted next to a live one, whose drop
+        // then is not the last; at zero the CAS is not tried.
+        let mut count = self.receivers.load(Ordering::Relaxed);
+        loop {
+            if count == 0 {
+                return false;
+            }
+            if count > usize::MAX / 2 {
+                // As in `add_receiver`: a `mem::forget` loop.
+                panic!("too many receivers");
+            }
+            // Ordering: Relaxed, as said above (a failure only reloads the
+            // count).
+            match self.receivers.compare_exchange_weak(
+                count,
+                count + 1,
+                Ordering::Relaxed,
+                Ordering::Relaxed,
+            ) {
+                Ok(_) => return true,
+                Err(current) => count = current,
+            }
+        }
+    }
+
     /// One receiver fewer; true if it was the last.
     pub fn drop_receiver(&self) -> bool {
         // Ordering: AcqRel; the last receiver's drain then happens after

@@ -49,6 +49,11 @@ impl<C: ChannelCore<Receivers = Many>, H: Home<C>> SharedReceiver<C, H> {
         }
     }
 
+    /// Where the channel lives (for `downgrade`).
+    pub(crate) fn shared(&self) -> &H {
+        &self.shared
+    }
+
     /// Takes an item if there is one, without waiting.
     ///
     /// # Examples

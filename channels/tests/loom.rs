@@ -1471,3 +1471,94 @@ fn weak_upgrade_races_last_sender_drop() {
         assert!(weak.upgrade().is_none());
     });
 }
+
+// ---- weak handles: broadcast's weak senders, `WeakReceiver` ----
+//
+// An upgrade racing the last strong handle's drop either fails, or gives
+// a handle that keeps the channel open until it goes (the other side sees
+// no close meanwhile); never a handle made from a count of zero.
+
+/// A broadcast weak sender's upgrade races the last sender's drop: the
+/// upgraded sender's value is read and the receiver sees the channel open
+/// while that sender lives, then closed; or the upgrade fails.
+#[test]
+fn broadcast_weak_upgrade_races_last_sender_drop() {
+    model(|| {
+        let (tx, mut rx) = broadcast::channel::<u32>(2);
+        let weak = tx.downgrade();
+        let t = thread::spawn(move || drop(tx));
+        match weak.upgrade() {
+            Some(upgraded) => {
+                assert_eq!(upgraded.send(1), Ok(1));
+                t.join().unwrap();
+                assert_eq!(rx.try_recv(), Ok(1));
+                assert_eq!(
+                    rx.try_recv(),
+                    Err(broadcast::TryRecvError::Empty),
+                    "a sender is alive: not closed"
+                );
+                drop(upgraded);
+            }
+            None => t.join().unwrap(),
+        }
+        assert_eq!(
+            loom::future::block_on(rx.recv()),
+            Err(broadcast::RecvError::Closed)
+        );
+        assert!(weak.upgrade().is_none());
+    });
+}
+
+/// The same with backpressure: a `WeakBackpressureSender`.
+#[test]
+fn broadcast_backpressure_weak_upgrade_races_last_sender_drop() {
+    model(|| {
+        let (tx, mut rx) = broadcast::channel_with_backpressure::<u32>(1);
+        let weak = tx.downgrade();
+        let t = thread::spawn(move || drop(tx));
+        match weak.upgrade() {
+            Some(upgraded) => {
+                upgraded.try_send(1).unwrap();
+                t.join().unwrap();
+                assert_eq!(rx.try_recv(), Ok(1));
+                assert_eq!(
+                    rx.try_recv(),
+                    Err(broadcast::TryRecvError::Empty),
+                    "a sender is alive: not closed"
+                );
+                drop(upgraded);
+            }
+            None => t.join().unwrap(),
+        }
+        assert_eq!(
+            loom::future::block_on(rx.recv()),
+            Err(broadcast::RecvError::Closed)
+        );
+        assert!(weak.upgrade().is_none());
+    });
+}
+
+/// A `WeakReceiver`'s upgrade races the last receiver's drop: the sender
+/// finds the channel open while the upgraded receiver lives (its item is
+/// received), then closed; or the upgrade fails and the sender finds it
+/// closed.
+#[test]
+fn mpmc_weak_receiver_upgrade_races_last_receiver_drop() {
+    model(|| {
+        let (tx, rx) = mpmc::channel::<u32>(2);
+        let weak = rx.downgrade();
+        let t = thread::spawn(move || drop(rx));
+        match weak.upgrade() {
+            Some(upgraded) => {
+                assert_eq!(tx.try_send(1), Ok(()), "a receiver is alive: not closed");
+                t.join().unwrap();
+                assert!(!tx.is_closed());
+                assert_eq!(upgraded.try_recv(), Ok(1));
+                drop(upgraded);
+            }
+            None => t.join().unwrap(),
+        }
+        assert_eq!(tx.try_send(2), Err(TrySendError::Closed(2)));
+        assert!(weak.upgrade().is_none());
+    });
+}

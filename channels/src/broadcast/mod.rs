@@ -75,8 +75,10 @@
 //! Same names and semantics for [`channel`], [`Sender::send`] (returns the
 //! number of receivers), [`Sender::subscribe`], [`Receiver::recv`],
 //! [`Receiver::try_recv`], [`Receiver::resubscribe`], [`Receiver::len`],
-//! [`RecvError`] and [`TryRecvError`]. Differences: the capacity is used
-//! as given (tokio rounds it up to a power of two); `blocking_recv` is
+//! [`RecvError`] and [`TryRecvError`], and for [`Sender::downgrade`] and
+//! [`WeakSender::upgrade`] (a [`WeakBackpressureSender`] for the other
+//! policy). Differences: the capacity is used as given (tokio rounds it
+//! up to a power of two); `blocking_recv` is
 //! [`Receiver::recv_blocking`], as everywhere in this crate; values need
 //! `Send + Sync` to cross threads (receivers clone them concurrently); a
 //! value is dropped when its slot is overwritten, not when the last
@@ -86,6 +88,7 @@
 
 mod error;
 mod ring;
+mod weak;
 
 use crate::error::{SendError, TrySendError};
 use crate::receiver_line::RecvPlace;
@@ -98,6 +101,7 @@ use core::task::{Context, Poll};
 use ring::{Nothing, Policy, Reader, Shared};
 
 pub use error::{RecvError, TryRecvError};
+pub use weak::{WeakBackpressureSender, WeakSender};
 
 /// What both senders offer besides their sends: subscriptions, counts,
 /// `Clone` (one more sender), `Drop` (the last one closes the channel) and

@@ -578,6 +578,33 @@ impl<T> Shared<T> {
         assert!(prev <= usize::MAX / 2, "too many senders");
     }
 
+    /// Counts one more sender if one is alive, for the weak senders'
+    /// `upgrade`; false once the count is zero (the channel is closed for
+    /// good: no sender is ever made from zero).
+    pub(super) fn try_add_sender(&self) -> bool {
+        // Ordering: Relaxed, as in `add_sender`: while the count is above
+        // zero the new sender is counted next to a live one, whose drop
+        // cannot close the channel under it; at zero the CAS is not tried.
+        let mut count = self.senders.load(Ordering::Relaxed);
+        loop {
+            if count == 0 {
+                return false;
+            }
+            assert!(count <= usize::MAX / 2, "too many senders");
+            // Ordering: Relaxed, as said above (success and failure: a
+            // failure only reloads the count).
+            match self.senders.compare_exchange_weak(
+                count,
+                count + 1,
+                Ordering::Relaxed,
+                Ordering::Relaxed,
+            ) {
+                Ok(_) => return true,
+                Err(current) => count = current,
+            }
+        }
+    }
+
     /// A sender goes; the last one closes the channel for the receivers.
     pub(super) fn drop_sender(&self) {
         // Ordering: AcqRel; the last sender's close comes after every

@@ -7,6 +7,8 @@
 //! cargo build --release -p diatomic-bench --example wake_path
 //! valgrind --tool=callgrind target/release/examples/wake_path ours
 //! valgrind --tool=callgrind target/release/examples/wake_path mpsc
+//! valgrind --tool=callgrind target/release/examples/wake_path mpmc
+//! valgrind --tool=callgrind target/release/examples/wake_path broadcast
 //! valgrind --tool=callgrind target/release/examples/wake_path tachyonix
 //! ```
 
@@ -69,6 +71,39 @@ fn main() {
             drop(ping_tx);
             echo.await.unwrap();
         }),
-        _ => eprintln!("usage: wake_path ours|mpsc|tachyonix"),
+        // The receivers' line: each receive waits in it, each send wakes
+        // its first place.
+        "mpmc" => rt.block_on(async {
+            let (ping_tx, ping_rx) = diatomic_channels::mpmc::channel::<u64>(16);
+            let (pong_tx, pong_rx) = diatomic_channels::mpmc::channel::<u64>(16);
+            let echo = tokio::spawn(async move {
+                while let Ok(v) = ping_rx.recv().await {
+                    pong_tx.send(v).await.unwrap();
+                }
+            });
+            for i in 0..ROUND_TRIPS {
+                ping_tx.send(i).await.unwrap();
+                assert_eq!(pong_rx.recv().await, Ok(i));
+            }
+            drop(ping_tx);
+            echo.await.unwrap();
+        }),
+        // A value every receiver reads: each send wakes the whole line.
+        "broadcast" => rt.block_on(async {
+            let (ping_tx, mut ping_rx) = diatomic_channels::broadcast::channel::<u64>(16);
+            let (pong_tx, mut pong_rx) = diatomic_channels::broadcast::channel::<u64>(16);
+            let echo = tokio::spawn(async move {
+                while let Ok(v) = ping_rx.recv().await {
+                    pong_tx.send(v).unwrap();
+                }
+            });
+            for i in 0..ROUND_TRIPS {
+                ping_tx.send(i).unwrap();
+                assert_eq!(pong_rx.recv().await, Ok(i));
+            }
+            drop(ping_tx);
+            echo.await.unwrap();
+        }),
+        _ => eprintln!("usage: wake_path ours|mpsc|mpmc|broadcast|tachyonix"),
     }
 }

@@ -207,6 +207,7 @@ impl ReceiverLine {
     /// Takes `place` out of the line if it is in it; returns whether it was
     /// notified meanwhile (it is then out of the line already).
     #[must_use = "a notification must be used or passed on"]
+    #[inline]
     pub fn leave(&self, place: Pin<&RecvPlace>) -> bool {
         let (notified, waker) = self.take_out(place);
         drop(waker); // outside the lock: user code may panic
@@ -214,6 +215,7 @@ impl ReceiverLine {
     }
 
     /// [`leave`](Self::leave), handing back the place's waker to drop.
+    #[inline]
     fn take_out(&self, place: Pin<&RecvPlace>) -> (bool, Option<Waker>) {
         // Ordering: Acquire, pairs with the Release store of `wake_first`:
         // its writes to the place (under the lock) happen before this
@@ -469,6 +471,7 @@ impl WakeBatch {
     }
 
     /// Wakes them, in the order they were in line.
+    #[inline]
     fn wake(mut self) {
         self.wake_rest();
     }

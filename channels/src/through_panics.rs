@@ -43,12 +43,14 @@ pub(crate) fn then_through_panics(first: impl FnOnce(), then: impl FnOnce()) {
 
 /// Calls `step` at most `count` times, until it returns false; the steps
 /// left run while a panic unwinds.
+#[inline]
 fn repeat_while_through_panics(count: usize, step: impl FnMut() -> bool) {
     struct Left<F: FnMut() -> bool> {
         count: usize,
         step: F,
     }
     impl<F: FnMut() -> bool> Left<F> {
+        #[inline]
         fn run(&mut self) {
             while self.count > 0 {
                 self.count -= 1;

@@ -8,7 +8,9 @@ use core::pin::Pin;
 use core::task::{Context, Poll};
 
 use crate::channel::{Channel, Listener};
-use crate::contract::{ChannelCore, Many, Occupancy, One};
+#[cfg(any(feature = "alloc", diatomic_waker_loom))]
+use crate::contract::Many;
+use crate::contract::{ChannelCore, Occupancy, One};
 use crate::error::{SendError, TrySendError};
 use crate::home::Home;
 use crate::sender::Sender;

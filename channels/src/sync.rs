@@ -127,7 +127,8 @@ impl<T> UnsafeCell<T> {
     }
 
     /// A shared access (Loom checks it against `with_mut`, not against
-    /// other shared accesses).
+    /// other shared accesses). Only `broadcast` (with `std`) uses it.
+    #[cfg_attr(not(feature = "std"), allow(dead_code))]
     #[inline(always)]
     pub(crate) fn with<R>(&self, f: impl FnOnce(*const T) -> R) -> R {
         f(self.0.get())

@@ -28,7 +28,7 @@ enum Party<T, R> {
 }
 
 /// Every permutation of `0..n`.
-fn permutations(n: usize) -> Vec<Vec<usize>> {
+pub fn permutations(n: usize) -> Vec<Vec<usize>> {
     if n == 0 {
         return vec![vec![]];
     }

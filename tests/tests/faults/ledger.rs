@@ -185,8 +185,13 @@ pub struct Tally {
     pub early_receiver_drops: Count,
     pub forgotten_sends: Count,
     pub forgotten_recvs: Count,
+    /// `watch::shared`: a sender's pending `closed` forgotten.
+    pub forgotten_closed: Count,
     pub panicking_drops: Count,
     pub panicking_wakes: Count,
+    /// Fan-out members: waiters checked to be woken once each by a call
+    /// that woke many, one of whose wakers panicked.
+    pub woken_past_a_panic: Count,
     pub panicking_clones: Count,
     /// `broadcast`: a receiver's clone of the value panicked.
     pub panicking_value_clones: Count,
@@ -196,7 +201,7 @@ pub struct Tally {
 }
 
 impl Tally {
-    const ROWS: usize = 23;
+    const ROWS: usize = 25;
 
     fn rows(&self) -> [(&'static str, &Count); Self::ROWS] {
         [
@@ -225,8 +230,10 @@ impl Tally {
             ("fault_early_receiver_drop", &self.early_receiver_drops),
             ("fault_forgotten_send", &self.forgotten_sends),
             ("fault_forgotten_recv", &self.forgotten_recvs),
+            ("fault_forgotten_closed", &self.forgotten_closed),
             ("fault_panicking_item_drop", &self.panicking_drops),
             ("fault_panicking_wake", &self.panicking_wakes),
+            ("waiters_woken_past_a_panic", &self.woken_past_a_panic),
             ("fault_panicking_waker_clone", &self.panicking_clones),
             ("fault_panicking_value_clone", &self.panicking_value_clones),
             ("fault_panicking_core_push", &self.panicking_pushes),

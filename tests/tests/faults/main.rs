@@ -12,7 +12,14 @@
 //!   accounted for once per receiver (`broadcast.rs`);
 //! - `watch::shared`: cancelled `changed` and `wait_for`, receivers leaving
 //!   early, updates from several tasks; no change told twice or lost
-//!   (`watch_shared.rs`).
+//!   (`watch_shared.rs`);
+//! - `broadcast` (both policies) and `watch::shared`, the fan-out members
+//!   (their shared set-up in `fan_out.rs`): wakers that panic in a call
+//!   that wakes many waiters (`fan_out_panics.rs`), every drop order of
+//!   their parties checked against a model (`fan_out_drop_orders.rs`), and
+//!   forgotten receives, sends and `closed` (`fan_out_forget.rs`); they
+//!   run with the categories above (panics, drop orders, forgotten
+//!   futures), in the tallies of `broadcast` and `watch-shared`.
 //!
 //! Every item is accounted for in a ledger (`ledger.rs`): received, handed
 //! back, or dropped, exactly once (an item left in a future forgotten on
@@ -28,6 +35,10 @@
 mod broadcast;
 mod cancel;
 mod drop_orders;
+mod fan_out;
+mod fan_out_drop_orders;
+mod fan_out_forget;
+mod fan_out_panics;
 mod forget;
 mod harness;
 mod ledger;
@@ -194,6 +205,8 @@ fn forgotten(exec: Exec, seed: u64, ts: &Tallies) {
         let (capacity, producers) = (m.capacity, m.producers);
         forget::forgotten_futures(exec, &what, tx, rx, capacity, producers, 200, &tally);
     });
+    fan_out_forget::broadcast(exec, seed, &ts.of("broadcast"));
+    fan_out_forget::watch_shared(exec, seed, &ts.of("watch-shared"));
 }
 
 /// Panics in items, wakers and the user's core.
@@ -244,6 +257,8 @@ fn panicking(seed: u64, ts: &Tallies) {
         // Safety: `oneshot_cases` dropped every half it opened.
         unsafe { channel.reclaim() };
     }
+    fan_out_panics::broadcast(seed, &ts.of("broadcast"));
+    fan_out_panics::watch_shared(seed, &ts.of("watch-shared"));
 }
 
 /// Every drop order of every member's parties, both homes.
@@ -308,6 +323,8 @@ fn drop_orders(ts: &Tallies) {
         alone(false, false, true),
         &ts.of("oneshot"),
     );
+    fan_out_drop_orders::broadcast(&ts.of("broadcast"));
+    fan_out_drop_orders::watch_shared(&ts.of("watch-shared"));
 }
 
 fn quick(label: &str, run: impl Fn(u64, &Tallies)) {

@@ -11,7 +11,8 @@ use crate::harness::{panicking_clone_waker, poll_once, send_now, Misbehaving, Rx
 use crate::ledger::{Item, Ledger, Tally};
 use crate::user_core::Switches;
 
-fn panics(f: impl FnOnce()) -> bool {
+/// Whether `f` panics (the panic caught).
+pub fn panics(f: impl FnOnce()) -> bool {
     catch_unwind(AssertUnwindSafe(f)).is_err()
 }
 

@@ -348,6 +348,7 @@
 //! | [`oneshot::Receiver`] (itself a future) | yes | a value sent is dropped with it |
 //! | [`broadcast::Receiver::recv`], its `Stream` | yes | nothing was read; the next `recv` gets the value |
 //! | [`broadcast::BackpressureSender::send`] | yes | nothing was sent; a wakeup it was given (a freed slot) goes to the next waiting sender |
+//! | [`broadcast::Sender::closed`] (both senders) | yes | nothing happens |
 //!
 //! A `send` that loses a `select!` or times out has not sent, as with
 //! tokio, async-channel, flume and tachyonix: a retry never duplicates. The

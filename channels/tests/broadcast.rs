@@ -365,6 +365,55 @@ fn the_last_receiver_gone_fails_the_waiting_senders() {
     );
 }
 
+/// `closed` (both senders): pending while a receiver is left, woken once
+/// by the last one's drop (not by an earlier one's), then ready; ready at
+/// once with none; a later `subscribe` opens the channel again.
+#[test]
+fn closed_completes_when_the_last_receiver_goes() {
+    // Overwrite.
+    let (tx, rx) = broadcast::channel::<u32>(2);
+    let rx2 = tx.subscribe();
+    let (f, w) = flag();
+    let mut cx = Context::from_waker(&w);
+    let mut closed = pin!(tx.closed());
+    assert_eq!(closed.as_mut().poll(&mut cx), Poll::Pending);
+    assert!(!tx.is_closed());
+    drop(rx);
+    assert_eq!(wakes(&f), 0, "a receiver is left");
+    assert_eq!(closed.as_mut().poll(&mut cx), Poll::Pending);
+    drop(rx2);
+    assert_eq!(wakes(&f), 1, "the last receiver's drop wakes it");
+    assert_eq!(closed.as_mut().poll(&mut cx), Poll::Ready(()));
+    assert!(tx.is_closed());
+    assert_eq!(pin!(tx.closed()).poll(&mut cx), Poll::Ready(()), "at once");
+    let again = tx.subscribe();
+    assert!(!tx.is_closed());
+    assert_eq!(pin!(tx.closed()).poll(&mut cx), Poll::Pending, "open again");
+    drop(again);
+    // Backpressure: the last receiver wakes a blocked send and `closed`.
+    let (tx, rx) = broadcast::channel_with_backpressure::<u32>(1);
+    tx.try_send(1).unwrap();
+    let (sf, sw) = flag();
+    let mut send = pin!(tx.send(2));
+    assert!(send
+        .as_mut()
+        .poll(&mut Context::from_waker(&sw))
+        .is_pending());
+    let (cf, cw) = flag();
+    let mut closed = pin!(tx.closed());
+    assert_eq!(
+        closed.as_mut().poll(&mut Context::from_waker(&cw)),
+        Poll::Pending
+    );
+    drop(rx);
+    assert_eq!((wakes(&sf), wakes(&cf)), (1, 1));
+    assert_eq!(
+        closed.as_mut().poll(&mut Context::from_waker(&cw)),
+        Poll::Ready(())
+    );
+    assert!(format!("{closed:?}").starts_with("Closed"));
+}
+
 #[test]
 fn a_woken_then_dropped_send_passes_its_wakeup_on() {
     let (tx, mut rx) = broadcast::channel_with_backpressure::<u32>(1);

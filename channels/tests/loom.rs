@@ -655,6 +655,20 @@ fn watch_shared_last_sender_drop_races_changed() {
     });
 }
 
+/// `broadcast`'s `closed` races the last receiver's drop: it completes (a
+/// wakeup lost between its look at the count and its place in the line
+/// would leave `block_on` waiting for good, which Loom reports).
+#[test]
+fn broadcast_closed_races_the_last_receivers_drop() {
+    model(|| {
+        let (tx, rx) = broadcast::channel::<u32>(1);
+        let r = thread::spawn(move || drop(rx));
+        loom::future::block_on(tx.closed());
+        assert!(tx.is_closed());
+        r.join().unwrap();
+    });
+}
+
 // ---- FusedStream: the end is told only once it is final ----
 
 /// A receiver asks whether its stream has ended while the last sender

@@ -153,3 +153,36 @@ fn a_receivers_close_tells_the_other_receivers_past_a_panic() {
         Poll::Ready(Err(RecvError))
     );
 }
+
+/// The last receiver of a backpressured `broadcast` goes while sends wait
+/// for room, one of whose wakers panics, and senders wait in `closed`:
+/// every send is failed and every `closed` completes all the same.
+#[test]
+fn the_last_broadcast_receiver_tells_closed_past_a_panicking_send() {
+    const SENDS: usize = 3;
+    const CLOSED: usize = 2;
+    let (tx, rx) = broadcast::channel_with_backpressure::<usize>(1);
+    tx.try_send(0).unwrap();
+    let send_wakers = wakers(SENDS, 1);
+    let mut sends: Vec<_> = (1..=SENDS).map(|v| Box::pin(tx.send(v))).collect();
+    for (send, (_, waker)) in sends.iter_mut().zip(&send_wakers) {
+        assert!(poll(send.as_mut(), waker).is_pending());
+    }
+    let closed_wakers = wakers(CLOSED, usize::MAX);
+    let mut closed: Vec<_> = (0..CLOSED).map(|_| Box::pin(tx.closed())).collect();
+    for (c, (_, waker)) in closed.iter_mut().zip(&closed_wakers) {
+        assert!(poll(c.as_mut(), waker).is_pending());
+    }
+    assert!(panics(|| drop(rx)), "the wake's panic reaches the drop");
+    each_woken_once(&send_wakers, "sends failed");
+    each_woken_once(&closed_wakers, "closed");
+    for (v, send) in (1..).zip(&mut sends) {
+        assert!(matches!(
+            poll(send.as_mut(), Waker::noop()),
+            Poll::Ready(Err(e)) if e.0 == v
+        ));
+    }
+    for c in &mut closed {
+        assert_eq!(poll(c.as_mut(), Waker::noop()), Poll::Ready(()));
+    }
+}

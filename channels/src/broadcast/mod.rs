@@ -86,6 +86,7 @@
 //! a channel carries at most 2^29 values (a send after that panics), where
 //! tokio counts in `u64`.
 
+mod closed;
 mod error;
 mod ring;
 mod weak;
@@ -100,6 +101,7 @@ use core::pin::Pin;
 use core::task::{Context, Poll};
 use ring::{Nothing, Policy, Reader, Shared};
 
+pub use closed::Closed;
 pub use error::{RecvError, TryRecvError};
 pub use weak::{WeakBackpressureSender, WeakSender};
 
@@ -107,7 +109,7 @@ pub use weak::{WeakBackpressureSender, WeakSender};
 /// `Clone` (one more sender), `Drop` (the last one closes the channel) and
 /// `Debug`.
 macro_rules! sender_common {
-    ($name:ident) => {
+    ($name:ident, $make:ident) => {
         impl<T> $name<T> {
             /// A new receiver, which sees the values sent from now on.
             pub fn subscribe(&self) -> Receiver<T> {
@@ -117,6 +119,35 @@ macro_rules! sender_common {
             /// How many receivers there are now.
             pub fn receiver_count(&self) -> usize {
                 self.shared.receiver_count()
+            }
+
+            /// Whether no receiver is left (a snapshot: `subscribe` makes
+            /// one).
+            pub fn is_closed(&self) -> bool {
+                self.receiver_count() == 0
+            }
+
+            /// Completes once no receiver is left (at once if none is):
+            /// the senders can stop producing. A receiver made later by
+            /// `subscribe` opens the channel again, for later calls.
+            ///
+            /// # Cancel safety
+            ///
+            /// Cancel safe: a dropped `closed` future holds nothing.
+            ///
+            /// # Examples
+            ///
+            /// ```
+            /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+            #[doc = concat!("let (tx, rx) = diatomic_channels::broadcast::", stringify!($make), "::<u8>(4);")]
+            /// let rx2 = tx.subscribe();
+            /// tokio::spawn(async move { drop((rx, rx2)) });
+            /// tx.closed().await;
+            /// assert!(tx.is_closed());
+            /// # }
+            /// ```
+            pub fn closed(&self) -> Closed<'_, T> {
+                Closed::new(&self.shared)
             }
 
             /// How many senders there are now (a snapshot).
@@ -235,7 +266,7 @@ impl<T> Sender<T> {
     }
 }
 
-sender_common!(Sender);
+sender_common!(Sender, channel);
 
 /// The sending half of [`channel_with_backpressure`]: `Clone`; a send to
 /// a full ring waits for the slowest receiver.
@@ -287,7 +318,7 @@ impl<T> BackpressureSender<T> {
     }
 }
 
-sender_common!(BackpressureSender);
+sender_common!(BackpressureSender, channel_with_backpressure);
 
 /// The future of [`BackpressureSender::send`].
 #[must_use = "futures do nothing unless polled"]

@@ -42,6 +42,7 @@ use crate::cache_padded::CachePadded;
 use crate::error::TrySendError;
 use crate::receiver_line::ReceiverLine;
 use crate::sync::{fence, Arc, AtomicUsize, Condvar, Lock, Mutex, Ordering, UnsafeCell};
+use crate::through_panics::then_through_panics;
 use alloc::boxed::Box;
 use alloc::vec::Vec;
 use core::mem::MaybeUninit;
@@ -152,6 +153,9 @@ pub(super) struct Shared<T> {
     pub(super) receivers_waiting: ReceiverLine,
     /// Wait policy: senders waiting for room, one woken per freed slot.
     pub(super) senders_waiting: ReceiverLine,
+    /// Senders waiting in `closed` for the last receiver to go: its drop
+    /// wakes all of them.
+    pub(super) closing: ReceiverLine,
     /// Overwrite policy: a send waiting for a receiver cloning the value
     /// it replaces, and that receiver's signal.
     cloned: (Mutex<()>, Condvar),
@@ -259,6 +263,7 @@ impl<T> Shared<T> {
             senders: AtomicUsize::new(1),
             receivers_waiting: ReceiverLine::new(),
             senders_waiting: ReceiverLine::new(),
+            closing: ReceiverLine::new(),
             cloned: (Mutex::new(()), Condvar::new()),
         }
     }
@@ -539,7 +544,8 @@ impl<T> Shared<T> {
 
     /// A receiver goes. Overwrite: its mark with it. Wait: it counts as
     /// having read every value it had not; the senders waiting for the
-    /// room this frees are woken, all of them if it was the last receiver.
+    /// room this frees are woken, all of them if it was the last receiver,
+    /// and then (even if a sender's waker panics) those in `closed`.
     pub(super) fn drop_receiver(&self, reader: &Reader) {
         let (freed, last) = self.lock.with(|reg| {
             reg.receivers -= 1;
@@ -561,7 +567,10 @@ impl<T> Shared<T> {
             (freed, reg.receivers == 0)
         });
         if last {
-            self.senders_waiting.wake_all();
+            then_through_panics(
+                || self.senders_waiting.wake_all(),
+                || self.closing.wake_all(),
+            );
         } else {
             self.senders_waiting.pass_on(freed);
         }

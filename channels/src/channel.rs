@@ -52,6 +52,7 @@ use crate::send_order::SendOrder;
 use crate::sender_wait::{ChannelOps, SenderWaiters};
 use crate::sync::{AtomicUsize, Ordering};
 use crate::through_panics::then_through_panics;
+use crate::upgrade::add_if_alive;
 
 const CLOSED: usize = 1;
 const SPLIT: usize = 2;
@@ -487,28 +488,7 @@ impl<C: ChannelCore> Channel<C> {
     /// false once the count is zero (no sender is ever made from zero: the
     /// receiver has seen the channel closed, or will).
     pub(crate) fn try_add_sender(&self) -> bool {
-        // Ordering: Relaxed, as in `add_sender`: while the count is above
-        // zero the new sender is counted next to a live one; at zero the
-        // CAS fails and nothing is made.
-        let mut state = self.state.load(Ordering::Relaxed);
-        loop {
-            if state < SENDER {
-                return false;
-            }
-            if state > usize::MAX / 2 {
-                panic!("too many senders");
-            }
-            // Ordering: Relaxed, as said above.
-            match self.state.compare_exchange_weak(
-                state,
-                state + SENDER,
-                Ordering::Relaxed,
-                Ordering::Relaxed,
-            ) {
-                Ok(_) => return true,
-                Err(current) => state = current,
-            }
-        }
+        add_if_alive(&self.state, SENDER, "senders")
     }
 
     pub(crate) fn drop_sender(&self) {

@@ -461,6 +461,8 @@ mod blocking;
 pub mod broadcast;
 mod cache_padded;
 mod channel;
+#[cfg(any(feature = "std", diatomic_waker_loom))]
+mod closed_wait;
 mod contract;
 mod error;
 mod handoff_queue;
@@ -488,6 +490,7 @@ pub mod spsc;
 mod storage;
 mod sync;
 mod through_panics;
+mod upgrade;
 pub mod watch;
 mod weak_receiver;
 mod weak_sender;

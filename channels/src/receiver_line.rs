@@ -50,6 +50,7 @@ use core::task::Waker;
 use crate::intrusive_list::{Linked, Links, List};
 use crate::sync::{fence, AtomicU8, AtomicUsize, Lock, Ordering, UnsafeCell};
 use crate::through_panics::{repeat_through_panics, run_while_through_panics};
+use crate::upgrade::add_if_alive;
 
 /// The line of waiting receivers, and the count of live receivers.
 pub struct ReceiverLine {
@@ -391,30 +392,7 @@ impl ReceiverLine {
     /// false once the count is zero (no receiver is ever made from zero:
     /// the last one has closed the channel and drained it, or will).
     pub fn try_add_receiver(&self) -> bool {
-        // Ordering: Relaxed, as in `add_receiver`: while the count is above
-        // zero the new receiver is counted next to a live one, whose drop
-        // then is not the last; at zero the CAS is not tried.
-        let mut count = self.receivers.load(Ordering::Relaxed);
-        loop {
-            if count == 0 {
-                return false;
-            }
-            if count > usize::MAX / 2 {
-                // As in `add_receiver`: a `mem::forget` loop.
-                panic!("too many receivers");
-            }
-            // Ordering: Relaxed, as said above (a failure only reloads the
-            // count).
-            match self.receivers.compare_exchange_weak(
-                count,
-                count + 1,
-                Ordering::Relaxed,
-                Ordering::Relaxed,
-            ) {
-                Ok(_) => return true,
-                Err(current) => count = current,
-            }
-        }
+        add_if_alive(&self.receivers, 1, "receivers")
     }
 
     /// One receiver fewer; true if it was the last.

@@ -669,6 +669,18 @@ fn broadcast_closed_races_the_last_receivers_drop() {
     });
 }
 
+/// `watch::shared`'s `closed` races the last receiver's drop: it completes.
+#[test]
+fn watch_shared_closed_races_the_last_receivers_drop() {
+    model(|| {
+        let (tx, rx) = watch::shared::channel(0u32);
+        let r = thread::spawn(move || drop(rx));
+        loom::future::block_on(tx.closed());
+        assert!(tx.is_closed());
+        r.join().unwrap();
+    });
+}
+
 // ---- FusedStream: the end is told only once it is final ----
 
 /// A receiver asks whether its stream has ended while the last sender

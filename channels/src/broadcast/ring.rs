@@ -43,6 +43,7 @@ use crate::error::TrySendError;
 use crate::receiver_line::ReceiverLine;
 use crate::sync::{fence, Arc, AtomicUsize, Condvar, Lock, Mutex, Ordering, UnsafeCell};
 use crate::through_panics::then_through_panics;
+use crate::upgrade::add_if_alive;
 use alloc::boxed::Box;
 use alloc::vec::Vec;
 use core::mem::MaybeUninit;
@@ -591,27 +592,7 @@ impl<T> Shared<T> {
     /// `upgrade`; false once the count is zero (the channel is closed for
     /// good: no sender is ever made from zero).
     pub(super) fn try_add_sender(&self) -> bool {
-        // Ordering: Relaxed, as in `add_sender`: while the count is above
-        // zero the new sender is counted next to a live one, whose drop
-        // cannot close the channel under it; at zero the CAS is not tried.
-        let mut count = self.senders.load(Ordering::Relaxed);
-        loop {
-            if count == 0 {
-                return false;
-            }
-            assert!(count <= usize::MAX / 2, "too many senders");
-            // Ordering: Relaxed, as said above (success and failure: a
-            // failure only reloads the count).
-            match self.senders.compare_exchange_weak(
-                count,
-                count + 1,
-                Ordering::Relaxed,
-                Ordering::Relaxed,
-            ) {
-                Ok(_) => return true,
-                Err(current) => count = current,
-            }
-        }
+        add_if_alive(&self.senders, 1, "senders")
     }
 
     /// A sender goes; the last one closes the channel for the receivers.

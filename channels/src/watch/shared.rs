@@ -56,6 +56,7 @@
 //! [`Sender::closed`] completes then; [`Sender::send_replace`] stores the
 //! value all the same.
 
+use crate::closed_wait::{closed_future, Closing};
 use crate::error::{RecvError, SendError};
 use crate::receiver_line::{ReceiverLine, RecvPlace};
 use crate::sync::{Arc, AtomicU8, AtomicUsize, Ordering, RwLock, RwLockReadGuard};
@@ -375,11 +376,7 @@ impl<T, H: WatchHome<T>> Sender<T, H> {
     /// # }
     /// ```
     pub fn closed(&self) -> Closed<'_, T> {
-        Closed {
-            shared: &self.shared,
-            place: RecvPlace::new(),
-            queued: false,
-        }
+        Closed::new(&self.shared)
     }
 
     /// Whether both halves are of the same channel.
@@ -644,45 +641,20 @@ impl<T> fmt::Debug for Changed<'_, T> {
     }
 }
 
-/// The future of [`Sender::closed`].
-#[must_use = "futures do nothing unless polled"]
-pub struct Closed<'a, T> {
-    shared: &'a Watch<T>,
-    place: RecvPlace,
-    queued: bool,
-}
+impl<T> Closing for Watch<T> {
+    fn closing(&self) -> &ReceiverLine {
+        &self.closing
+    }
 
-impl<T> Future for Closed<'_, T> {
-    type Output = ();
-
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        // Safety: as in `Changed`.
-        let this = unsafe { self.get_unchecked_mut() };
-        // Safety: as above.
-        let place = unsafe { Pin::new_unchecked(&this.place) };
-        let shared = this.shared;
-        shared
-            .closing
-            .poll_until(place, &mut this.queued, false, cx, || {
-                (shared.receivers.receiver_count() == 0).then_some(())
-            })
+    fn no_receiver_left(&self) -> bool {
+        // The last receiver's count drop (AcqRel) comes before its wake of
+        // the line, whose fence pairs with the one of this wait's join.
+        self.receivers.receiver_count() == 0
     }
 }
 
-impl<T> Drop for Closed<'_, T> {
-    fn drop(&mut self) {
-        if self.queued {
-            // Safety: pinned when it joined; its last use.
-            let place = unsafe { Pin::new_unchecked(&self.place) };
-            let _ = self.shared.closing.leave(place);
-        }
-    }
-}
-
-impl<T> fmt::Debug for Closed<'_, T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Closed")
-            .field("waiting", &self.queued)
-            .finish_non_exhaustive()
-    }
+closed_future! {
+    /// The future of [`Sender::closed`]: completes once no receiver is
+    /// left. Dropping it loses nothing.
+    Watch
 }

@@ -559,6 +559,26 @@ impl<C: ChannelCore> Channel<C> {
         }
     }
 
+    /// Closes the channel from a sender's side (async-channel's
+    /// `Sender::close`): sends fail from now on, blocked ones woken with
+    /// their value back, and every receiver, waiting ones included, is told
+    /// once it has drained what is queued. True if this call closed it.
+    pub(crate) fn close_by_sender(&self) -> bool {
+        // Ordering: Release, pairs with the receivers' Acquire load of the
+        // state in `take`: the closing sender's pushes are visible to the
+        // pop a receiver makes after it sees the flag.
+        let prev = self.state.fetch_or(CLOSED, Ordering::Release);
+        if prev & CLOSED != 0 {
+            return false;
+        }
+        // The receivers are told even if a blocked sender's waker panics.
+        then_through_panics(
+            || self.sender_waiters.close(),
+            || self.receiver_wake.wake_all(),
+        );
+        true
+    }
+
     /// # Safety
     ///
     /// Called by the one receiver only, when it goes away.

@@ -142,6 +142,29 @@ pub enum TryRecvError {
     Closed,
 }
 
+impl TryRecvError {
+    /// Whether nothing was queued, with senders left (async-channel's name).
+    ///
+    /// ```
+    /// let (_tx, mut rx) = diatomic_channels::mpsc::channel::<u8>(1);
+    /// assert!(rx.try_recv().unwrap_err().is_empty());
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        matches!(self, Self::Empty)
+    }
+
+    /// Whether the channel is closed and nothing is left.
+    ///
+    /// ```
+    /// let (tx, mut rx) = diatomic_channels::mpsc::channel::<u8>(1);
+    /// drop(tx);
+    /// assert!(rx.try_recv().unwrap_err().is_closed());
+    /// ```
+    pub fn is_closed(&self) -> bool {
+        matches!(self, Self::Closed)
+    }
+}
+
 impl fmt::Display for TryRecvError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

@@ -312,6 +312,7 @@
 //! | senders wait in line, `try_send` (or a new `send`) | goes behind them: `Full` even if a room is free, since that room was made for the first in line (a permit's `send` and a woken sender go in regardless: each holds a room) |
 //! | receiver closed or dropped | `send` / `try_send` fail and hand the value back, parked values included |
 //! | every sender dropped | the receiver drains the queue, then gets `RecvError` |
+//! | a sender calls [`Sender::close`] | as a receiver's close, for every half: sends fail and hand the value back (blocked ones woken), and the receivers, waiting ones woken, drain the queue, then get `RecvError` |
 //! | receiver dropped with items queued | each item is dropped once |
 //! | `send` or `recv` future dropped early | nothing is lost or duplicated: a `send` future dropped before it returned `Ready` has not sent (its value is dropped with it), even if it had been woken with a room made for it; that room goes to the next sender in line |
 //! | blocked `send` future forgotten | no unsoundness, and nobody waits on it. If a room was made for it, it keeps that room while others wait in line (a channel of capacity 1 then waits with them, as tokio's does), and gives it up to the next sender that does not wait once the line is empty (tokio's forgotten permit keeps it for good). Its value is never sent; its memory (its place in the line) is leaked, as `forget` says |

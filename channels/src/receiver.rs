@@ -313,10 +313,25 @@ impl<C: ChannelCore<Receivers = One>, H: Home<C>> Receiver<C, H> {
         self.shared.close();
     }
 
-    /// Whether the channel is closed (by [`close`](Self::close), or because
-    /// every sender is gone). Items may still be queued.
+    /// Whether the channel is closed (by [`close`](Self::close), by a
+    /// sender's [`close`](crate::Sender::close), or because every sender
+    /// is gone). Items may still be queued.
     pub fn is_closed(&self) -> bool {
         self.shared.is_closed() || self.shared.sender_count() == 0
+    }
+
+    /// How many senders the channel has now (a snapshot; weak senders do
+    /// not count).
+    ///
+    /// ```
+    /// let (tx, rx) = diatomic_channels::mpsc::channel::<u8>(1);
+    /// let tx2 = tx.clone();
+    /// assert_eq!(rx.sender_count(), 2);
+    /// drop((tx, tx2));
+    /// assert_eq!(rx.sender_count(), 0);
+    /// ```
+    pub fn sender_count(&self) -> usize {
+        self.shared.sender_count()
     }
 }
 

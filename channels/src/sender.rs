@@ -68,7 +68,8 @@ impl<C: ChannelCore<Producers = M>, M: ProducerMode, H: Home<C>> Sender<C, M, H>
         self.shared.sender_count()
     }
 
-    /// Whether the receiver closed the channel or was dropped.
+    /// Whether the channel is closed: the receiver closed it or was
+    /// dropped, or a sender [closed](Self::close) it.
     ///
     /// # Examples
     ///
@@ -80,6 +81,35 @@ impl<C: ChannelCore<Producers = M>, M: ProducerMode, H: Home<C>> Sender<C, M, H>
     /// ```
     pub fn is_closed(&self) -> bool {
         self.shared.is_closed()
+    }
+
+    /// Closes the channel for every half, as async-channel's
+    /// `Sender::close`: sends fail from now on (blocked ones get their
+    /// value back), and the receivers, once they have received what is
+    /// queued, are told it is closed (waiting ones are woken). True if this
+    /// call closed it, false if it was closed already.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// use diatomic_channels::{mpmc, RecvError, TrySendError};
+    ///
+    /// let (tx, rx) = mpmc::channel::<u8>(4);
+    /// let waiting = tokio::spawn({
+    ///     let rx = rx.clone();
+    ///     async move { rx.recv().await }
+    /// });
+    /// tokio::task::yield_now().await;
+    /// assert!(tx.close());
+    /// assert!(!tx.close(), "closed already");
+    /// assert_eq!(tx.try_send(1), Err(TrySendError::Closed(1)));
+    /// assert_eq!(waiting.await.unwrap(), Err(RecvError));
+    /// # drop(rx);
+    /// # }
+    /// ```
+    pub fn close(&self) -> bool {
+        self.shared.close_by_sender()
     }
 
     /// Whether `self` and `other` send on the same channel.
@@ -399,6 +429,28 @@ impl<C: ChannelCore<Producers = Many>, H: Home<C>> Sender<C, Many, H> {
 /// assert_eq!((rx.recv_blocking(), rx.recv_blocking(), rx.recv_blocking()), (Ok(2), Ok(3), Ok(4)));
 /// t.join().unwrap();
 /// ```
+/// With many receivers (`mpmc`, or a core declared `receivers = many`).
+impl<
+        C: ChannelCore<Producers = M, Receivers = crate::contract::Many>,
+        M: ProducerMode,
+        H: Home<C>,
+    > Sender<C, M, H>
+{
+    /// How many receivers the channel has now (a snapshot; weak receivers
+    /// do not count).
+    ///
+    /// ```
+    /// let (tx, rx) = diatomic_channels::mpmc::channel::<u8>(2);
+    /// let rx2 = rx.clone();
+    /// assert_eq!(tx.receiver_count(), 2);
+    /// drop((rx, rx2));
+    /// assert_eq!(tx.receiver_count(), 0);
+    /// ```
+    pub fn receiver_count(&self) -> usize {
+        self.shared.receiver_line().receiver_count()
+    }
+}
+
 impl<C: ChannelCore<Producers = One>, H: Home<C>> Sender<C, One, H> {
     /// Sends `item` if the queue has room, without waiting (see the example
     /// above).

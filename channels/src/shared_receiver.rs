@@ -297,8 +297,8 @@ impl<C: ChannelCore<Receivers = Many>, H: Home<C>> SharedReceiver<C, H> {
         self.shared.close();
     }
 
-    /// Whether the channel is closed: a receiver closed it, or every sender
-    /// is gone (queued items may remain).
+    /// Whether the channel is closed: a receiver or a sender closed it, or
+    /// every sender is gone (queued items may remain).
     pub fn is_closed(&self) -> bool {
         self.shared.is_closed() || self.shared.sender_count() == 0
     }
@@ -314,6 +314,31 @@ impl<C: ChannelCore<Receivers = Many>, H: Home<C>> SharedReceiver<C, H> {
     /// ```
     pub fn receiver_count(&self) -> usize {
         self.shared.receiver_line().receiver_count()
+    }
+
+    /// How many senders the channel has now (a snapshot; weak senders do
+    /// not count).
+    ///
+    /// ```
+    /// let (tx, rx) = diatomic_channels::mpmc::channel::<u8>(2);
+    /// assert_eq!(rx.sender_count(), 1);
+    /// drop(tx);
+    /// assert_eq!(rx.sender_count(), 0);
+    /// ```
+    pub fn sender_count(&self) -> usize {
+        self.shared.sender_count()
+    }
+
+    /// Whether `self` and `other` receive from the same channel.
+    ///
+    /// ```
+    /// let (_tx, rx) = diatomic_channels::mpmc::channel::<u8>(2);
+    /// let (_other_tx, other) = diatomic_channels::mpmc::channel::<u8>(2);
+    /// assert!(rx.same_channel(&rx.clone()));
+    /// assert!(!rx.same_channel(&other));
+    /// ```
+    pub fn same_channel(&self, other: &Self) -> bool {
+        core::ptr::eq(&*self.shared, &*other.shared)
     }
 }
 

@@ -681,6 +681,37 @@ fn watch_shared_closed_races_the_last_receivers_drop() {
     });
 }
 
+/// A sender's `close` races a waiting receive, with many receivers (the
+/// line): the receive ends (a lost wakeup leaves `block_on` waiting for
+/// good, which Loom reports as a deadlock).
+#[test]
+fn mpmc_sender_close_races_a_waiting_receive() {
+    model(|| {
+        let (tx, rx) = mpmc::channel::<u32>(1);
+        let other = rx.clone();
+        // The receiver is handed back, so that its drop does not close
+        // the channel first.
+        let r = thread::spawn(move || (loom::future::block_on(rx.recv()), rx));
+        assert!(tx.close());
+        assert_eq!(r.join().unwrap().0, Err(RecvError));
+        assert_eq!(
+            other.try_recv(),
+            Err(diatomic_channels::TryRecvError::Closed)
+        );
+    });
+}
+
+/// The same with one receiver, woken through the primitive.
+#[test]
+fn mpsc_sender_close_races_a_waiting_receive() {
+    model(|| {
+        let (tx, mut rx) = mpsc::channel::<u32>(1);
+        let r = thread::spawn(move || (loom::future::block_on(rx.recv()), rx));
+        assert!(tx.close());
+        assert_eq!(r.join().unwrap().0, Err(RecvError));
+    });
+}
+
 // ---- FusedStream: the end is told only once it is final ----
 
 /// A receiver asks whether its stream has ended while the last sender

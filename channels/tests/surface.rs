@@ -240,3 +240,103 @@ fn mpsc_len_is_right_across_laps() {
         }
     }
 }
+
+/// A sender's `close` (async-channel's): for every half at once. A blocked
+/// send gets its value back, queued items are still received, then the
+/// end; a second `close` says it was closed already.
+#[test]
+fn a_senders_close_fails_the_blocked_sends_and_keeps_the_queued_items() {
+    let (f, waker) = flag();
+    let mut cx = Context::from_waker(&waker);
+    let (tx, rx) = diatomic_channels::mpmc::channel::<u8>(1);
+    let tx2 = tx.clone();
+    tx.try_send(1).unwrap();
+    let mut send = pin!(tx2.send(2));
+    assert!(send.as_mut().poll(&mut cx).is_pending());
+    let mut closed = pin!(tx2.closed());
+    assert_eq!(closed.as_mut().poll(&mut cx), Poll::Pending);
+    assert!(tx.close(), "this call closed it");
+    assert!(!tx2.close(), "closed already");
+    assert_eq!(wakes(&f), 2, "the blocked send and `closed`");
+    assert!(matches!(send.as_mut().poll(&mut cx), Poll::Ready(Err(e)) if e.into_inner() == 2));
+    assert_eq!(closed.as_mut().poll(&mut cx), Poll::Ready(()));
+    assert!(tx.is_closed() && rx.is_closed());
+    assert_eq!(
+        tx.try_send(3),
+        Err(diatomic_channels::TrySendError::Closed(3))
+    );
+    assert_eq!(rx.try_recv(), Ok(1), "queued items stay");
+    assert_eq!(rx.try_recv(), Err(diatomic_channels::TryRecvError::Closed));
+}
+
+/// A sender's `close` wakes every waiting receiver, with one receiver
+/// (the primitive) and with many (the line, past its batch of 16).
+#[test]
+fn a_senders_close_wakes_every_waiting_receiver() {
+    let (f, waker) = flag();
+    let mut cx = Context::from_waker(&waker);
+    let (tx, mut rx) = mpsc::channel::<u8>(1);
+    let mut recv = pin!(rx.recv());
+    assert!(recv.as_mut().poll(&mut cx).is_pending());
+    assert!(tx.close());
+    assert_eq!(wakes(&f), 1);
+    assert_eq!(
+        recv.as_mut().poll(&mut cx),
+        Poll::Ready(Err(diatomic_channels::RecvError))
+    );
+
+    const WAITING: usize = 20;
+    let (g, waker) = flag();
+    let mut cx = Context::from_waker(&waker);
+    let (tx, rx) = diatomic_channels::mpmc::channel::<u8>(1);
+    let receivers: Vec<_> = (0..WAITING).map(|_| rx.clone()).collect();
+    let mut recvs: Vec<_> = receivers.iter().map(|r| Box::pin(r.recv())).collect();
+    for recv in &mut recvs {
+        assert!(recv.as_mut().poll(&mut cx).is_pending());
+    }
+    assert!(tx.close());
+    assert_eq!(wakes(&g), WAITING);
+    for recv in &mut recvs {
+        assert_eq!(
+            recv.as_mut().poll(&mut cx),
+            Poll::Ready(Err(diatomic_channels::RecvError))
+        );
+    }
+}
+
+/// The counts each half gives of the other side, and `same_channel` on
+/// the receivers of many-receiver channels.
+#[test]
+fn each_half_counts_the_other_side() {
+    let (tx, rx) = mpsc::channel::<u8>(1);
+    let tx2 = tx.clone();
+    let weak = tx.downgrade();
+    assert_eq!(rx.sender_count(), 2, "weak senders do not count");
+    drop((tx, tx2));
+    assert_eq!(rx.sender_count(), 0);
+    drop(weak);
+
+    let (tx, rx) = diatomic_channels::mpmc::channel::<u8>(1);
+    let rx2 = rx.clone();
+    let (_other_tx, other) = diatomic_channels::mpmc::channel::<u8>(1);
+    assert_eq!((tx.receiver_count(), rx.sender_count()), (2, 1));
+    assert!(rx.same_channel(&rx2) && !rx.same_channel(&other));
+    drop(rx2);
+    assert_eq!(tx.receiver_count(), 1);
+    drop(tx);
+    assert_eq!(rx.sender_count(), 0);
+
+    let (tx, rx) = diatomic_channels::broadcast::channel::<u8>(1);
+    let tx2 = tx.clone();
+    assert_eq!(rx.sender_count(), 2);
+    drop((tx, tx2));
+    assert_eq!(rx.sender_count(), 0);
+
+    let tx = watch::shared::Sender::new(0u8);
+    assert_eq!(tx.receiver_count(), 0);
+    assert!(tx.is_closed());
+    let rx = tx.subscribe();
+    assert_eq!(tx.receiver_count(), 1);
+    tx.send(1).unwrap();
+    assert_eq!(*rx.borrow(), 1);
+}

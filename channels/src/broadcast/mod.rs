@@ -484,6 +484,20 @@ impl<T> Receiver<T> {
         Self::subscribe(&self.shared)
     }
 
+    /// How many senders there are now (a snapshot; tokio's
+    /// `sender_strong_count`: weak senders do not count).
+    ///
+    /// ```
+    /// let (tx, rx) = diatomic_channels::broadcast::channel::<u8>(2);
+    /// let _weak = tx.downgrade();
+    /// assert_eq!(rx.sender_count(), 1);
+    /// drop(tx);
+    /// assert_eq!(rx.sender_count(), 0);
+    /// ```
+    pub fn sender_count(&self) -> usize {
+        self.shared.sender_count()
+    }
+
     /// How many values this receiver has not read yet (at most the
     /// capacity).
     ///

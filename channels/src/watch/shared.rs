@@ -171,6 +171,33 @@ pub fn channel<T>(initial: T) -> (Sender<T>, Receiver<T>) {
     )
 }
 
+impl<T> Sender<T> {
+    /// A sender with no receiver yet (tokio's `watch::Sender::new`):
+    /// [`subscribe`](Self::subscribe) makes them. Until then a
+    /// [`send`](Self::send) fails; [`send_replace`](Self::send_replace)
+    /// and [`send_modify`](Self::send_modify) still update the value.
+    ///
+    /// ```
+    /// use diatomic_channels::watch::shared;
+    ///
+    /// let tx = shared::Sender::new(1);
+    /// assert_eq!(tx.receiver_count(), 0);
+    /// assert!(tx.send(2).is_err());
+    /// let rx = tx.subscribe();
+    /// tx.send(3).unwrap();
+    /// assert_eq!(*rx.borrow(), 3);
+    /// ```
+    pub fn new(initial: T) -> Self {
+        let watch = Watch::new(initial);
+        // A `Watch` counts one receiver for `split`; this one has none.
+        let _ = watch.receivers.drop_receiver();
+        Self {
+            shared: Arc::new(watch),
+            _value: PhantomData,
+        }
+    }
+}
+
 impl<T> fmt::Debug for Watch<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Watch")

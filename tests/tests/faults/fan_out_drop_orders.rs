@@ -2,11 +2,12 @@
 //! in every order (120; under Miri every fifth, 24, the variants of a
 //! round, capacity or home, taking turns).
 //!
-//! `broadcast`, backpressure (capacity 1 and 2): a bare sender, two tasks
-//! blocked in `send` (the ring is full), a receiver that has read none of
-//! it, a task waiting in `recv` (it has read everything). Overwrite: two
-//! bare senders, a receiver a value behind the ring (it lags), two tasks
-//! waiting in `recv`. `watch::shared`, in both homes (an `Arc`, a borrowed
+//! `broadcast`, backpressure (capacity 1 and 2): a task waiting in
+//! `closed` (it holds a sender), two tasks blocked in `send` (the ring is
+//! full; the second waits behind the first), a receiver that has read
+//! none of it, a task waiting in `recv` (it has read everything). Overwrite: a bare sender, a task waiting in `closed`,
+//! a receiver a value behind the ring (it lags), two tasks waiting in
+//! `recv`. `watch::shared`, in both homes (an `Arc`, a borrowed
 //! `Watch`): a bare sender, tasks waiting in `closed`, a receiver with an
 //! unseen change, tasks waiting in `changed`.
 //!
@@ -14,14 +15,16 @@
 //! blocked send once it is first in line with room (it sends) or no
 //! receiver is left (its value handed back); a waiting receive once there
 //! is a value it has not read or every sender is gone (then it ends); a
-//! `closed` once no receiver is left; the lagging or unseen receiver,
-//! once every sender is gone, drains what it is owed. Each party due must
-//! have been woken exactly once and then complete (or progress) with what
-//! the model says; each party not due must not have been woken (and a
-//! waiting receive, polled, still waits). Every copy of a value is counted:
-//! the live ones are those the ring (or the watch) and the blocked sends
-//! hold, and none once the channel is gone.
+//! `closed` once no receiver is left (its own drop, pending, moves no one
+//! but counts as its sender's); the lagging or unseen receiver, once every
+//! sender is gone, drains what it is owed. Each party due must have been
+//! woken exactly once and then complete (or progress) with what the model
+//! says; each party not due must not have been woken (and a waiting
+//! receive or `closed`, polled, still waits). Every copy of a value is
+//! counted: the live ones are those the ring (or the watch) and the
+//! blocked sends hold, and none once the channel is gone.
 
+use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::task::{Poll, Waker};
 
@@ -71,12 +74,12 @@ pub fn broadcast(tally: &Tally) {
     for (k, order) in orders(5).iter().enumerate() {
         for (variant, capacity) in [1, 2].into_iter().enumerate() {
             if runs(k, variant) {
-                let cast = [Sender, Sending, Sending, Unread, Waiting];
+                let cast = [Closing, Sending, Sending, Unread, Waiting];
                 BRound::new(Policy::Backpressure, capacity, &cast, order).run(tally);
             }
         }
         if runs(k, 0) {
-            let cast = [Sender, Sender, Unread, Waiting, Waiting];
+            let cast = [Sender, Closing, Unread, Waiting, Waiting];
             BRound::new(Policy::Overwrite, 2, &cast, order).run(tally);
         }
     }
@@ -119,6 +122,8 @@ pub fn watch_shared(tally: &Tally) {
 enum BKind {
     /// A bare sender.
     Sender,
+    /// A task waiting in `closed` (it owns its sender).
+    Closing,
     /// A task blocked in a backpressured `send` (it owns its sender).
     Sending,
     /// The receiver made before the ring was filled, which reads nothing
@@ -131,6 +136,7 @@ enum BKind {
 
 enum BParty {
     Sender(FanTx),
+    Closing(Polled<'static, ()>),
     Sending {
         task: Polled<'static, Result<(), (usize, u64)>>,
         key: (usize, u64),
@@ -182,6 +188,7 @@ impl BRound {
             let label = format!("{what}: party {i} ({kind:?})");
             parties.push(Some(match kind {
                 BKind::Sender => BParty::Sender(tx.clone()),
+                BKind::Closing => BParty::Closing(closing(label, tx.clone())),
                 BKind::Sending => {
                     let value = Value::new(1, i as u64, &copies);
                     let key = value.key();
@@ -212,7 +219,7 @@ impl BRound {
             copies,
             parties,
             sent,
-            senders: count(BKind::Sender) + count(BKind::Sending),
+            senders: count(BKind::Sender) + count(BKind::Closing) + count(BKind::Sending),
             receivers: 1 + count(BKind::Waiting),
             drained: false,
         }
@@ -236,7 +243,7 @@ impl BRound {
                 drop(tx);
                 self.senders -= 1;
             }
-            Some(BParty::Sending { .. }) => self.senders -= 1,
+            Some(BParty::Closing(_) | BParty::Sending { .. }) => self.senders -= 1,
             Some(BParty::Unread(rx)) => {
                 let owed = self.owed(self.unread_cursor());
                 assert_eq!(rx.len(), owed, "{}: unread before its drop", self.what);
@@ -274,6 +281,7 @@ impl BRound {
     /// Whether party `i` is due to move now.
     fn due(&self, i: usize) -> bool {
         match &self.parties[i] {
+            Some(BParty::Closing(_)) => self.receivers == 0,
             Some(BParty::Sending { .. }) => {
                 let first = self
                     .parties
@@ -299,7 +307,15 @@ impl BRound {
                 match &mut self.parties[i] {
                     // Not polled: a poll would put it at the line's end.
                     Some(BParty::Sending { task, .. }) if !due => task.assert_not_woken(),
-                    Some(BParty::Waiting { task, .. }) if !due => task.still_waits(),
+                    Some(BParty::Closing(task) | BParty::Waiting { task, .. }) if !due => {
+                        task.still_waits()
+                    }
+                    Some(BParty::Closing(task)) => {
+                        task.complete();
+                        self.parties[i] = None;
+                        self.senders -= 1;
+                        moved = true;
+                    }
                     Some(BParty::Sending { task, key }) => {
                         let (result, key) = (task.complete(), *key);
                         if self.receivers == 0 {
@@ -361,6 +377,37 @@ impl BRound {
         };
         assert_eq!(live, expected, "{}: live copies", self.what);
     }
+}
+
+/// A sender with a `closed` wait: either policy's `broadcast` sender, or
+/// `watch::shared`'s.
+trait Closes {
+    fn closed(&self) -> impl Future<Output = ()> + '_;
+}
+
+impl Closes for FanTx {
+    fn closed(&self) -> impl Future<Output = ()> + '_ {
+        match self {
+            FanTx::Overwrite(tx) => tx.closed(),
+            FanTx::Backpressure(tx) => tx.closed(),
+        }
+    }
+}
+
+impl<H: WatchHome<Value>> Closes for shared::Sender<Value, H> {
+    fn closed(&self) -> impl Future<Output = ()> + '_ {
+        shared::Sender::closed(self)
+    }
+}
+
+/// A task waiting in `closed` on its own sender, `tx`, which it drops
+/// once no receiver is left; polled once, it waits.
+fn closing<'a, S: Closes + 'a>(label: String, tx: S) -> Polled<'a, ()> {
+    let closing = async move {
+        tx.closed().await;
+        drop(tx);
+    };
+    Polled::pending(label, closing, false)
 }
 
 /// A task that receives until the channel is closed, logging each value.
@@ -451,14 +498,7 @@ impl<'a, H: WatchHome<Value> + 'a> WRound<'a, H> {
             let label = format!("{what}: party {i} ({kind:?})");
             parties.push(Some(match kind {
                 WKind::Sender => WParty::Sender(tx.clone()),
-                WKind::Closing => {
-                    let tx = tx.clone();
-                    let closing = async move {
-                        tx.closed().await;
-                        drop(tx);
-                    };
-                    WParty::Closing(Polled::pending(label, closing, false))
-                }
+                WKind::Closing => WParty::Closing(closing(label, tx.clone())),
                 WKind::Unseen => WParty::Unseen(unseen.take().expect("one unseen receiver")),
                 WKind::Changing => {
                     let log = Log::default();

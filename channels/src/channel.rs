@@ -60,6 +60,14 @@ const LINE: usize = 4;
 const GONE: usize = 8;
 const SENDER: usize = 16;
 
+/// Whether `state` says no push is awaited any more: closed, or every
+/// sender gone (what a receive reads, after a last look at the core, as
+/// the end).
+#[inline]
+fn no_more_pushes(state: usize) -> bool {
+    state & CLOSED != 0 || state < SENDER
+}
+
 type Waiters<C> =
     <<C as ProducerCount>::Producers as ProducerMode>::Waiters<<C as ChannelCore>::Item>;
 type RecvWaiters<C> = <<C as ConsumerCount>::Receivers as ConsumerMode>::Waiters;
@@ -527,7 +535,7 @@ impl<C: ChannelCore> Channel<C> {
         // Ordering: Acquire, pairs with the Release of the last sender's drop:
         // every item pushed before it is visible to the second `pop`.
         let state = self.state.load(Ordering::Acquire);
-        if state & CLOSED != 0 || state < SENDER {
+        if no_more_pushes(state) {
             // Safety: as above.
             return Some(unsafe { self.pop() }.ok_or(RecvError));
         }
@@ -546,17 +554,8 @@ impl<C: ChannelCore> Channel<C> {
 
     /// Closes the channel: senders fail from now on; queued items stay.
     pub(crate) fn close(&self) {
-        // Ordering: Relaxed for the flag itself; blocked senders learn of it
-        // through the waiters' notification, which orders it.
-        let prev = self.state.fetch_or(CLOSED, Ordering::Relaxed);
-        if prev & CLOSED == 0 {
-            // The receivers waiting are told even if a blocked sender's
-            // waker panics.
-            then_through_panics(
-                || self.sender_waiters.close(),
-                || self.receiver_wake.closed_by_receiver(),
-            );
-        }
+        // The one receiver knows; many receivers' line is woken.
+        self.close_telling(|| self.receiver_wake.closed_by_receiver());
     }
 
     /// Closes the channel from a sender's side (async-channel's
@@ -564,18 +563,22 @@ impl<C: ChannelCore> Channel<C> {
     /// their value back, and every receiver, waiting ones included, is told
     /// once it has drained what is queued. True if this call closed it.
     pub(crate) fn close_by_sender(&self) -> bool {
+        self.close_telling(|| self.receiver_wake.wake_all())
+    }
+
+    /// Sets `CLOSED`; if this call set it, wakes the blocked senders, then
+    /// runs `tell_receivers` even if a sender's waker panics. True if this
+    /// call closed the channel.
+    fn close_telling(&self, tell_receivers: impl FnOnce()) -> bool {
         // Ordering: Release, pairs with the receivers' Acquire load of the
-        // state in `take`: the closing sender's pushes are visible to the
-        // pop a receiver makes after it sees the flag.
+        // state in `take`: a closing sender's pushes are visible to the pop
+        // a receiver makes after it sees the flag. (Blocked senders learn
+        // of it through the waiters' notification, which orders it.)
         let prev = self.state.fetch_or(CLOSED, Ordering::Release);
         if prev & CLOSED != 0 {
             return false;
         }
-        // The receivers are told even if a blocked sender's waker panics.
-        then_through_panics(
-            || self.sender_waiters.close(),
-            || self.receiver_wake.wake_all(),
-        );
+        then_through_panics(|| self.sender_waiters.close(), tell_receivers);
         true
     }
 
@@ -685,7 +688,7 @@ impl<C: Occupancy> Channel<C> {
         // drop: every item it pushed before is visible to the look at the
         // core below (read second for that reason).
         let state = self.state.load(Ordering::Acquire);
-        (state & CLOSED != 0 || state < SENDER) && self.core.is_empty()
+        no_more_pushes(state) && self.core.is_empty()
     }
 }
 
